@@ -1,0 +1,12 @@
+// Every domain's messages, merged. Add a domain: create messages/<domain>.ts
+// exporting `fr` and `en`, then spread it below.
+import * as shell from './messages/shell.ts';
+
+export const catalogs = {
+  fr: { ...shell.fr },
+  en: { ...shell.en },
+};
+
+export type MessageKey = keyof typeof catalogs.fr;
+export type Locale = keyof typeof catalogs;
+export const LOCALES: readonly Locale[] = ['fr', 'en'];

@@ -1,0 +1,41 @@
+// Who is logged in, with their roles and permissions, from GET /auth/me.
+import { api, ApiError } from '../api.ts';
+
+export interface Me {
+  user: { id: string; email: string; name: string; locale: 'fr' | 'en' };
+  roles: string[];
+  permissions: string[];
+  session: { id: string; expiresAt: number };
+}
+
+class SessionState {
+  me = $state<Me | null>(null);
+  /** `unknown` until the first answer. */
+  status = $state<'unknown' | 'anonymous' | 'authenticated'>('unknown');
+  permissions = $derived(new Set(this.me?.permissions ?? []));
+
+  async load(): Promise<void> {
+    try {
+      this.me = await api.get<Me>('/auth/me', { quiet401: true });
+      this.status = 'authenticated';
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        this.me = null;
+        this.status = 'anonymous';
+        return;
+      }
+      throw error;
+    }
+  }
+
+  can(permission: string): boolean {
+    return this.permissions.has(permission);
+  }
+
+  clear(): void {
+    this.me = null;
+    this.status = 'anonymous';
+  }
+}
+
+export const session = new SessionState();

@@ -1,0 +1,48 @@
+import type { Generated } from 'kysely';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const ALERT_ORIGINS = ['detection', 'generic', 'wazuh', 'suricata', 'syslog', 'report'] as const;
+export type AlertOrigin = (typeof ALERT_ORIGINS)[number];
+
+/** Triage statuses; the triage issue adds the transitions. */
+export const ALERT_STATUSES = ['new', 'acknowledged', 'dismissed', 'escalated', 'attached'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export interface AlertsTable {
+  id: Generated<number>;
+  origin: AlertOrigin;
+  /** Detection rule id, or the tool's rule/signature (`wazuh:5710`, `suricata:1:2019236`). */
+  rule: string;
+  severity: Severity;
+  status: AlertStatus;
+  title: string;
+  explanationFr: string;
+  explanationEn: string;
+  /** Repeats with the same fingerprint inside the rule's window fold into this alert. */
+  fingerprint: string;
+  count: number;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  createdAt: number;
+  updatedAt: number;
+  /** Staff id as the EHR knows it. */
+  userId: string | null;
+  /** Masked in every answer. */
+  patientId: string | null;
+  host: string | null;
+  sourceId: string | null;
+  /** JSON text: directory facts behind a detection, or the raw payload of a tool. */
+  details: string;
+}
+
+export interface AlertEvidenceTable {
+  alertId: number;
+  eventId: number;
+}
+
+export interface AlertsTables {
+  alerts: AlertsTable;
+  alert_evidence: AlertEvidenceTable;
+}

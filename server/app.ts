@@ -1,0 +1,100 @@
+// Builds the Express app and the Socket.IO server without listening: tests
+// use it as is; main.ts starts it.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { Server } from 'socket.io';
+import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { authenticate, csrfGuard, requireFullSession } from './http/auth.ts';
+import { apiNotFound, errorHandler } from './http/errors.ts';
+import { requestId, requestLog } from './http/request-context.ts';
+import { securityHeaders } from './http/security.ts';
+import { spa } from './http/spa.ts';
+import type { Logger } from './log.ts';
+import { attachGateway, type VigieServer } from './realtime/gateway.ts';
+import { createRealtime, type Realtime } from './realtime/realtime.ts';
+import { createServices, type Services } from './services.ts';
+import type { Store } from './store/db.ts';
+
+export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+
+export interface AppOptions {
+  config: Readonly<Config>;
+  store: Store;
+  log: Logger;
+  clock?: Clock;
+  realtime?: Realtime;
+  clientDir?: string;
+}
+
+export interface VigieApp {
+  app: express.Express;
+  server: http.Server;
+  io: VigieServer;
+  services: Services;
+  /** Closes sockets and the gateway (not the store, which the caller owns). */
+  close(): Promise<void>;
+}
+
+export function createApp(options: AppOptions): VigieApp {
+  const { config, store, log } = options;
+  const services = createServices({ config, store, log, clock: options.clock ?? systemClock, realtime: options.realtime ?? createRealtime() });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(requestId());
+  app.use(requestLog(log));
+  app.use(securityHeaders(config));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ready', database: store.dialect });
+    } catch (error) {
+      log.warn('readiness check failed', { error });
+      res.status(503).json({ status: 'unavailable', database: store.dialect });
+    }
+  });
+
+  const api = express.Router();
+  // Token-authenticated routes (ingest) mount here, before cookies and CSRF.
+  api.use(authenticate(services.sessions, config));
+  api.use(csrfGuard(config));
+  api.use(express.json({ limit: '1mb' }));
+  api.use(authPublicRoutes(services, config));
+  // Deny by default: all that follows needs a full session, and each route names its permission.
+  api.use(requireFullSession());
+  api.use(authRoutes(services));
+  api.use(apiNotFound());
+  app.use('/api/v1', api);
+  app.use('/api', apiNotFound());
+  app.use(spa(options.clientDir ?? CLIENT_DIST));
+  app.use(errorHandler(log));
+
+  const server = http.createServer(app);
+  const io: VigieServer = new Server(server, {
+    serveClient: false,
+    cors: { origin: config.publicOrigin, credentials: true },
+    allowRequest: (req, callback) => callback(null, req.headers.origin === config.publicOrigin),
+  });
+  const gateway = attachGateway({ io, realtime: services.realtime, sessions: services.sessions, config, log });
+
+  return {
+    app,
+    server,
+    io,
+    services,
+    async close() {
+      gateway.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// Server-side sessions: the cookie carries a 256-bit random token, the
+// database only its SHA-256. Idle and absolute timeouts; revocation ends the
+// session's sockets at once.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Realtime } from '../realtime/realtime.ts';
+import type { Db, Executor } from '../store/db.ts';
+import type { Role } from './permissions.ts';
+import type { SessionRepo, SessionRow } from './session.repo.ts';
+import { randomToken, sha256Hex } from './tokens.ts';
+import type { UserRepo, UserRow } from './user.repo.ts';
+
+export interface SessionContext {
+  session: Omit<SessionRow, 'tokenHash'>;
+  user: Pick<UserRow, 'id' | 'email' | 'name' | 'status' | 'locale'>;
+  roles: Role[];
+}
+
+// lastSeenAt is written at most this often, not on every request.
+const TOUCH_EVERY_MS = 30_000;
+
+export function createSessionService(deps: {
+  db: Db;
+  sessions: SessionRepo;
+  users: UserRepo;
+  clock: Clock;
+  realtime: Realtime;
+  settings: Config['session'];
+}) {
+  const { db, sessions, users, clock, realtime, settings } = deps;
+
+  return {
+    /** Creates a session and returns the clear token, to be set in the cookie and forgotten. */
+    async issue(
+      trx: Executor,
+      input: { userId: string; stage: SessionRow['stage']; address?: string | null; userAgent?: string | null },
+    ): Promise<{ token: string; session: SessionRow }> {
+      const now = clock.now();
+      const token = randomToken(32);
+      const session: SessionRow = {
+        id: randomUUID(),
+        tokenHash: sha256Hex(token),
+        userId: input.userId,
+        stage: input.stage,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: now + settings.absoluteMs,
+        revokedAt: null,
+        address: input.address ?? null,
+        userAgent: input.userAgent?.slice(0, 300) ?? null,
+      };
+      await sessions.insert(trx, session);
+      return { token, session };
+    },
+
+    /** The live session behind a cookie token, or undefined (unknown, revoked, idle, expired, user not active). */
+    async resolve(token: string | undefined): Promise<SessionContext | undefined> {
+      if (!token || token.length > 200) return undefined;
+      const row = await sessions.findByTokenHash(db, sha256Hex(token));
+      if (!row || row.revokedAt !== null) return undefined;
+      const now = clock.now();
+      if (now >= row.expiresAt || now - row.lastSeenAt >= settings.idleMs) return undefined;
+      const user = await users.findById(db, row.userId);
+      if (!user || user.status === 'disabled') return undefined;
+      if (row.stage === 'full' && user.status !== 'active') return undefined;
+      if (now - row.lastSeenAt >= TOUCH_EVERY_MS) await sessions.touch(db, row.id, now);
+      const { tokenHash: _omit, ...session } = row;
+      return {
+        session: { ...session, lastSeenAt: now - row.lastSeenAt >= TOUCH_EVERY_MS ? now : row.lastSeenAt },
+        user: { id: user.id, email: user.email, name: user.name, status: user.status, locale: user.locale },
+        roles: await users.rolesOf(db, user.id),
+      };
+    },
+
+    /** Marks a session revoked; call `disconnect` after the commit. */
+    async revoke(trx: Executor, sessionId: string): Promise<void> {
+      await sessions.revoke(trx, sessionId, clock.now());
+    },
+
+    async revokeAllOfUser(trx: Executor, userId: string, exceptId?: string): Promise<string[]> {
+      return sessions.revokeAllOfUser(trx, userId, clock.now(), exceptId);
+    },
+
+    /** After the commit: ends the sockets of these sessions. */
+    disconnect(sessionIds: readonly string[], reason: 'logout' | 'revoked' | 'expired' | 'disabled' | 'mfa_reset'): void {
+      if (sessionIds.length) realtime.disconnect(sessionIds.map((id) => `session:${id}` as const), reason);
+    },
+
+    async listLive(userId: string): Promise<Omit<SessionRow, 'tokenHash'>[]> {
+      const rows = await sessions.liveOfUser(db, userId, clock.now());
+      return rows.filter((r) => clock.now() - r.lastSeenAt < settings.idleMs).map(({ tokenHash: _omit, ...rest }) => rest);
+    },
+  };
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;

@@ -1,0 +1,42 @@
+import type { NextFunction, Request, Response } from 'express';
+import { AppError, NotFound, TooManyRequests, Unavailable } from '../errors.ts';
+import type { Logger } from '../log.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; requestId: string; details?: Record<string, unknown> };
+}
+
+export function apiNotFound() {
+  return (req: Request, _res: Response, next: NextFunction) => next(new NotFound('route.not_found', `No route ${req.method} ${req.baseUrl}${req.path}`));
+}
+
+/** Maps the project's errors to JSON; anything else is logged and answered with a generic 500. */
+export function errorHandler(log: Logger) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const requestId = req.id ?? 'unknown';
+    let status = 500;
+    let body: ErrorBody['error'] = { code: 'internal', message: 'Internal error', requestId };
+    if (err instanceof AppError) {
+      status = err.status;
+      body = { code: err.code, message: err.message, requestId, ...(err.details ? { details: err.details } : {}) };
+      if ((err instanceof TooManyRequests || err instanceof Unavailable) && err.retryAfterSeconds !== undefined) {
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+      }
+    } else if (isBodyParserError(err)) {
+      status = err.status;
+      body =
+        err.type === 'entity.too.large'
+          ? { code: 'body.too_large', message: 'Request body too large', requestId }
+          : err.type === 'entity.parse.failed'
+            ? { code: 'body.malformed', message: `Malformed JSON body: ${err.message}`, requestId }
+            : { code: 'body.invalid', message: 'Unreadable request body', requestId };
+    }
+    if (status >= 500) log.error('unhandled error', { requestId, method: req.method, path: req.baseUrl + req.path, error: err });
+    res.status(status).json({ error: body });
+  };
+}
+
+function isBodyParserError(err: unknown): err is { status: number; type: string; message: string } {
+  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err && typeof (err as { status: unknown }).status === 'number' && (err as { status: number }).status < 500;
+}

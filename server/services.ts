@@ -1,0 +1,41 @@
+// The composition root: builds every service with the narrow dependencies it
+// needs. No singletons: tests build their own, with a fake clock.
+import { createAuditRepo } from './audit/audit.repo.ts';
+import { createAuditService } from './audit/audit.service.ts';
+import { createSessionRepo } from './auth/session.repo.ts';
+import { createSessionService } from './auth/session.service.ts';
+import { createUserRepo } from './auth/user.repo.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import type { Realtime } from './realtime/realtime.ts';
+import type { Store } from './store/db.ts';
+
+export interface ServiceDeps {
+  config: Readonly<Config>;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  realtime: Realtime;
+}
+
+/** Something that runs in the background of a serving instance (timers, listeners). */
+export interface BackgroundJob {
+  name: string;
+  start(): Promise<void> | void;
+  /** Called at shutdown, before the database closes. */
+  stop(): Promise<void> | void;
+}
+
+export function createServices(deps: ServiceDeps) {
+  const { config, store, clock, realtime } = deps;
+  const db = store.db;
+  const audit = createAuditService({ repo: createAuditRepo(), clock, dialect: store.dialect });
+  const users = createUserRepo();
+  const sessions = createSessionService({ db, sessions: createSessionRepo(), users, clock, realtime, settings: config.session });
+
+  const background: BackgroundJob[] = [];
+  return { ...deps, db, audit, users, sessions, background };
+}
+
+export type Services = ReturnType<typeof createServices>;
