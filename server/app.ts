@@ -65,7 +65,7 @@ export function createApp(options: AppOptions): VigieApp {
   });
 
   const api = express.Router();
-  // Token-authenticated routes (ingest) mount here, before cookies and CSRF.
+  // Token-authenticated routes (ingest, bearer tokens, no cookie) mount here, before cookies and CSRF.
   api.use(authenticate(services.sessions, config));
   api.use(csrfGuard(config));
   api.use(express.json({ limit: '1mb' }));
@@ -73,6 +73,7 @@ export function createApp(options: AppOptions): VigieApp {
   // Deny by default: all that follows needs a full session, and each route names its permission.
   api.use(requireFullSession());
   api.use(authRoutes(services));
+  // Module routers (each route names its permission through secureRouter):
   api.use(apiNotFound());
   app.use('/api/v1', api);
   app.use('/api', apiNotFound());

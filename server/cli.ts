@@ -46,6 +46,8 @@ export function buildProgram(): Command {
       console.log(JSON.stringify({ ...config, secretKey: config.secretKey ? '(set)' : '(generated in the data directory)' }, null, 2));
     });
 
+  // Module commands: register<Module>Commands(program) from <module>/<module>.cli.ts.
+
   return program;
 }
 

@@ -1,5 +1,7 @@
 // The composition root: builds every service with the narrow dependencies it
 // needs. No singletons: tests build their own, with a fake clock.
+import { createAlertsRepo } from './alerts/alerts.repo.ts';
+import { createAlertsService } from './alerts/alerts.service.ts';
 import { createAuditRepo } from './audit/audit.repo.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { createSessionRepo } from './auth/session.repo.ts';
@@ -9,6 +11,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
+import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
 import type { Store } from './store/db.ts';
 
 export interface ServiceDeps {
@@ -35,7 +38,18 @@ export function createServices(deps: ServiceDeps) {
   const sessions = createSessionService({ db, sessions: createSessionRepo(), users, clock, realtime, settings: config.session });
 
   const background: BackgroundJob[] = [];
-  return { ...deps, db, audit, users, sessions, background };
+
+  // --- auth (issue 5) ---
+
+  // --- audit: verification, seals (issue 4) ---
+
+  // --- ingest (issue 6) ---
+  const accessEvents = createAccessEventsRepo();
+
+  // --- alerts, directory, detection (issue 7) ---
+  const alerts = createAlertsService({ repo: createAlertsRepo(), audit, clock, realtime });
+
+  return { ...deps, db, audit, users, sessions, accessEvents, alerts, background };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -20,6 +20,7 @@ export const routes: RouteDef[] = [
   { path: '/notifications', nav: 'nav.notifications', permission: 'notifications:read', load: () => import('./screens/notifications/NotificationsScreen.svelte') },
   { path: '/access-log', nav: 'nav.accessLog', permission: 'events:read', load: () => import('./screens/access-log/AccessLogScreen.svelte') },
   { path: '/audit', nav: 'nav.audit', permission: 'audit:read', load: () => import('./screens/audit/AuditScreen.svelte') },
-  { path: '/admin', nav: 'nav.admin', permission: 'users:manage', load: () => import('./screens/admin/AdminScreen.svelte') },
+  { path: '/admin', nav: 'nav.admin', permission: 'settings:manage', load: () => import('./screens/admin/AdminScreen.svelte') },
+  { path: '/admin/:section', permission: 'settings:manage', load: () => import('./screens/admin/AdminScreen.svelte') },
   { path: '/report', nav: 'nav.report', permission: 'reports:create', load: () => import('./screens/report/ReportScreen.svelte') },
 ];
