@@ -12,6 +12,8 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
+import { createEventLogSignal } from './ingest/event-log.ts';
+import { loadMasterKey } from './secrets.ts';
 import type { Store } from './store/db.ts';
 
 export interface ServiceDeps {
@@ -38,6 +40,8 @@ export function createServices(deps: ServiceDeps) {
   const sessions = createSessionService({ db, sessions: createSessionRepo(), users, clock, realtime, settings: config.session });
 
   const background: BackgroundJob[] = [];
+  // Derive per-purpose keys with deriveKey(masterKey, '<purpose>') (server/secrets.ts).
+  const masterKey = loadMasterKey(config);
 
   // --- auth (issue 5) ---
 
@@ -45,11 +49,12 @@ export function createServices(deps: ServiceDeps) {
 
   // --- ingest (issue 6) ---
   const accessEvents = createAccessEventsRepo();
+  const eventLog = createEventLogSignal();
 
   // --- alerts, directory, detection (issue 7) ---
   const alerts = createAlertsService({ repo: createAlertsRepo(), audit, clock, realtime });
 
-  return { ...deps, db, audit, users, sessions, accessEvents, alerts, background };
+  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, alerts, background };
 }
 
 export type Services = ReturnType<typeof createServices>;
