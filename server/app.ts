@@ -9,6 +9,7 @@ import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { authenticate, csrfGuard, requireFullSession } from './http/auth.ts';
+import { ingestRoutes } from './ingest/ingest.routes.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
 import { requestId, requestLog } from './http/request-context.ts';
 import { securityHeaders } from './http/security.ts';
@@ -66,6 +67,7 @@ export function createApp(options: AppOptions): VigieApp {
 
   const api = express.Router();
   // Token-authenticated routes (ingest, bearer tokens, no cookie) mount here, before cookies and CSRF.
+  api.use('/ingest', ingestRoutes(services, config));
   api.use(authenticate(services.sessions, config));
   api.use(csrfGuard(config));
   api.use(express.json({ limit: '1mb' }));

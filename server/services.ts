@@ -12,7 +12,13 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
+import { createEventAppender } from './ingest/event-appender.ts';
 import { createEventLogSignal } from './ingest/event-log.ts';
+import { createIngestService } from './ingest/ingest.service.ts';
+import { createIngestWriter } from './ingest/ingest.writer.ts';
+import { createSourcesRepo } from './ingest/sources.repo.ts';
+import { createSourcesService } from './ingest/sources.service.ts';
+import { createSystemEventsRepo } from './ingest/system-events.repo.ts';
 import { loadMasterKey } from './secrets.ts';
 import type { Store } from './store/db.ts';
 
@@ -50,11 +56,28 @@ export function createServices(deps: ServiceDeps) {
   // --- ingest (issue 6) ---
   const accessEvents = createAccessEventsRepo();
   const eventLog = createEventLogSignal();
+  const sources = createSourcesService({ db, repo: createSourcesRepo(), audit, clock });
+  const ingestWriter = createIngestWriter({ db, audit, capacity: config.ingest.queueBatches });
+  background.push({ name: 'ingest-writer', start() {}, stop: () => ingestWriter.stop() });
 
   // --- alerts, directory, detection (issue 7) ---
   const alerts = createAlertsService({ repo: createAlertsRepo(), audit, clock, realtime });
 
-  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, alerts, background };
+  // --- ingest (issue 6), continued: it raises tool alerts through the alerts service ---
+  const systemEvents = createSystemEventsRepo();
+  const ingest = createIngestService({
+    writer: ingestWriter,
+    appendEvents: createEventAppender(store),
+    sources: createSourcesRepo(),
+    systemEvents,
+    audit,
+    alerts,
+    eventLog,
+    clock,
+    log: deps.log,
+  });
+
+  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, sources, ingestWriter, systemEvents, ingest, alerts, background };
 }
 
 export type Services = ReturnType<typeof createServices>;
