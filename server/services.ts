@@ -18,6 +18,7 @@ import { createIngestService } from './ingest/ingest.service.ts';
 import { createIngestWriter } from './ingest/ingest.writer.ts';
 import { createSourcesRepo } from './ingest/sources.repo.ts';
 import { createSourcesService } from './ingest/sources.service.ts';
+import { createSyslogListener } from './ingest/syslog/syslog.listener.ts';
 import { createSystemEventsRepo } from './ingest/system-events.repo.ts';
 import { loadMasterKey } from './secrets.ts';
 import type { Store } from './store/db.ts';
@@ -76,8 +77,11 @@ export function createServices(deps: ServiceDeps) {
     clock,
     log: deps.log,
   });
+  // Stopped before the writer (jobs stop in reverse order): its last lines still commit.
+  const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: config.syslog }) : undefined;
+  if (syslog) background.push(syslog);
 
-  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, sources, ingestWriter, systemEvents, ingest, alerts, background };
+  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, sources, ingestWriter, systemEvents, ingest, syslog, alerts, background };
 }
 
 export type Services = ReturnType<typeof createServices>;
