@@ -9,7 +9,9 @@ import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { authenticate, csrfGuard, requireFullSession } from './http/auth.ts';
+import { explorerRoutes } from './ingest/explorer.routes.ts';
 import { ingestRoutes } from './ingest/ingest.routes.ts';
+import { sourcesRoutes } from './ingest/sources.routes.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
 import { requestId, requestLog } from './http/request-context.ts';
 import { securityHeaders } from './http/security.ts';
@@ -76,6 +78,8 @@ export function createApp(options: AppOptions): VigieApp {
   api.use(requireFullSession());
   api.use(authRoutes(services));
   // Module routers (each route names its permission through secureRouter):
+  api.use(explorerRoutes(services));
+  api.use(sourcesRoutes(services));
   api.use(apiNotFound());
   app.use('/api/v1', api);
   app.use('/api', apiNotFound());

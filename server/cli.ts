@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { configVariables } from './config.ts';
 import { CliExit, cliConfig } from './cli/context.ts';
+import { registerIngestCommands } from './ingest/ingest.cli.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest, migrationStatus } from './store/migrate.ts';
 
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     });
 
   // Module commands: register<Module>Commands(program) from <module>/<module>.cli.ts.
+  registerIngestCommands(program);
 
   return program;
 }

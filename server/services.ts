@@ -13,9 +13,11 @@ import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
 import { createEventAppender } from './ingest/event-appender.ts';
+import { createExplorerService } from './ingest/explorer.service.ts';
 import { createEventLogSignal } from './ingest/event-log.ts';
 import { createIngestService } from './ingest/ingest.service.ts';
 import { createIngestWriter } from './ingest/ingest.writer.ts';
+import { createRetention } from './ingest/retention.ts';
 import { createSourcesRepo } from './ingest/sources.repo.ts';
 import { createSourcesService } from './ingest/sources.service.ts';
 import { createSyslogListener } from './ingest/syslog/syslog.listener.ts';
@@ -57,7 +59,9 @@ export function createServices(deps: ServiceDeps) {
   // --- ingest (issue 6) ---
   const accessEvents = createAccessEventsRepo();
   const eventLog = createEventLogSignal();
-  const sources = createSourcesService({ db, repo: createSourcesRepo(), audit, clock });
+  const sourcesRepo = createSourcesRepo();
+  const sources = createSourcesService({ db, repo: sourcesRepo, audit, clock });
+  const explorer = createExplorerService({ db, repo: accessEvents, sources: sourcesRepo, audit });
   const ingestWriter = createIngestWriter({ db, audit, capacity: config.ingest.queueBatches });
   background.push({ name: 'ingest-writer', start() {}, stop: () => ingestWriter.stop() });
 
@@ -69,7 +73,7 @@ export function createServices(deps: ServiceDeps) {
   const ingest = createIngestService({
     writer: ingestWriter,
     appendEvents: createEventAppender(store),
-    sources: createSourcesRepo(),
+    sources: sourcesRepo,
     systemEvents,
     audit,
     alerts,
@@ -77,11 +81,13 @@ export function createServices(deps: ServiceDeps) {
     clock,
     log: deps.log,
   });
+  const retention = createRetention({ db, accessEvents, systemEvents, sources: sourcesRepo, audit, clock, log: deps.log, retentionDays: config.retentionDays });
+  background.push(retention.job());
   // Stopped before the writer (jobs stop in reverse order): its last lines still commit.
   const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: config.syslog }) : undefined;
   if (syslog) background.push(syslog);
 
-  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, sources, ingestWriter, systemEvents, ingest, syslog, alerts, background };
+  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, sources, explorer, ingestWriter, systemEvents, ingest, syslog, retention, alerts, background };
 }
 
 export type Services = ReturnType<typeof createServices>;
