@@ -54,6 +54,7 @@ export function createRetention(deps: {
     const events = await purgeAll((trx, limit) => accessEvents.purgeBatch(trx, cutoff, limit));
     const system = await purgeAll((trx, limit) => systemEvents.purgeBatch(trx, cutoff, limit));
     return db.transaction().execute(async (trx) => {
+      await audit.lock(trx);
       const idempotencyKeys = await sources.purgeBatches(trx, now - IDEMPOTENCY_KEY_DAYS * DAY);
       const result = { cutoff, retentionDays, events, systemEvents: system, idempotencyKeys };
       await audit.record(trx, { actor, action: 'access_events.purged', details: { ...result } });

@@ -99,6 +99,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
         allowedAddresses: JSON.stringify(allowed), createdAt: now, updatedAt: now, tokenIssuedAt: now, lastSeenAt: null, lastError: null, lastErrorAt: null,
       };
       await db.transaction().execute(async (trx) => {
+        await audit.lock(trx); // first: the ingest writer holds it while it updates this row (no deadlock on PostgreSQL)
         if (await repo.findByName(trx, input.name)) throw new Conflict('source.name_taken', `A source named "${input.name}" already exists`);
         await repo.insert(trx, row);
         await audit.record(trx, { actor, action: 'source.created', target: { type: 'source', id: row.id }, details: { name: row.name, kind: row.kind, tokenPrefix, allowedAddresses: allowed } });
@@ -111,6 +112,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
     async rotate(actor: Actor, id: string): Promise<{ source: SourceView; token: string }> {
       const { token, tokenHash, tokenPrefix } = newToken();
       const row = await db.transaction().execute(async (trx) => {
+        await audit.lock(trx);
         const before = await mustFind(trx, id);
         const now = clock.now();
         const after = (await repo.update(trx, id, { tokenHash, tokenPrefix, tokenIssuedAt: now, revokedAt: null, updatedAt: now }))!;
@@ -123,6 +125,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
 
     async revoke(actor: Actor, id: string): Promise<SourceView> {
       const row = await db.transaction().execute(async (trx) => {
+        await audit.lock(trx);
         const before = await mustFind(trx, id);
         if (before.revokedAt !== null) return before;
         const now = clock.now();
@@ -137,6 +140,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
     async update(actor: Actor, id: string, changes: SourceChanges): Promise<SourceView> {
       const allowed = changes.allowedAddresses === undefined ? undefined : checkAddresses(changes.allowedAddresses);
       const row = await db.transaction().execute(async (trx) => {
+        await audit.lock(trx);
         const before = await mustFind(trx, id);
         if (changes.name !== undefined && changes.name !== before.name && (await repo.findByName(trx, changes.name))) {
           throw new Conflict('source.name_taken', `A source named "${changes.name}" already exists`);

@@ -86,5 +86,5 @@ describe('CLI: vigie source create / list', () => {
     await expect(cli('source', 'create', '--name', 'DxCare', '--kind', 'ehr')).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/already exists/) });
     const purge = await cli('events', 'purge');
     expect(purge.stdout).toMatch(/^purged 0 access event\(s\) older than .* \(365 days\)/);
-  });
+  }, 120_000);
 });
