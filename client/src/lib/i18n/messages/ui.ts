@@ -1,6 +1,16 @@
 // Messages of the shared UI kit (tables, filters, dialogs, shortcuts, notices).
 // French is the source; English must have every key, with the same placeholders.
 export const fr = {
+  'column.time': 'Heure',
+  'column.severity': 'Gravité',
+  'column.status': 'Statut',
+  'column.title': 'Titre',
+  'column.user': 'Utilisateur',
+  'column.service': 'Service',
+  'column.patient': 'Patient',
+  'column.source': 'Source',
+  'column.action': 'Action',
+  'column.assignee': 'Responsable',
   'table.empty': 'Aucun élément.',
   'table.loadError': 'Le chargement a échoué.',
   'table.loadMore': 'Charger plus',
@@ -101,6 +111,16 @@ export const fr = {
 } as const;
 
 export const en: Record<keyof typeof fr, string> = {
+  'column.time': 'Time',
+  'column.severity': 'Severity',
+  'column.status': 'Status',
+  'column.title': 'Title',
+  'column.user': 'User',
+  'column.service': 'Department',
+  'column.patient': 'Patient',
+  'column.source': 'Source',
+  'column.action': 'Action',
+  'column.assignee': 'Assignee',
   'table.empty': 'Nothing here.',
   'table.loadError': 'Loading failed.',
   'table.loadMore': 'Load more',
