@@ -146,7 +146,7 @@ describe('UI kit in the browser', () => {
     await page.close();
   });
 
-  it('looks right in dark, compact and English', async () => {
+  it('looks right in dark, high contrast, compact and English', async () => {
     const page = await open({ colorScheme: 'dark' });
     await kit(page, (k) => k.theme('dark'));
     await page.locator('tr.dt-row').nth(2).click();
@@ -155,6 +155,8 @@ describe('UI kit in the browser', () => {
     await page.locator('tr.dt-row').nth(5).focus(); // not at the top any more? still at top: push shows at once
     await screenshot(page, 'uikit-table-dark');
 
+    await kit(page, (k) => k.theme('contrast'));
+    await screenshot(page, 'uikit-table-contrast');
     await kit(page, (k) => k.theme('light'));
     await kit(page, (k) => k.compact(true));
     const h = await page.locator('tr.dt-row').first().evaluate((el) => el.getBoundingClientRect().height);
