@@ -12,6 +12,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, type TestBrowser } from '../support/browser.ts';
 import { tempDir } from '../support/config.ts';
+import { startVigie } from '../support/server.ts';
 
 const HARNESS = path.resolve('test/e2e/uikit-harness');
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
@@ -253,5 +254,36 @@ describe('UI kit in the browser', () => {
     expect(headers).toEqual(['Heure', 'Gravité', 'Utilisateur', 'Titre', 'Patient']);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('is wired into the console shell: ? and the header button open the help sheet', async () => {
+    const vigie = await startVigie();
+    try {
+      const { page, context } = await browser.newPage({ baseURL: vigie.url });
+      await context.addCookies([await vigie.sessionCookie(['analyst'], 'Claire Martin')]);
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto('/alerts');
+      await page.getByRole('heading', { name: 'Alertes', level: 1 }).waitFor();
+      await page.keyboard.press('?');
+      const help = page.getByTestId('shortcut-help');
+      await help.getByText('Afficher cette aide').waitFor();
+      await help.getByText('Aucun raccourci propre à cet écran.').waitFor();
+      await page.keyboard.press('Escape');
+      await help.waitFor({ state: 'detached' });
+      await page.getByTestId('shortcuts').click();
+      await help.waitFor();
+      await help.getByTestId('single-keys').uncheck();
+      await page.keyboard.press('Escape');
+      await help.waitFor({ state: 'detached' });
+      await page.keyboard.press('?'); // single keys are off now
+      await page.waitForTimeout(300);
+      expect(await help.count()).toBe(0);
+      await page.getByTestId('shortcuts').click();
+      await help.waitFor();
+      await screenshot(page, 'uikit-shell-help');
+      expect(errors).toEqual([]);
+    } finally {
+      await vigie.stop();
+    }
   });
 });
