@@ -76,6 +76,11 @@ export function openStore(settings: DatabaseSettings): Store {
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 10000');
+  // Ingest appends to the access log's five indexes: a 64 MB page cache (the
+  // build's default is 16 MB) keeps their hot pages, and a checkpoint every
+  // ~40 MB of WAL rather than 4 MB spares most batches a checkpoint of their own.
+  raw.pragma('cache_size = -65536');
+  raw.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
   let closed = false;
   return {
