@@ -52,11 +52,12 @@ export async function run(args: string[]): Promise<void> {
   const rows = await benchThroughput('sqlite', undefined, plan);
   const pgUrl = testEnvironment().databaseUrl;
   if (!o['skip-pg'] && pgUrl) {
-    const schema = await pgSchemaUrl();
+    const [schema, twin] = [await pgSchemaUrl(), await pgSchemaUrl()];
     try {
-      rows.push(...(await benchThroughput('postgres', schema.url, plan)));
+      rows.push(...(await benchThroughput('postgres', [schema.url, twin.url], plan)));
     } finally {
       await schema.dispose();
+      await twin.dispose();
     }
   } else if (!o['skip-pg']) console.log('(PostgreSQL skipped: set VIGIE_TEST_DATABASE_URL)');
   printTable(rows);

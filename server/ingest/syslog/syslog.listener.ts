@@ -1,7 +1,8 @@
 // The syslog listener (a BackgroundJob): TCP (octet counting or newline
 // framing) and UDP on VIGIE_SYSLOG_PORT, from the addresses an admin allowed
-// per source. Lines are batched per source (up to 1,000 lines or 200 ms) and
-// committed through the same writer as HTTP batches. Syslog has no
+// per source. Lines are batched per source (up to 1,000 lines or one
+// second: each batch is one audit entry) and committed through the same
+// writer as HTTP batches. Syslog has no
 // acknowledgement: when the writer is saturated, TCP senders are paused
 // (back-pressure through TCP flow control); UDP lines beyond a bounded
 // backlog are dropped and counted as refused — the nature of UDP.
@@ -62,7 +63,7 @@ export interface SyslogListener extends BackgroundJob {
 
 export function createSyslogListener(deps: { sources: SourcesService; ingest: IngestService; log: Logger; options: SyslogOptions }): SyslogListener {
   const { sources, ingest, log } = deps;
-  const o = { maxFrame: 64 * 1024, flushMs: 200, batchLines: 1000, backlogLines: 20_000, idleMs: 300_000, ...deps.options };
+  const o = { maxFrame: 64 * 1024, flushMs: 1000, batchLines: 1000, backlogLines: 20_000, idleMs: 300_000, ...deps.options };
   const batches = new Map<string, Batch>();
   const sockets = new Set<net.Socket>();
   const warned = new Map<string, number>();

@@ -1,10 +1,13 @@
 // Ingest throughput through the real HTTP endpoints (NDJSON batches of 1,000
 // and 10,000, FHIR Bundles of 1,000), beside the floor measured in the same
-// run: the same rows inserted straight into the same table, one transaction
-// per batch of the same size — a prepared statement per row on SQLite, the
-// same unnest() INSERT the server uses on PostgreSQL. Floor and HTTP batches
-// alternate, so both see the table at the same size.
+// run: the same rows inserted straight into the same table (same schema,
+// indexes and settings), one transaction per batch of the same size — a
+// prepared statement per row on SQLite, the same unnest() INSERT the server
+// uses on PostgreSQL. The floor writes to a twin database (a second file, or
+// schema) so each side pays its own WAL checkpoints; floor and HTTP batches
+// alternate, so both see the same table size and the same machine load.
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { cliActor } from '../../../server/actor.ts';
@@ -54,7 +57,8 @@ export interface ThroughputRow {
   [k: string]: string | number;
 }
 
-export async function benchThroughput(dialect: 'sqlite' | 'postgres', pgUrl: string | undefined, events: { ndjson1k: number; ndjson10k: number; fhir: number }): Promise<ThroughputRow[]> {
+export async function benchThroughput(dialect: 'sqlite' | 'postgres', pgUrls: [string, string] | undefined, events: { ndjson1k: number; ndjson10k: number; fhir: number }): Promise<ThroughputRow[]> {
+  const pgUrl = pgUrls?.[0];
   const dataDir = tempDir('vigie-bench-');
   const config = loadConfig({ NODE_ENV: 'production', VIGIE_DATA_DIR: dataDir, VIGIE_SECRET_KEY: '0f'.repeat(32), VIGIE_PORT: '0', VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024), ...(pgUrl ? { VIGIE_DATABASE_URL: pgUrl } : {}) });
   const store: Store = openStore(config.database);
@@ -65,19 +69,21 @@ export async function benchThroughput(dialect: 'sqlite' | 'postgres', pgUrl: str
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const ehr = await vigie.services.sources.create(cliActor, { name: 'bench-ehr', kind: 'ehr' });
   const fhir = await vigie.services.sources.create(cliActor, { name: 'bench-fhir', kind: 'fhir' });
-  const appendPg = createEventAppender(store);
-  const sqliteInsert = store.sqlite?.prepare<unknown[]>(INSERT_SQLITE);
+  const twin: Store = openStore(pgUrls ? { kind: 'postgres', url: pgUrls[1], poolSize: 2 } : { kind: 'sqlite', file: path.join(dataDir, 'floor.db') });
+  await migrateToLatest(twin.db);
+  const appendPg = createEventAppender(twin);
+  const sqliteInsert = twin.sqlite?.prepare<unknown[]>(INSERT_SQLITE);
 
   /** The floor: the same rows, straight into the table, one transaction. */
   async function floor(rows: ValidAccessEvent[]): Promise<number> {
     const t0 = performance.now();
     if (sqliteInsert) {
       const now = Date.now();
-      store.sqlite!.transaction(() => {
+      twin.sqlite!.transaction(() => {
         for (const r of rows) sqliteInsert.run(r.occurredAt, r.occurredAtText, now, 'floor', r.userId, r.action, r.outcome, r.patientId, r.application, r.workstation, r.address, r.department, r.context);
       }).immediate();
     } else {
-      await store.db.transaction().execute((trx) => appendPg(trx, 'floor', Date.now(), rows));
+      await twin.db.transaction().execute((trx) => appendPg(trx, 'floor', Date.now(), rows));
     }
     return performance.now() - t0;
   }
@@ -117,12 +123,13 @@ export async function benchThroughput(dialect: 'sqlite' | 'postgres', pgUrl: str
     out.push(await measure('HTTP NDJSON', 10_000, events.ndjson10k, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjson, (r) => r.length));
     out.push(await measure('HTTP FHIR Bundle', 1_000, events.fhir, '/api/v1/ingest/fhir', 'application/fhir+json', fhir.token, bundle, (r) => r.length));
     const { n: rowsNow } = await sql<{ n: number }>`select count(*) as n from access_events`.execute(store.db).then((r) => r.rows[0]!);
-    for (const row of out) row['table rows at end'] = Number(rowsNow);
+    for (const row of out) row['rows at end'] = Number(rowsNow);
     return out;
   } finally {
     agent.destroy();
     await vigie.close();
     await new Promise<void>((resolve) => vigie.server.close(() => resolve()));
     await store.close();
+    await twin.close();
   }
 }
