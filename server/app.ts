@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server } from 'socket.io';
+import { auditRoutes } from './audit/audit.routes.ts';
 import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -74,6 +75,7 @@ export function createApp(options: AppOptions): VigieApp {
   api.use(requireFullSession());
   api.use(authRoutes(services));
   // Module routers (each route names its permission through secureRouter):
+  api.use(auditRoutes({ auditLog: services.auditLog, auditVerifier: services.auditVerifier, clock: services.clock, log }));
   api.use(apiNotFound());
   app.use('/api/v1', api);
   app.use('/api', apiNotFound());

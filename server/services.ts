@@ -3,7 +3,11 @@
 import { createAlertsRepo } from './alerts/alerts.repo.ts';
 import { createAlertsService } from './alerts/alerts.service.ts';
 import { createAuditRepo } from './audit/audit.repo.ts';
+import { createAuditLogService } from './audit/audit.log.ts';
+import { createAuditSealer } from './audit/audit.sealer.ts';
+import { createSealFile } from './audit/audit.seals.ts';
 import { createAuditService } from './audit/audit.service.ts';
+import { createAuditVerifier } from './audit/audit.verifier.ts';
 import { createSessionRepo } from './auth/session.repo.ts';
 import { createSessionService } from './auth/session.service.ts';
 import { createUserRepo } from './auth/user.repo.ts';
@@ -13,7 +17,7 @@ import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
 import { createEventLogSignal } from './ingest/event-log.ts';
-import { loadMasterKey } from './secrets.ts';
+import { deriveKey, loadMasterKey } from './secrets.ts';
 import type { Store } from './store/db.ts';
 
 export interface ServiceDeps {
@@ -46,6 +50,20 @@ export function createServices(deps: ServiceDeps) {
   // --- auth (issue 5) ---
 
   // --- audit: verification, seals (issue 4) ---
+  const auditRepo = createAuditRepo();
+  const auditSeals = createSealFile({ dataDir: config.dataDir, key: deriveKey(masterKey, 'audit-seal') });
+  const auditSealer = createAuditSealer({ db, repo: auditRepo, seals: auditSeals, clock, intervalMs: config.audit.sealIntervalMs, log: deps.log });
+  background.push(auditSealer);
+  const auditVerifier = createAuditVerifier({ db, repo: auditRepo, seals: auditSeals, clock });
+  const auditLog = createAuditLogService({
+    db,
+    repo: auditRepo,
+    audit,
+    async userNames(ids) {
+      const found = await Promise.all(ids.map((id) => users.findById(db, id)));
+      return new Map(found.filter((u) => u !== undefined).map((u) => [u.id, u.name]));
+    },
+  });
 
   // --- ingest (issue 6) ---
   const accessEvents = createAccessEventsRepo();
@@ -54,7 +72,22 @@ export function createServices(deps: ServiceDeps) {
   // --- alerts, directory, detection (issue 7) ---
   const alerts = createAlertsService({ repo: createAlertsRepo(), audit, clock, realtime });
 
-  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, alerts, background };
+  return {
+    ...deps,
+    db,
+    masterKey,
+    audit,
+    users,
+    sessions,
+    accessEvents,
+    eventLog,
+    alerts,
+    background,
+    // audit (issue 4)
+    auditLog,
+    auditVerifier,
+    auditSealer,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;
