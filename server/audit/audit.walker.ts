@@ -163,6 +163,7 @@ export class ChainWalker {
     const selfOk = belongsAt(r, e);
     const linkOk = r.prevHash === this.#expPrev;
     if (x && xHome) {
+      if (x.seq === e) return { kind: 'inserted', seq: e, message: `two entries carry #${e}: the one that does not link to #${e - 1} was added` };
       if (belongsAt(r, x.seq)) return { kind: 'reordered', seq: e, message: `#${e} and #${x.seq} were swapped` };
       if (x.seq === e + 1) return { kind: 'inserted', seq: e, message: `#${e} was added: the former #${e} now carries #${e + 1}` };
       return { kind: 'reordered', seq: e, message: `#${e} was moved to #${x.seq}; the entry now at #${e} does not belong there` };
