@@ -25,7 +25,16 @@ export function scopeOf(actor: Actor): AuditScope {
 
 type Filters = Omit<AuditListQuery, 'cursor' | 'limit'> | Omit<AuditExportQuery, 'format'>;
 function toFilter(actor: Actor, q: Filters): AuditFilter {
-  return { actor: q.actor, action: q.action, targetType: q.targetType, targetId: q.targetId, from: q.from, to: q.to, targetTypes: scopeOf(actor) };
+  return {
+    actor: q.actor,
+    action: q.action,
+    targetType: q.targetType,
+    targetId: q.targetId,
+    from: q.from,
+    to: q.to,
+    targetTypes: scopeOf(actor),
+    not: { actor: q['not.actor'], action: q['not.action'], targetType: q['not.targetType'] },
+  };
 }
 
 export interface AuditLogDeps {

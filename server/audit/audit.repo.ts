@@ -21,6 +21,8 @@ export interface AuditFilter {
   to?: number;
   /** The reader's scope: only these target types (null/undefined = all). */
   targetTypes?: readonly string[] | null;
+  /** Exclusions: entries with this actor, action (exact, or a prefix ending with a dot) or target type are left out. */
+  not?: { actor?: string; action?: string; targetType?: string };
 }
 
 /** A position in the log, which is ordered by time then sequence number. */
@@ -53,6 +55,13 @@ function applyFilter(q: Query, f: AuditFilter, split?: { column: 'action' | 'tar
   if (f.targetId !== undefined) q = q.where('targetId', '=', f.targetId);
   if (f.from !== undefined) q = q.where('at', '>=', f.from);
   if (f.to !== undefined) q = q.where('at', '<', f.to);
+  if (f.not?.actor !== undefined) q = q.where('actor', '<>', f.not.actor);
+  if (f.not?.action !== undefined) {
+    const a = f.not.action;
+    q = a.endsWith('.') ? q.where((eb) => eb.not(eb(eb.fn('substr', ['action', eb.val(1), eb.val(a.length)]), '=', a))) : q.where('action', '<>', a);
+  }
+  // An entry without a target is not of the excluded type.
+  if (f.not?.targetType !== undefined) q = q.where((eb) => eb.or([eb('targetType', 'is', null), eb('targetType', '<>', f.not!.targetType!)]));
   if (f.targetTypes && split?.column !== 'targetType') q = f.targetTypes.length ? q.where('targetType', 'in', f.targetTypes) : q.where(sql<boolean>`1 = 0`);
   return q;
 }

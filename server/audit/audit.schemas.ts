@@ -8,16 +8,22 @@ const time = z.iso
   .datetime({ offset: true, error: 'an ISO 8601 time with its offset, e.g. 2026-11-28T14:00:00+01:00' })
   .transform((v) => Date.parse(v));
 
+const actor = z.string().trim().min(1).max(200, 'at most 200 characters');
+const action = z
+  .string()
+  .trim()
+  .max(100, 'at most 100 characters')
+  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/, 'a dotted action name (user.login), or a prefix ending with a dot (user.)');
+const targetType = z.string().trim().min(1).max(100, 'at most 100 characters');
+
 const filters = {
-  actor: optional(z.string().trim().min(1).max(200, 'at most 200 characters')),
-  action: optional(
-    z
-      .string()
-      .trim()
-      .max(100, 'at most 100 characters')
-      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/, 'a dotted action name (user.login), or a prefix ending with a dot (user.)'),
-  ),
-  targetType: optional(z.string().trim().min(1).max(100, 'at most 100 characters')),
+  actor: optional(actor),
+  action: optional(action),
+  targetType: optional(targetType),
+  // "Exclure" from a cell of the list: everything but this value.
+  'not.actor': optional(actor),
+  'not.action': optional(action),
+  'not.targetType': optional(targetType),
   targetId: optional(z.string().trim().min(1).max(200, 'at most 200 characters')),
   from: optional(time),
   to: optional(time),

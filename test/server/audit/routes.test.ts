@@ -96,6 +96,10 @@ describeEachDialect('audit API', (dialect) => {
     expect(await seqs({ from: '2026-11-28T10:05:00+01:00', to: '2026-11-28T10:08:00+01:00' })).toEqual([7, 6, 5]);
     expect(await seqs({ from: '2026-11-28T09:05:00Z', to: '2026-11-28T09:08:00.000Z', actor: 'system' })).toEqual([5]);
     expect(await seqs({ actor: '', action: '' })).toHaveLength(40);
+    // Exclusions ("exclure" from a cell).
+    expect(await seqs({ 'not.actor': 'system' })).toEqual([...every(0), ...every(2), ...every(3)].sort((a, b) => b - a));
+    expect(await seqs({ 'not.action': 'user.', 'not.targetType': 'alert' })).toEqual([...every(2), ...every(3)].sort((a, b) => b - a));
+    expect(await seqs({ 'not.action': 'source.update', actor: `user:${admin.userId}` })).toEqual(every(0));
   });
 
   it('refuses bad filters with a message naming the parameter', async () => {
