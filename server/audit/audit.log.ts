@@ -1,11 +1,12 @@
 // Reading the audit log: filtered pages newest first, and exports streamed in
 // batches. Nothing here changes or deletes an entry.
 import type { Actor } from '../actor.ts';
+import { NotFound } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import { presentEntry, userIdsOf, type AuditEntryView } from './audit.present.ts';
 import type { AuditCursor, AuditFilter, AuditRepo } from './audit.repo.ts';
 import type { AuditExportQuery, AuditListQuery } from './audit.schemas.ts';
-import { auditScopeOf, type AuditScope } from './audit.scope.ts';
+import { auditScopeOf, inScope, type AuditScope } from './audit.scope.ts';
 import type { AuditService } from './audit.service.ts';
 
 export const DEFAULT_PAGE = 50;
@@ -60,6 +61,13 @@ export function createAuditLogService({ db, repo, audit, userNames, exportBatch 
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return { items: await present(page), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    },
+
+    /** One entry, if the reader may see it. */
+    async get(actor: Actor, seq: number): Promise<AuditEntryView> {
+      const row = await repo.bySeq(db, seq);
+      if (!row || !inScope(scopeOf(actor), row.targetType)) throw new NotFound('audit.not_found', `No audit entry #${seq} that you may see`);
+      return (await present([row]))[0]!;
     },
 
     /** The distinct action names, for the filter's suggestions. */

@@ -113,6 +113,9 @@ export function createAuditRepo() {
     async range(db: Executor, afterSeq: number, limit: number): Promise<AuditEntryRow[]> {
       return db.selectFrom('audit_entries').select(COLUMNS).where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(limit).execute();
     },
+    async bySeq(db: Executor, seq: number): Promise<AuditEntryRow | undefined> {
+      return db.selectFrom('audit_entries').select(COLUMNS).where('seq', '=', seq).executeTakeFirst();
+    },
     /** One page of the log under a filter, in time order, by keyset. */
     page,
     distinctActions,

@@ -8,7 +8,7 @@ import { actorOf, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
 import { toCsv, toJson } from './audit.export.ts';
 import type { AuditLogService } from './audit.log.ts';
-import { AuditExportQuery, AuditListQuery, AuditVerifyQuery } from './audit.schemas.ts';
+import { AuditEntryParams, AuditExportQuery, AuditListQuery, AuditVerifyQuery } from './audit.schemas.ts';
 import type { AuditVerifier } from './audit.verifier.ts';
 
 export function auditRoutes({ auditLog, auditVerifier, clock, log }: { auditLog: AuditLogService; auditVerifier: AuditVerifier; clock: Clock; log: Logger }) {
@@ -26,6 +26,11 @@ export function auditRoutes({ auditLog, auditVerifier, clock, log }: { auditLog:
   r.get('/audit/verify', 'audit:verify', async (req, res) => {
     parse(AuditVerifyQuery, req.query, 'verification query');
     res.json(await auditVerifier.verify());
+  });
+
+  r.get('/audit/entries/:seq', 'audit:read', async (req, res) => {
+    const { seq } = parse(AuditEntryParams, req.params, 'entry number');
+    res.json(await auditLog.get(actorOf(req), seq));
   });
 
   r.get('/audit/export', 'audit:read', async (req, res) => {

@@ -39,7 +39,7 @@ export const AuditListQuery = z
   .strictObject({
     ...filters,
     cursor: optional(z.string().regex(/^\d{1,16}-\d{1,16}$/, 'a cursor from a previous page (nextCursor)')),
-    limit: optional(z.coerce.number().int('an integer').min(1, 'at least 1').max(200, 'at most 200')),
+    limit: optional(z.coerce.number({ error: 'a number from 1 to 200' }).int('an integer').min(1, 'at least 1').max(200, 'at most 200')),
   })
   .superRefine(coherent);
 export type AuditListQuery = z.output<typeof AuditListQuery>;
@@ -50,3 +50,10 @@ export const AuditExportQuery = z
 export type AuditExportQuery = z.output<typeof AuditExportQuery>;
 
 export const AuditVerifyQuery = z.strictObject({});
+
+export const AuditEntryParams = z.strictObject({
+  seq: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'an entry number (1, 2, 3…)')
+    .transform(Number),
+});

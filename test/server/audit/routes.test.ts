@@ -130,6 +130,20 @@ describeEachDialect('audit API', (dialect) => {
     expect((await list(admin.http, { limit: 200 })).items).toHaveLength(40);
   });
 
+  it('gives one entry by its number, within the reader\'s scope', async () => {
+    const one = await admin.http.get('/api/v1/audit/entries/3');
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ seq: 3, action: 'source.update', target: { type: 'source', id: '=1+1' }, details: { name: 'DPI "Orbis", site A' } });
+    expect((await analyst.http.get('/api/v1/audit/entries/2')).body).toMatchObject({ seq: 2, action: 'incident.update' });
+    const hidden = await analyst.http.get('/api/v1/audit/entries/3');
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.code).toBe('audit.not_found');
+    expect((await admin.http.get('/api/v1/audit/entries/999')).status).toBe(404);
+    const bad = await admin.http.get('/api/v1/audit/entries/abc');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('seq: an entry number');
+  });
+
   it('offers the distinct action names for the filter', async () => {
     const res = await analyst.http.get('/api/v1/audit/actions');
     expect(res.status).toBe(200);
@@ -138,7 +152,7 @@ describeEachDialect('audit API', (dialect) => {
 
   it('no route changes or deletes an entry', async () => {
     const before = await t.store.db.selectFrom('audit_entries').selectAll().orderBy('seq').execute();
-    for (const url of ['/api/v1/audit', '/api/v1/audit/1', '/api/v1/audit/verify', '/api/v1/audit/export']) {
+    for (const url of ['/api/v1/audit', '/api/v1/audit/1', '/api/v1/audit/entries/1', '/api/v1/audit/verify', '/api/v1/audit/export']) {
       for (const method of ['post', 'put', 'patch', 'delete'] as const) {
         const res = await admin.http[method](url).send({ actor: 'x' });
         expect(res.status, `${method} ${url}`).toBe(404);
