@@ -54,7 +54,7 @@ export function createServices(deps: ServiceDeps) {
   const auditSeals = createSealFile({ dataDir: config.dataDir, key: deriveKey(masterKey, 'audit-seal') });
   const auditSealer = createAuditSealer({ db, repo: auditRepo, seals: auditSeals, clock, intervalMs: config.audit.sealIntervalMs, log: deps.log });
   background.push(auditSealer);
-  const auditVerifier = createAuditVerifier({ db, repo: auditRepo, seals: auditSeals, clock });
+  const auditVerifier = createAuditVerifier({ db, repo: auditRepo, seals: auditSeals, clock, log: deps.log });
   const auditLog = createAuditLogService({
     db,
     repo: auditRepo,

@@ -1,6 +1,7 @@
 // Verification: walks the whole chain in batches against the seals and answers
 // "intact" with the count and head, or the first broken place and what is wrong.
 import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import type { AuditRepo } from './audit.repo.ts';
 import type { SealFile } from './audit.seals.ts';
@@ -21,7 +22,8 @@ export type VerifyAnswer =
 
 export const VERIFY_BATCH = 5000;
 
-export function createAuditVerifier({ db, repo, seals, clock, batchSize = VERIFY_BATCH }: { db: Db; repo: AuditRepo; seals: SealFile; clock: Clock; batchSize?: number }) {
+export function createAuditVerifier(deps: { db: Db; repo: AuditRepo; seals: SealFile; clock: Clock; log?: Logger; batchSize?: number }) {
+  const { db, repo, seals, clock, log, batchSize = VERIFY_BATCH } = deps;
   let running: Promise<VerifyAnswer> | undefined;
 
   async function walk(): Promise<VerifyAnswer> {
@@ -43,8 +45,13 @@ export function createAuditVerifier({ db, repo, seals, clock, batchSize = VERIFY
     const summary: SealsSummary = { count: reading.seals.length, last: last ? { seq: last.seq, at: last.at } : null, problems: reading.problems };
     const timing = { verifiedAt: clock.now(), durationMs: Math.round(performance.now() - started) };
     // The chain's own first break comes first; a bad seal line breaks an otherwise intact trail.
-    if (!outcome.ok) return { status: 'broken', problem: outcome.problem, seals: summary, ...timing };
-    if (reading.problems.length) return { status: 'broken', problem: reading.problems[0]!, seals: summary, ...timing };
+    const problem = outcome.ok ? reading.problems[0] : outcome.problem;
+    if (problem) {
+      // Loud in the logs too, for whatever watches them (CNIL: alert when logs are altered).
+      log?.error('audit trail broken', { kind: problem.kind, seq: problem.seq, reason: problem.message });
+      return { status: 'broken', problem, seals: summary, ...timing };
+    }
+    if (!outcome.ok) throw new Error('unreachable');
     return { status: 'intact', count: outcome.count, head: outcome.head, seals: summary, ...timing };
   }
 

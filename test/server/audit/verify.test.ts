@@ -78,6 +78,8 @@ describeEachDialect('audit verification', (dialect) => {
     await dropAppendOnlyTriggers(t.store);
     await t.store.db.deleteFrom('audit_entries').where('seq', '=', 7).execute();
     expect(await verify()).toMatchObject({ status: 'broken', problem: { kind: 'removed', seq: 7 } });
+    const logged = t.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'audit trail broken');
+    expect(logged).toMatchObject({ level: 'error', kind: 'removed', seq: 7 });
   });
 
   it('a deleted entry whose gap was closed by renumbering is found as removed', async () => {
