@@ -1,10 +1,11 @@
 // Every domain's messages, merged. Add a domain: create messages/<domain>.ts
 // exporting `fr` and `en`, then spread it below.
+import * as auth from './messages/auth.ts';
 import * as shell from './messages/shell.ts';
 
 export const catalogs = {
-  fr: { ...shell.fr },
-  en: { ...shell.en },
+  fr: { ...shell.fr, ...auth.fr },
+  en: { ...shell.en, ...auth.en },
 };
 
 export type MessageKey = keyof typeof catalogs.fr;
