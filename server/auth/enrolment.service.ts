@@ -145,7 +145,7 @@ export function createEnrolmentService(deps: {
      * Confirms the secret with a code: the account takes the password and the
      * secret, becomes active, gets ten recovery codes and a full session.
      */
-    async confirm(actor: Actor, token: string, code: string, meta: { address?: string | null; userAgent?: string | null }) {
+    async confirm(actor: Actor, token: string, code: string, meta: { address?: string | null; userAgent?: string | null; previousSessionId?: string }) {
       const row = await usable(actor, token);
       if (!row.passwordHash || !row.totpSecret) throw new Conflict('enrolment.totp_first', 'Fetch the TOTP secret first');
       const secret = box.open(row.totpSecret, enrolSecretContext(row.id));
@@ -191,6 +191,11 @@ export function createEnrolmentService(deps: {
         });
         const recoveryCodes = await factors.newRecoveryCodes(trx, user.id);
         const ended = await sessions.revokeAllOfUser(trx, user.id);
+        // The browser may hold someone else's session (an administrator trying the link): it ends too.
+        if (meta.previousSessionId && !ended.includes(meta.previousSessionId)) {
+          await sessions.revoke(trx, meta.previousSessionId);
+          ended.push(meta.previousSessionId);
+        }
         const issued = await sessions.issue(trx, { userId: user.id, stage: 'full', address: meta.address, userAgent: meta.userAgent });
         await attempts.succeed(trx, user.email);
         const subject: Actor = { kind: 'anonymous', subject: user.id, requestId: 'requestId' in actor ? actor.requestId : undefined, address: meta.address ?? undefined };

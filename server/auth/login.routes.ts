@@ -52,7 +52,7 @@ export function loginRoutes(services: Services, config: Readonly<Config>) {
   router.post('/auth/enrol/:token/confirm', async (req, res) => {
     const { token } = parse(TokenParams, req.params, 'enrolment link');
     const { code } = parse(CodeBody, req.body, 'code');
-    const done = await services.enrolment.confirm(anonymousActor(req), token, code, meta(req));
+    const done = await services.enrolment.confirm(anonymousActor(req), token, code, { ...meta(req), previousSessionId: req.auth?.session.id });
     services.sessions.disconnect(done.endedSessionIds, 'mfa_reset');
     setSessionCookie(res, done.token, config);
     res.json({ recoveryCodes: done.recoveryCodes });
