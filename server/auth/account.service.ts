@@ -64,6 +64,29 @@ export function createAccountService(deps: { db: Db; users: UserRepo; passwords:
       });
     },
 
+    /**
+     * A fresh TOTP code at the moment of a sensitive action (approving a
+     * notification): each step once, failures counted towards the account's
+     * lock, both outcomes audited. Throws Invalid `auth.step_up_failed` or 429.
+     */
+    async stepUp(actor: UserActor, code: string, purpose: string): Promise<void> {
+      const user = await users.findById(db, actor.id);
+      if (!user) throw new Unauthorized('auth.required', 'Authentication required');
+      await attempts.assertAllowed(db, actor, user.email);
+      const outcome = await db.transaction().execute(async (trx) => {
+        if (await factors.totp(trx, user, code)) {
+          await audit.record(trx, { actor, action: 'user.step_up', target: { type: 'user', id: user.id }, details: { purpose } });
+          return { ok: true as const };
+        }
+        const failed = await attempts.fail(trx, actor, { email: user.email, userId: user.id, action: 'user.reauth_failed', details: { factor: 'totp', reason: `step_up:${purpose}` } });
+        return { ok: false as const, ...failed };
+      });
+      if (!outcome.ok) {
+        if (outcome.accountLocked) throw lockedError(outcome.retryAfterSeconds);
+        throw new Invalid('auth.step_up_failed', 'This code is not valid: type the code your app shows now', { field: 'code' });
+      }
+    },
+
     async recoveryCodesLeft(actor: UserActor): Promise<number> {
       return factors.recoveryCodesLeft(db, actor.id);
     },

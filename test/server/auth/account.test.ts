@@ -60,6 +60,16 @@ describeEachDialect('own account', (dialect) => {
     await as(other.cookie!).get('/api/v1/auth/me').expect(401);
   });
 
+  it('asks a fresh code for a sensitive action: each step once, audited, failures counted', async () => {
+    const actor = { kind: 'user' as const, id: user.id, roles: ['reporter' as const], sessionId: 's' };
+    const code = user.app.codeAt(t.clock.now());
+    await t.services.account.stepUp(actor, code, 'notification.approve');
+    await expect(t.services.account.stepUp(actor, code, 'notification.approve')).rejects.toMatchObject({ code: 'auth.step_up_failed' });
+    const entries = await t.store.db.selectFrom('audit_entries').select(['action', 'details']).where('action', 'in', ['user.step_up', 'user.reauth_failed']).orderBy('seq').execute();
+    expect(entries.map((e) => e.action)).toEqual(['user.step_up', 'user.reauth_failed']);
+    expect(JSON.parse(entries[0]!.details)).toEqual({ purpose: 'notification.approve' });
+  });
+
   it('renews the recovery codes: ten new ones work, the old ones do not', async () => {
     const me = as(user.cookie);
     expect((await me.get('/api/v1/auth/recovery-codes').expect(200)).body).toEqual({ left: 10 });
