@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server } from 'socket.io';
 import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
+import { usersRoutes } from './auth/users.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { authenticate, csrfGuard, requireFullSession } from './http/auth.ts';
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions): VigieApp {
   // Deny by default: all that follows needs a full session, and each route names its permission.
   api.use(requireFullSession());
   api.use(authRoutes(services));
+  api.use(usersRoutes(services));
   // Module routers (each route names its permission through secureRouter):
   api.use(apiNotFound());
   app.use('/api/v1', api);
