@@ -7,6 +7,7 @@ import express from 'express';
 import { Server } from 'socket.io';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
+import { usersRoutes } from './auth/users.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { authenticate, csrfGuard, requireFullSession } from './http/auth.ts';
@@ -74,6 +75,7 @@ export function createApp(options: AppOptions): VigieApp {
   // Deny by default: all that follows needs a full session, and each route names its permission.
   api.use(requireFullSession());
   api.use(authRoutes(services));
+  api.use(usersRoutes(services));
   // Module routers (each route names its permission through secureRouter):
   api.use(auditRoutes({ auditLog: services.auditLog, auditVerifier: services.auditVerifier, clock: services.clock, log }));
   api.use(apiNotFound());

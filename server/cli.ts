@@ -2,6 +2,7 @@
 // in <module>/<module>.cli.ts and are registered here.
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './audit/audit.cli.ts';
+import { registerUserCommands } from './auth/auth.cli.ts';
 import { configVariables } from './config.ts';
 import { CliExit, cliConfig } from './cli/context.ts';
 import { openStore } from './store/db.ts';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
 
   // Module commands: register<Module>Commands(program) from <module>/<module>.cli.ts.
   registerAuditCommands(program);
+  registerUserCommands(program);
 
   return program;
 }

@@ -8,9 +8,20 @@ import { createAuditSealer } from './audit/audit.sealer.ts';
 import { createSealFile } from './audit/audit.seals.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { createAuditVerifier } from './audit/audit.verifier.ts';
+import { createAccountService } from './auth/account.service.ts';
+import { createAttempts } from './auth/attempts.ts';
+import { createEnrolmentRepo, createRecoveryRepo } from './auth/enrolment.repo.ts';
+import { createEnrolmentService } from './auth/enrolment.service.ts';
+import { createFactors } from './auth/factors.ts';
+import { createLoginService } from './auth/login.service.ts';
+import { createPasswordHasher } from './auth/password.ts';
+import { recoveryCodeHasher } from './auth/recovery-codes.ts';
+import { createSecretBox } from './auth/secret-box.ts';
 import { createSessionRepo } from './auth/session.repo.ts';
 import { createSessionService } from './auth/session.service.ts';
+import { createThrottle, createThrottleRepo } from './auth/throttle.ts';
 import { createUserRepo } from './auth/user.repo.ts';
+import { createUsersService } from './auth/users.service.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
@@ -48,6 +59,17 @@ export function createServices(deps: ServiceDeps) {
   const masterKey = loadMasterKey(config);
 
   // --- auth (issue 5) ---
+  const box = createSecretBox(deriveKey(masterKey, 'totp'));
+  const passwords = createPasswordHasher();
+  const recoveryRepo = createRecoveryRepo();
+  const enrolmentRepo = createEnrolmentRepo();
+  const factors = createFactors({ users, recovery: recoveryRepo, box, hashRecovery: recoveryCodeHasher(deriveKey(masterKey, 'recovery-codes')), clock });
+  const throttle = createThrottle({ repo: createThrottleRepo(), clock, dialect: store.dialect, key: deriveKey(masterKey, 'login-throttle'), addressMaxFailures: config.login.addressMaxFailures });
+  const attempts = createAttempts({ throttle, audit, clock });
+  const enrolment = createEnrolmentService({ db, dialect: store.dialect, repo: enrolmentRepo, users, factors, passwords, box, sessions, attempts, audit, clock, publicOrigin: config.publicOrigin });
+  const login = createLoginService({ db, users, passwords, factors, sessions, attempts, audit, clock });
+  const account = createAccountService({ db, users, passwords, factors, sessions, attempts, audit, clock });
+  const userAdmin = createUsersService({ db, users, enrolmentRepo, enrolment, recovery: recoveryRepo, sessions, throttle, audit, clock });
 
   // --- audit: verification, seals (issue 4) ---
   const auditRepo = createAuditRepo();
@@ -79,6 +101,11 @@ export function createServices(deps: ServiceDeps) {
     audit,
     users,
     sessions,
+    passwords,
+    enrolment,
+    login,
+    account,
+    userAdmin,
     accessEvents,
     eventLog,
     alerts,

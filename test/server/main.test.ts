@@ -66,7 +66,8 @@ async function startServeStop(env: Record<string, string>, database: string) {
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
-    const lines = run.output().trim().split('\n').map((l) => JSON.parse(l) as { message: string; method?: string; status?: number; requestId?: string; ms?: number });
+    // JSON log lines, around the first-run setup banner (plain text, see test/server/auth/first-run.test.ts).
+    const lines = run.output().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { message: string; method?: string; status?: number; requestId?: string; ms?: number });
     expect(lines.find((l) => l.message === 'request' && l.status === 200)).toMatchObject({ method: 'GET', requestId: expect.any(String), ms: expect.any(Number) });
     expect(lines.at(-1)?.message).toBe('stopped');
   }

@@ -1,12 +1,13 @@
 // Every domain's messages, merged. Add a domain: create messages/<domain>.ts
 // exporting `fr` and `en`, then spread it below.
 import * as audit from './messages/audit.ts';
+import * as auth from './messages/auth.ts';
 import * as shell from './messages/shell.ts';
 import * as ui from './messages/ui.ts';
 
 export const catalogs = {
-  fr: { ...shell.fr, ...ui.fr, ...audit.fr },
-  en: { ...shell.en, ...ui.en, ...audit.en },
+  fr: { ...shell.fr, ...ui.fr, ...auth.fr, ...audit.fr },
+  en: { ...shell.en, ...ui.en, ...auth.en, ...audit.en },
 };
 
 export type MessageKey = keyof typeof catalogs.fr;

@@ -3,14 +3,20 @@
 // Rendered with spacer rows above and below, so the <table> keeps its native
 // layout, its sticky header and its semantics. Below the threshold every row is
 // rendered (and jsdom, which has no layout, always takes that path in tests).
-import { elementScroll, observeElementOffset, observeElementRect, Virtualizer, type VirtualItem } from '@tanstack/svelte-virtual';
+// The current row is always rendered, even scrolled out of view, so it keeps the
+// keyboard focus (a spacer fills the gap between it and the visible slice).
+import {
+  defaultRangeExtractor,
+  elementScroll,
+  observeElementOffset,
+  observeElementRect,
+  Virtualizer,
+  type Range,
+  type VirtualItem,
+} from '@tanstack/svelte-virtual';
 
-export interface RowWindow {
-  start: number;
-  end: number;
-  padTop: number;
-  padBottom: number;
-}
+/** What to render, in order: rows (by index) and spacers (by height). */
+export type Slot = { key: string; index: number; pad?: undefined } | { key: string; pad: number; index?: undefined };
 
 interface Options {
   enabled: () => boolean;
@@ -19,6 +25,16 @@ interface Options {
   scrollElement: () => HTMLElement | undefined;
   scrollMargin: () => number;
   estimate: () => number;
+  /** Index always rendered (the current row), or -1. */
+  pinned: () => number;
+}
+
+function pinning(pinned: number) {
+  return (range: Range) => {
+    const base = defaultRangeExtractor(range);
+    if (pinned < 0 || pinned >= range.count || base.includes(pinned)) return base;
+    return [...base, pinned].sort((a, b) => a - b);
+  };
 }
 
 export function createRowVirtualizer(options: Options) {
@@ -41,6 +57,7 @@ export function createRowVirtualizer(options: Options) {
       getItemKey: (i) => options.key(i),
       overscan: 12,
       scrollMargin: options.scrollMargin(),
+      rangeExtractor: pinning(options.pinned()),
       observeElementRect,
       observeElementOffset,
       scrollToFn: elementScroll,
@@ -63,25 +80,30 @@ export function createRowVirtualizer(options: Options) {
     const count = options.count();
     const scrollMargin = options.scrollMargin();
     const size = options.estimate();
+    const pinned = options.pinned();
     if (!v) return;
-    v.setOptions({ ...v.options, count, scrollMargin, estimateSize: () => size });
+    v.setOptions({ ...v.options, count, scrollMargin, estimateSize: () => size, rangeExtractor: pinning(pinned) });
     v._willUpdate();
     sync(v);
   });
 
   return {
-    /** The slice of rows to render and the spacer heights around it. */
-    window(count: number): RowWindow {
-      const first = items[0];
-      const last = items[items.length - 1];
-      if (!instance || !first || !last) return { start: 0, end: instance ? Math.min(count, 50) : count, padTop: 0, padBottom: 0 };
+    /** The rows to render and the spacers between them; every row below the threshold. */
+    slots(count: number, keyOf: (index: number) => string): Slot[] {
+      if (!instance) return Array.from({ length: count }, (_, index) => ({ key: keyOf(index), index }));
+      if (!items.length) return Array.from({ length: Math.min(count, 50) }, (_, index) => ({ key: keyOf(index), index }));
       const margin = instance.options.scrollMargin;
-      return {
-        start: first.index,
-        end: last.index + 1,
-        padTop: Math.max(0, first.start - margin),
-        padBottom: Math.max(0, total + margin - last.end),
-      };
+      const out: Slot[] = [];
+      let edge = margin;
+      for (const item of items) {
+        if (item.index >= count) break;
+        if (item.start > edge) out.push({ key: `\u0000pad${item.index}`, pad: item.start - edge });
+        out.push({ key: keyOf(item.index), index: item.index });
+        edge = item.end;
+      }
+      const bottom = total + margin - edge;
+      if (bottom > 0) out.push({ key: '\u0000pad-end', pad: bottom });
+      return out;
     },
     scrollTo(index: number) {
       instance?.scrollToIndex(index, { align: 'auto' });

@@ -1,6 +1,16 @@
 // Messages of the shared UI kit (tables, filters, dialogs, shortcuts, notices).
 // French is the source; English must have every key, with the same placeholders.
 export const fr = {
+  'column.time': 'Heure',
+  'column.severity': 'Gravité',
+  'column.status': 'Statut',
+  'column.title': 'Titre',
+  'column.user': 'Utilisateur',
+  'column.service': 'Service',
+  'column.patient': 'Patient',
+  'column.source': 'Source',
+  'column.action': 'Action',
+  'column.assignee': 'Responsable',
   'table.empty': 'Aucun élément.',
   'table.loadError': 'Le chargement a échoué.',
   'table.loadMore': 'Charger plus',
@@ -82,6 +92,7 @@ export const fr = {
   'shortcuts.singleKeys': 'Activer les raccourcis à une touche',
   'shortcuts.singleKeysHint': 'Désactivez-les si vous utilisez la saisie vocale ou un lecteur d’écran qui les capte.',
   'shortcuts.none': 'Aucun raccourci propre à cet écran.',
+  'shortcuts.off': '(désactivé)',
   'shortcuts.table.move': 'Ligne suivante / précédente',
   'shortcuts.table.open': 'Ouvrir l’aperçu de la ligne',
   'shortcuts.table.toggle': 'Sélectionner / désélectionner la ligne',
@@ -101,6 +112,16 @@ export const fr = {
 } as const;
 
 export const en: Record<keyof typeof fr, string> = {
+  'column.time': 'Time',
+  'column.severity': 'Severity',
+  'column.status': 'Status',
+  'column.title': 'Title',
+  'column.user': 'User',
+  'column.service': 'Department',
+  'column.patient': 'Patient',
+  'column.source': 'Source',
+  'column.action': 'Action',
+  'column.assignee': 'Assignee',
   'table.empty': 'Nothing here.',
   'table.loadError': 'Loading failed.',
   'table.loadMore': 'Load more',
@@ -182,6 +203,7 @@ export const en: Record<keyof typeof fr, string> = {
   'shortcuts.singleKeys': 'Enable single-key shortcuts',
   'shortcuts.singleKeysHint': 'Turn them off if you use speech input or a screen reader that catches them.',
   'shortcuts.none': 'No shortcut specific to this screen.',
+  'shortcuts.off': '(turned off)',
   'shortcuts.table.move': 'Next / previous row',
   'shortcuts.table.open': 'Open the row preview',
   'shortcuts.table.toggle': 'Select / deselect the row',
