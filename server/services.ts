@@ -2,6 +2,12 @@
 // needs. No singletons: tests build their own, with a fake clock.
 import { createAlertsRepo } from './alerts/alerts.repo.ts';
 import { createAlertsService } from './alerts/alerts.service.ts';
+import { createDetectionRepo } from './detection/detection.repo.ts';
+import { createDetector } from './detection/detector.ts';
+import { loadRules } from './detection/rule.loader.ts';
+import { createRulesService } from './detection/rules.service.ts';
+import { createDirectoryRepo } from './directory/directory.repo.ts';
+import { createDirectoryService } from './directory/directory.service.ts';
 import { createAuditRepo } from './audit/audit.repo.ts';
 import { createAuditService } from './audit/audit.service.ts';
 import { createSessionRepo } from './auth/session.repo.ts';
@@ -52,9 +58,25 @@ export function createServices(deps: ServiceDeps) {
   const eventLog = createEventLogSignal();
 
   // --- alerts, directory, detection (issue 7) ---
-  const alerts = createAlertsService({ repo: createAlertsRepo(), audit, clock, realtime });
+  const directory = createDirectoryService({ db, repo: createDirectoryRepo(), audit, clock });
+  // A rule file with a problem throws RulesError here: the server does not start.
+  const rules = createRulesService({ db, repo: createDetectionRepo(), audit, clock, definitions: loadRules(config.rulesDir) });
+  const alerts = createAlertsService({
+    db,
+    repo: createAlertsRepo(),
+    audit,
+    clock,
+    realtime,
+    events: accessEvents,
+    colleaguesOf: async (userId) => {
+      const department = (await directory.repo.staffById(db, userId))?.department ?? null;
+      return { department, userIds: department ? await directory.repo.staffIdsInDepartment(db, department) : [] };
+    },
+  });
+  const detector = createDetector({ db, dialect: store.dialect, repo: createDetectionRepo(), events: accessEvents, alerts, directory, rules, eventLog, clock, log: deps.log });
+  if (config.detector) background.push(detector);
 
-  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, alerts, background };
+  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, alerts, directory, rules, detector, background };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,193 @@
+// What the detector remembers between events: each user's activity (last
+// seen, the hours they usually work, where they last were), break-the-glass
+// declarations, and the sliding windows of counting rules with their daily
+// peaks (the bulk-access baselines). Everything here is a function of the
+// events read so far, in id order: a snapshot plus a replay rebuilds it
+// exactly after a restart.
+import { parisDayNumber, parisHour } from '../paris-time.ts';
+
+const DAY = 86_400_000;
+/** How many days of daily peaks feed a baseline. */
+export const BASELINE_DAYS = 28;
+
+export interface Place {
+  t: number;
+  eventId: number;
+  workstation: string;
+  site: string;
+  latitude: number;
+  longitude: number;
+}
+
+export class UserActivity {
+  last: number | null = null;
+  /** Distinct days with activity at each Paris hour, and the last such day. */
+  hourDays: number[] = new Array(24).fill(0);
+  hourLastDay: number[] = new Array(24).fill(-1);
+  activeDays = 0;
+  lastDay = -1;
+  place: Place | null = null;
+
+  observe(t: number, day: number, hour: number) {
+    if (this.last === null || t > this.last) this.last = t;
+    if (this.hourLastDay[hour] !== day) {
+      this.hourLastDay[hour] = day;
+      this.hourDays[hour]! += 1;
+    }
+    if (this.lastDay !== day) {
+      this.lastDay = day;
+      this.activeDays += 1;
+    }
+  }
+
+  /** Days with activity at this hour before `day`. */
+  daysAtHourBefore(hour: number, day: number): number {
+    return this.hourDays[hour]! - (this.hourLastDay[hour] === day ? 1 : 0);
+  }
+  activeDaysBefore(day: number): number {
+    return this.activeDays - (this.lastDay === day ? 1 : 0);
+  }
+}
+
+export class CountWindow {
+  /** [time, event id, counted item], in arrival order. */
+  items: [number, number, string][] = [];
+  counts = new Map<string, number>();
+  lastFired: number | null = null;
+  /** [Paris day, the day's peak of the count], oldest first. */
+  peaks: [number, number][] = [];
+
+  add(t: number, eventId: number, item: string, windowMs: number): number {
+    while (this.items.length && this.items[0]![0] <= t - windowMs) {
+      const [, , old] = this.items.shift()!;
+      const n = (this.counts.get(old) ?? 1) - 1;
+      if (n <= 0) this.counts.delete(old);
+      else this.counts.set(old, n);
+    }
+    this.items.push([t, eventId, item]);
+    this.counts.set(item, (this.counts.get(item) ?? 0) + 1);
+    return this.items.length;
+  }
+
+  distinct(): number {
+    return this.counts.size;
+  }
+
+  recordPeak(day: number, value: number) {
+    const last = this.peaks[this.peaks.length - 1];
+    if (last && last[0] === day) last[1] = Math.max(last[1], value);
+    else {
+      this.peaks.push([day, value]);
+      while (this.peaks.length && this.peaks[0]![0] < day - BASELINE_DAYS - 2) this.peaks.shift();
+    }
+  }
+
+  /** Daily peaks of the last BASELINE_DAYS days before `day`. */
+  peaksBefore(day: number): number[] {
+    return this.peaks.filter(([d]) => d < day && d >= day - BASELINE_DAYS).map(([, v]) => v);
+  }
+}
+
+/** The nearest-rank percentile of a list (p in 0–100); null when empty. */
+export function percentileOf(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export class DetectorState {
+  users = new Map<string, UserActivity>();
+  /** user \0 patient → time of the last break-the-glass declaration. */
+  breakGlass = new Map<string, number>();
+  /** rule id → key → window. */
+  windows = new Map<string, Map<string, CountWindow>>();
+  maxTime = 0;
+  #pruneDay = -1;
+
+  user(id: string): UserActivity {
+    let u = this.users.get(id);
+    if (!u) {
+      u = new UserActivity();
+      this.users.set(id, u);
+    }
+    return u;
+  }
+
+  window(ruleId: string, key: string): CountWindow {
+    let byKey = this.windows.get(ruleId);
+    if (!byKey) {
+      byKey = new Map();
+      this.windows.set(ruleId, byKey);
+    }
+    let w = byKey.get(key);
+    if (!w) {
+      w = new CountWindow();
+      byKey.set(key, w);
+    }
+    return w;
+  }
+
+  /** Learns from one event, after the rules looked at it. */
+  observe(ev: { id: number; occurredAt: number; userId: string | null; action: string; outcome: string; patientId: string | null }, place: Omit<Place, 't' | 'eventId'> | null, windowsMs: Map<string, number>, breakGlassKeepMs: number) {
+    const t = ev.occurredAt;
+    if (t > this.maxTime) {
+      this.maxTime = t;
+      const day = parisDayNumber(t);
+      // Once a day (a fixed point in the event order): forget what no rule can use any more.
+      if (day !== this.#pruneDay) {
+        this.#pruneDay = day;
+        this.prune(windowsMs, breakGlassKeepMs);
+      }
+    }
+    if (!ev.userId || ev.outcome !== 'success') return;
+    const u = this.user(ev.userId);
+    u.observe(t, parisDayNumber(t), parisHour(t));
+    if (place) u.place = { ...place, t, eventId: ev.id };
+    if (ev.action === 'break_glass' && ev.patientId) this.breakGlass.set(`${ev.userId}\u0000${ev.patientId}`, t);
+  }
+
+  prune(windowsMs: Map<string, number>, breakGlassKeepMs: number) {
+    for (const [k, t] of this.breakGlass) if (t < this.maxTime - breakGlassKeepMs) this.breakGlass.delete(k);
+    const day = parisDayNumber(this.maxTime);
+    for (const [ruleId, byKey] of this.windows) {
+      const windowMs = windowsMs.get(ruleId) ?? DAY;
+      for (const [key, w] of byKey) {
+        const newest = w.items[w.items.length - 1];
+        const lastPeak = w.peaks[w.peaks.length - 1];
+        if ((!newest || newest[0] <= this.maxTime - windowMs) && (!lastPeak || lastPeak[0] < day - BASELINE_DAYS - 2)) byKey.delete(key);
+      }
+    }
+  }
+
+  toJSON() {
+    return {
+      v: 1,
+      maxTime: this.maxTime,
+      pruneDay: this.#pruneDay,
+      users: [...this.users].map(([id, u]) => [id, u.last, u.hourDays, u.hourLastDay, u.activeDays, u.lastDay, u.place]),
+      breakGlass: [...this.breakGlass],
+      windows: [...this.windows].map(([rule, byKey]) => [rule, [...byKey].map(([key, w]) => [key, w.items, w.lastFired, w.peaks])]),
+    };
+  }
+
+  static fromJSON(data: ReturnType<DetectorState['toJSON']>): DetectorState {
+    const s = new DetectorState();
+    s.maxTime = data.maxTime;
+    s.#pruneDay = data.pruneDay;
+    for (const [id, last, hourDays, hourLastDay, activeDays, lastDay, place] of data.users as [string, number | null, number[], number[], number, number, Place | null][]) {
+      const u = s.user(id);
+      Object.assign(u, { last, hourDays, hourLastDay, activeDays, lastDay, place });
+    }
+    s.breakGlass = new Map(data.breakGlass as [string, number][]);
+    for (const [rule, keys] of data.windows as [string, [string, [number, number, string][], number | null, [number, number][]][]][]) {
+      for (const [key, items, lastFired, peaks] of keys) {
+        const w = s.window(rule, key);
+        w.items = items;
+        for (const [, , item] of items) w.counts.set(item, (w.counts.get(item) ?? 0) + 1);
+        w.lastFired = lastFired;
+        w.peaks = peaks;
+      }
+    }
+    return s;
+  }
+}
