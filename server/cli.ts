@@ -2,6 +2,9 @@
 // in <module>/<module>.cli.ts and are registered here.
 import { Command, CommanderError } from 'commander';
 import { configVariables } from './config.ts';
+import { registerDetectionCommands } from './detection/detection.cli.ts';
+import { registerDirectoryCommands } from './directory/directory.cli.ts';
+import { registerSimulateCommand } from './simulator/simulate.cli.ts';
 import { CliExit, cliConfig } from './cli/context.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest, migrationStatus } from './store/migrate.ts';
@@ -47,6 +50,9 @@ export function buildProgram(): Command {
     });
 
   // Module commands: register<Module>Commands(program) from <module>/<module>.cli.ts.
+  registerDirectoryCommands(program);
+  registerDetectionCommands(program);
+  registerSimulateCommand(program);
 
   return program;
 }
