@@ -5,6 +5,7 @@ import { ACCESS_ACTIONS } from '../ingest/ingest.tables.ts';
 import { normalizeName } from '../directory/normalize.ts';
 import { formatParis, parisDayNumber, parisHour } from '../paris-time.ts';
 import type { EvalContext, Relations } from './context.ts';
+import { isNightHour, nightOf, type UserActivity } from './state.ts';
 import { parseDuration } from './rule.schema.ts';
 
 export type Predicate = (c: EvalContext) => boolean;
@@ -171,6 +172,12 @@ const CONDITIONS: Record<string, Builder> = {
     env.careWindows.push(windowMs);
     return (c) => c.care(windowMs) !== null;
   },
+  /** A stay of the patient in any department within the window (what explains the jobs that serve every department). */
+  patient_stay(arg, path, env) {
+    const windowMs = resolve(arg, 'duration', path, env);
+    if (windowMs === null) return null;
+    return (c) => c.patient !== undefined && c.dir.anyStay(c.patient.id, c.ev.occurredAt, windowMs);
+  },
   patient_deceased(arg, path, env) {
     const after = resolve(arg, 'duration', path, env);
     if (after === null) return null;
@@ -207,11 +214,23 @@ const CONDITIONS: Record<string, Builder> = {
     };
   },
   outside_usual_hours(arg, path, env) {
-    const o = object(arg, ['tolerance', 'min_days'], path, env);
+    const o = object(arg, ['tolerance', 'min_days', 'night_days', 'peer_share'], path, env);
     if (!o) return null;
     const tolerance = resolve(o.tolerance, 'duration', [...path, 'tolerance'], env);
     const minDays = resolve(o.min_days, 'number', [...path, 'min_days'], env);
-    if (tolerance === null || minDays === null) return null;
+    // A user seen working on this many nights (night shifts, on-call) has nights among their usual hours.
+    const nightDays = o.night_days === undefined ? Infinity : resolve(o.night_days, 'number', [...path, 'night_days'], env);
+    // …and so has a user most of whose peers (same department and profession) work nights: on-call rotas.
+    const peerShare = o.peer_share === undefined ? Infinity : resolve(o.peer_share, 'number', [...path, 'peer_share'], env);
+    if (tolerance === null || minDays === null || nightDays === null || peerShare === null) return null;
+    const nightsUsual = (c: EvalContext, u: UserActivity, night: number) => {
+      if (u.nightsBefore(night) >= nightDays) return true;
+      if (peerShare === Infinity || !c.user?.departmentKey) return false;
+      const peers = (c.dir.departments.get(c.user.departmentKey) ?? []).filter((id) => id !== c.user!.id && c.dir.staff.get(id)?.profession === c.user!.profession);
+      if (peers.length < 2) return false;
+      const working = peers.filter((id) => (c.state.users.get(id)?.nightsBefore(night) ?? 0) >= nightDays).length;
+      return working / peers.length >= peerShare;
+    };
     const spread = Math.round(tolerance / 3_600_000);
     return (c) => {
       if (!c.ev.userId) return false;
@@ -219,6 +238,7 @@ const CONDITIONS: Record<string, Builder> = {
       const day = parisDayNumber(c.ev.occurredAt);
       if (!u || u.activeDaysBefore(day) < minDays) return false;
       const hour = parisHour(c.ev.occurredAt);
+      if (isNightHour(hour) && nightsUsual(c, u, nightOf(c.ev.occurredAt))) return false;
       for (let d = -spread; d <= spread; d++) if (u.daysAtHourBefore((hour + d + 24) % 24, day) > 0) return false;
       c.values.usualHours = hourRanges(u.hourDays.map((_, h) => u.daysAtHourBefore(h, day) > 0));
       return true;

@@ -19,6 +19,10 @@ export interface Place {
   longitude: number;
 }
 
+export const isNightHour = (hour: number) => hour >= 22 || hour < 6;
+/** The Paris day a night belongs to: the one it starts on. */
+export const nightOf = (t: number) => parisDayNumber(t - 12 * 3_600_000);
+
 export class UserActivity {
   last: number | null = null;
   /** Distinct days with activity at each Paris hour, and the last such day. */
@@ -26,9 +30,19 @@ export class UserActivity {
   hourLastDay: number[] = new Array(24).fill(-1);
   activeDays = 0;
   lastDay = -1;
+  /** Distinct nights (22:00–06:00, keyed by the day they start) with activity. */
+  nightDays = 0;
+  nightLastDay = -1;
   place: Place | null = null;
 
   observe(t: number, day: number, hour: number) {
+    if (isNightHour(hour)) {
+      const night = nightOf(t);
+      if (this.nightLastDay !== night) {
+        this.nightLastDay = night;
+        this.nightDays += 1;
+      }
+    }
     if (this.last === null || t > this.last) this.last = t;
     if (this.hourLastDay[hour] !== day) {
       this.hourLastDay[hour] = day;
@@ -46,6 +60,9 @@ export class UserActivity {
   }
   activeDaysBefore(day: number): number {
     return this.activeDays - (this.lastDay === day ? 1 : 0);
+  }
+  nightsBefore(night: number): number {
+    return this.nightDays - (this.nightLastDay === night ? 1 : 0);
   }
 }
 
@@ -164,7 +181,7 @@ export class DetectorState {
       v: 1,
       maxTime: this.maxTime,
       pruneDay: this.#pruneDay,
-      users: [...this.users].map(([id, u]) => [id, u.last, u.hourDays, u.hourLastDay, u.activeDays, u.lastDay, u.place]),
+      users: [...this.users].map(([id, u]) => [id, u.last, u.hourDays, u.hourLastDay, u.activeDays, u.lastDay, u.nightDays, u.nightLastDay, u.place]),
       breakGlass: [...this.breakGlass],
       windows: [...this.windows].map(([rule, byKey]) => [rule, [...byKey].map(([key, w]) => [key, w.items, w.lastFired, w.peaks])]),
     };
@@ -174,9 +191,9 @@ export class DetectorState {
     const s = new DetectorState();
     s.maxTime = data.maxTime;
     s.#pruneDay = data.pruneDay;
-    for (const [id, last, hourDays, hourLastDay, activeDays, lastDay, place] of data.users as [string, number | null, number[], number[], number, number, Place | null][]) {
+    for (const [id, last, hourDays, hourLastDay, activeDays, lastDay, nightDays, nightLastDay, place] of data.users as [string, number | null, number[], number[], number, number, number, number, Place | null][]) {
       const u = s.user(id);
-      Object.assign(u, { last, hourDays, hourLastDay, activeDays, lastDay, place });
+      Object.assign(u, { last, hourDays, hourLastDay, activeDays, lastDay, nightDays, nightLastDay, place });
     }
     s.breakGlass = new Map(data.breakGlass as [string, number][]);
     for (const [rule, keys] of data.windows as [string, [string, [number, number, string][], number | null, [number, number][]][]][]) {

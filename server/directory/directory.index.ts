@@ -168,6 +168,12 @@ export class DirectoryIndex {
     return null;
   }
 
+  /** Any encounter of the patient, in any department, open within `windowMs` of `at`. */
+  anyStay(patientId: string, at: number, windowMs: number): boolean {
+    for (const e of this.#encounters.get(patientId) ?? []) if (e.startAt - windowMs <= at && (e.endAt === null || at <= e.endAt + windowMs)) return true;
+    return false;
+  }
+
   /** The patient's encounters (for an alert's facts). */
   encountersOf(patientId: string): readonly EncounterSpan[] {
     return this.#encounters.get(patientId) ?? [];
