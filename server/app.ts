@@ -5,7 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server } from 'socket.io';
+import { alertRoutes } from './alerts/alerts.routes.ts';
 import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
+import { ruleRoutes } from './detection/detection.routes.ts';
+import { directoryRoutes } from './directory/directory.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { authenticate, csrfGuard, requireFullSession } from './http/auth.ts';
@@ -74,6 +77,9 @@ export function createApp(options: AppOptions): VigieApp {
   api.use(requireFullSession());
   api.use(authRoutes(services));
   // Module routers (each route names its permission through secureRouter):
+  api.use(alertRoutes(services));
+  api.use(directoryRoutes(services));
+  api.use(ruleRoutes(services));
   api.use(apiNotFound());
   app.use('/api/v1', api);
   app.use('/api', apiNotFound());

@@ -94,6 +94,7 @@ const variables = {
   },
   VIGIE_RULES_DIR: { schema: z.string().trim().min(1, 'a directory path'), default: './rules', doc: 'detection rules directory' },
   VIGIE_DETECTOR: { schema: bool, default: 'true', doc: 'run the detector in this instance' },
+  VIGIE_DIRECTORY_IMPORT_MAX_BYTES: { schema: int(1024, 1024 * 1024 * 1024), default: String(64 * 1024 * 1024), doc: 'largest directory import file (admin screen upload)' },
 } as const;
 
 type Vars = typeof variables;
@@ -120,6 +121,7 @@ export interface Config {
   retentionDays: number;
   rulesDir: string;
   detector: boolean;
+  directoryImportMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -187,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionDays: v.VIGIE_RETENTION_DAYS as number,
     rulesDir: path.resolve(v.VIGIE_RULES_DIR as string),
     detector: v.VIGIE_DETECTOR as boolean,
+    directoryImportMaxBytes: v.VIGIE_DIRECTORY_IMPORT_MAX_BYTES as number,
   };
   return deepFreeze(config);
 }

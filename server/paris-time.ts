@@ -22,10 +22,17 @@ function summerSpan(year: number): [number, number] {
   return span;
 }
 
+// The year last asked about, to answer without a Date object (called for every event).
+let cachedYear = { from: 0, to: -1, start: 0, end: 0 };
+
 /** The offset of Paris from UTC at this instant, in ms. */
 export function parisOffsetMs(ms: number): number {
-  const [start, end] = summerSpan(new Date(ms).getUTCFullYear());
-  return ms >= start && ms < end ? 2 * HOUR : HOUR;
+  if (ms < cachedYear.from || ms >= cachedYear.to) {
+    const year = new Date(ms).getUTCFullYear();
+    const [start, end] = summerSpan(year);
+    cachedYear = { from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1), start, end };
+  }
+  return ms >= cachedYear.start && ms < cachedYear.end ? 2 * HOUR : HOUR;
 }
 
 /** Paris local hour (0–23). */

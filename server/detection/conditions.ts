@@ -149,7 +149,18 @@ const CONDITIONS: Record<string, Builder> = {
       const values = list(o[field], [...path, field], env);
       if (!values) return null;
       const wanted = values.map((v) => normalizeName(v));
-      tests.push((c) => c.user !== undefined && wanted.includes(normalizeName(c.user[field])));
+      // Directory values repeat (a few departments and jobs): normalise each once.
+      const seen = new Map<string | null, boolean>();
+      tests.push((c) => {
+        if (c.user === undefined) return false;
+        const value = c.user[field];
+        let ok = seen.get(value);
+        if (ok === undefined) {
+          ok = wanted.includes(normalizeName(value));
+          seen.set(value, ok);
+        }
+        return ok;
+      });
     }
     return (c) => tests.every((t) => t(c));
   },

@@ -2,7 +2,7 @@
 // the relations between them and the care relationship, each computed at most
 // once per event and only when a rule asks.
 import type { CareRelationship, DirectoryIndex, Identity, PatientFacts, StaffFacts } from '../directory/directory.index.ts';
-import type { AccessEventRow } from '../ingest/access-events.repo.ts';
+import type { DetectionEventRow } from '../ingest/access-events.repo.ts';
 import type { DetectorState } from './state.ts';
 
 export interface Relations {
@@ -40,14 +40,15 @@ export function relationsOf(user: StaffFacts | undefined, userId: string | null,
 
 export class EvalContext {
   #relations: Relations | undefined;
-  #care = new Map<number, CareRelationship | null>();
+  #careWindow = -1;
+  #care: CareRelationship | null = null;
   /** Values conditions found on the way, for the explanation (idle days, distance…). */
   readonly values: Record<string, string | number> = {};
   readonly user: StaffFacts | undefined;
   readonly patient: PatientFacts | undefined;
 
   constructor(
-    readonly ev: AccessEventRow,
+    readonly ev: DetectionEventRow,
     readonly dir: DirectoryIndex,
     readonly state: DetectorState,
   ) {
@@ -61,7 +62,7 @@ export class EvalContext {
 
   /** An encounter in the user's department, an assignment, or the user's own break-the-glass, within the window. */
   care(windowMs: number): CareRelationship | null {
-    if (this.#care.has(windowMs)) return this.#care.get(windowMs)!;
+    if (this.#careWindow === windowMs) return this.#care;
     const { userId, patientId, occurredAt } = this.ev;
     let found: CareRelationship | null = null;
     if (userId && patientId) {
@@ -71,7 +72,8 @@ export class EvalContext {
         if (declared !== undefined && declared <= occurredAt && occurredAt - declared <= windowMs) found = { kind: 'break_glass', startAt: declared, endAt: null };
       }
     }
-    this.#care.set(windowMs, found);
+    this.#careWindow = windowMs;
+    this.#care = found;
     return found;
   }
 }

@@ -114,7 +114,7 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
     let at = row?.snapshot ? (row.snapshotCursor ?? 0) : 0;
     let replayed = 0;
     while (at < cursor) {
-      const batch = (await events.readAfter(db, at, batchSize)).filter((e) => e.id <= cursor);
+      const batch = (await events.readAfterForDetection(db, at, batchSize)).filter((e) => e.id <= cursor);
       if (!batch.length) break;
       engine!.process(batch, true);
       at = batch[batch.length - 1]!.id;
@@ -128,7 +128,7 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
   /** One batch: read, evaluate, commit alerts and cursor together, publish. Returns the events handled. */
   async function step(): Promise<number> {
     await refresh();
-    const batch = await events.readAfter(db, cursor, batchSize);
+    const batch = await events.readAfterForDetection(db, cursor, batchSize);
     if (!batch.length) return 0;
     const from = cursor;
     const to = batch[batch.length - 1]!.id;

@@ -4,7 +4,7 @@
 // the same events in the same order give the same hits and the same state.
 import { createHash } from 'node:crypto';
 import type { DirectoryIndex } from '../directory/directory.index.ts';
-import type { AccessEventRow } from '../ingest/access-events.repo.ts';
+import type { DetectionEventRow } from '../ingest/access-events.repo.ts';
 import { parisDayNumber } from '../paris-time.ts';
 import { maskPatientId } from '../privacy.ts';
 import { EvalContext } from './context.ts';
@@ -43,15 +43,18 @@ export class Engine {
   }
 
   /** Evaluates the events; with `quiet` (a replay after a restart) only the state learns, nothing is returned. */
-  process(events: readonly AccessEventRow[], quiet = false): Hit[] {
+  process(events: readonly DetectionEventRow[], quiet = false): Hit[] {
     const hits: Hit[] = [];
     for (const ev of events) this.#one(ev, quiet, hits);
     return hits;
   }
 
-  #one(ev: AccessEventRow, quiet: boolean, hits: Hit[]) {
+  readonly #fired = new Set<string>();
+
+  #one(ev: DetectionEventRow, quiet: boolean, hits: Hit[]) {
     const c = new EvalContext(ev, this.directory, this.state);
-    const fired = new Set<string>();
+    const fired = this.#fired;
+    fired.clear();
     const day = parisDayNumber(ev.occurredAt);
     for (const rule of this.rules) {
       if (!rule.enabled || !rule.when(c)) continue;

@@ -36,6 +36,7 @@ export class UserActivity {
   place: Place | null = null;
 
   observe(t: number, day: number, hour: number) {
+    if (this.lastDay === day && this.hourLastDay[hour] === day && (this.last ?? 0) >= t) return;
     if (isNightHour(hour)) {
       const night = nightOf(t);
       if (this.nightLastDay !== night) {
@@ -159,7 +160,10 @@ export class DetectorState {
     if (!ev.userId || ev.outcome !== 'success') return;
     const u = this.user(ev.userId);
     u.observe(t, parisDayNumber(t), parisHour(t));
-    if (place) u.place = { ...place, t, eventId: ev.id };
+    if (place) {
+      if (u.place) Object.assign(u.place, place, { t, eventId: ev.id });
+      else u.place = { ...place, t, eventId: ev.id };
+    }
     if (ev.action === 'break_glass' && ev.patientId) this.breakGlass.set(`${ev.userId}\u0000${ev.patientId}`, t);
   }
 
