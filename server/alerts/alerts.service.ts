@@ -69,6 +69,7 @@ export interface AlertDeps {
 export function createAlertsService(deps: AlertDeps) {
   const { db, repo, audit, clock, realtime, events } = deps;
   return {
+    repo,
     /** Raises or folds an alert inside the caller's transaction; call `publish` after the commit. */
     async raise(trx: Trx, actor: Actor, input: RaiseAlertInput): Promise<RaisedAlert> {
       // Serialise with other writers so two repeats never both create an alert.

@@ -1,4 +1,4 @@
-import { Migrator, type MigrationResult } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type MigrationResult } from 'kysely';
 import type { Db } from './db.ts';
 import { migrations } from './migrations/index.ts';
 
@@ -9,13 +9,17 @@ export class MigrationError extends Error {
   }
 }
 
-function migrator(db: Db) {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+// On PostgreSQL the migration tables are looked for in the current schema only: Kysely
+// otherwise finds another schema's kysely_migration_lock (parallel test schemas) and fails.
+async function migrator(db: Db) {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const schema = postgres ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
 }
 
 /** Brings the schema up to date; returns the names applied now. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+  const { error, results } = await (await migrator(db)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new MigrationError(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? error}`, results, { cause: error });
@@ -24,5 +28,5 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 }
 
 export async function migrationStatus(db: Db) {
-  return (await migrator(db).getMigrations()).map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }));
+  return (await (await migrator(db)).getMigrations()).map((m) => ({ name: m.name, executedAt: m.executedAt ?? null }));
 }
