@@ -38,6 +38,7 @@ export function registerDetectionCommands(program: Command): void {
         );
         const started = Date.now();
         const n = await d.drain();
+        await d.snapshot();
         const seconds = (Date.now() - started) / 1000;
         console.log(`processed ${n} events in ${seconds.toFixed(1)} s; cursor at ${d.cursor}`);
       });

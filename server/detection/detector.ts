@@ -184,6 +184,19 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
     return batch.length;
   }
 
+  /** Stores the state at the committed cursor (a clean stop restarts without a replay). */
+  async function snapshot() {
+    if (!engine || sinceSnapshot === 0) return;
+    const data = JSON.stringify(engine.state.toJSON());
+    const at = cursor;
+    await db.transaction().execute(async (trx) => {
+      await lockInTransaction(trx, dialect, LOCK);
+      if (!(await repo.advance(trx, DETECTOR_NAME, at, at, clock.now(), { cursor: at, data }))) throw new CursorMoved();
+    });
+    sinceSnapshot = 0;
+    lastSnapshotAt = clock.now();
+  }
+
   async function loop() {
     while (!stopped) {
       again = false;
@@ -225,7 +238,9 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
       wake?.();
       await running;
       running = undefined;
+      await snapshot();
     },
+    snapshot,
     /** Processes everything committed so far (tests, the bench, the CLI). Returns the events handled. */
     async drain(): Promise<number> {
       if (!engine) await recover();

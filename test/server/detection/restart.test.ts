@@ -16,6 +16,8 @@ import { describeEachDialect, pgSchemaUrl } from '../../support/db.ts';
 import { alertSet, appendLines, eventLines, importDirectory, smallMonth } from './world.ts';
 
 const ROOT = path.resolve('.');
+/** Long enough for baselines to matter (off-hours and bulk need a week of history). */
+const MONTH = { staff: 45, patients: 1500, days: 16, seed: 5 };
 
 interface World {
   env: Record<string, string>;
@@ -33,7 +35,7 @@ async function world(dialect: 'sqlite' | 'postgres'): Promise<World> {
   const store = openStore(config.database);
   await migrateToLatest(store.db);
   const services = createServices({ config, store, log: createLogger(config), clock: systemClock, realtime: createRealtime() });
-  const month = smallMonth().files;
+  const month = smallMonth(MONTH).files;
   await importDirectory(services, month);
   const ids = await appendLines(store, eventLines(month));
   return {
@@ -51,7 +53,7 @@ async function world(dialect: 'sqlite' | 'postgres'): Promise<World> {
 /** `vigie detector run` in a child process; with `killAt`, SIGKILL once its committed cursor passes it. */
 function runDetector(w: World, killAt?: number): Promise<{ killed: boolean; cursorAtKill?: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'detector', 'run', '--batch-size', '300', '--snapshot-every', '2000'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'detector', 'run', '--batch-size', '300', '--snapshot-every', '4000'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...w.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -103,5 +105,10 @@ describeEachDialect('detector restart after SIGKILL', (dialect) => {
     await runDetector(interrupted);
 
     expect(await alertSet(interrupted.services)).toEqual(expected);
+    // And the state it rebuilt is the state of the uninterrupted run, to the byte.
+    const state = async (w: World) => (await createDetectionRepo().state(w.store.db, 'detector'))!;
+    const [a, b] = [await state(uninterrupted), await state(interrupted)];
+    expect(b.cursor).toBe(a.cursor);
+    expect(b.snapshot).toBe(a.snapshot);
   }, 240_000);
 });
