@@ -12,6 +12,9 @@ import { directoryRoutes } from './directory/directory.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { authenticate, csrfGuard, requireFullSession } from './http/auth.ts';
+import { explorerRoutes } from './ingest/explorer.routes.ts';
+import { ingestRoutes } from './ingest/ingest.routes.ts';
+import { sourcesRoutes } from './ingest/sources.routes.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
 import { requestId, requestLog } from './http/request-context.ts';
 import { securityHeaders } from './http/security.ts';
@@ -69,6 +72,7 @@ export function createApp(options: AppOptions): VigieApp {
 
   const api = express.Router();
   // Token-authenticated routes (ingest, bearer tokens, no cookie) mount here, before cookies and CSRF.
+  api.use('/ingest', ingestRoutes(services, config));
   api.use(authenticate(services.sessions, config));
   api.use(csrfGuard(config));
   api.use(express.json({ limit: '1mb' }));
@@ -80,6 +84,8 @@ export function createApp(options: AppOptions): VigieApp {
   api.use(alertRoutes(services));
   api.use(directoryRoutes(services));
   api.use(ruleRoutes(services));
+  api.use(explorerRoutes(services));
+  api.use(sourcesRoutes(services));
   api.use(apiNotFound());
   app.use('/api/v1', api);
   app.use('/api', apiNotFound());

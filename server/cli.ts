@@ -6,6 +6,7 @@ import { registerDetectionCommands } from './detection/detection.cli.ts';
 import { registerDirectoryCommands } from './directory/directory.cli.ts';
 import { registerSimulateCommand } from './simulator/simulate.cli.ts';
 import { CliExit, cliConfig } from './cli/context.ts';
+import { registerIngestCommands } from './ingest/ingest.cli.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest, migrationStatus } from './store/migrate.ts';
 
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerDirectoryCommands(program);
   registerDetectionCommands(program);
   registerSimulateCommand(program);
+  registerIngestCommands(program);
 
   return program;
 }

@@ -18,7 +18,16 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
+import { createEventAppender } from './ingest/event-appender.ts';
+import { createExplorerService } from './ingest/explorer.service.ts';
 import { createEventLogSignal } from './ingest/event-log.ts';
+import { createIngestService } from './ingest/ingest.service.ts';
+import { createIngestWriter } from './ingest/ingest.writer.ts';
+import { createRetention } from './ingest/retention.ts';
+import { createSourcesRepo } from './ingest/sources.repo.ts';
+import { createSourcesService } from './ingest/sources.service.ts';
+import { createSyslogListener } from './ingest/syslog/syslog.listener.ts';
+import { createSystemEventsRepo } from './ingest/system-events.repo.ts';
 import { loadMasterKey } from './secrets.ts';
 import type { Store } from './store/db.ts';
 
@@ -56,6 +65,11 @@ export function createServices(deps: ServiceDeps) {
   // --- ingest (issue 6) ---
   const accessEvents = createAccessEventsRepo();
   const eventLog = createEventLogSignal();
+  const sourcesRepo = createSourcesRepo();
+  const sources = createSourcesService({ db, repo: sourcesRepo, audit, clock });
+  const explorer = createExplorerService({ db, repo: accessEvents, sources: sourcesRepo, audit });
+  const ingestWriter = createIngestWriter({ db, audit, capacity: config.ingest.queueBatches });
+  background.push({ name: 'ingest-writer', start() {}, stop: () => ingestWriter.stop() });
 
   // --- alerts, directory, detection (issue 7) ---
   const directory = createDirectoryService({ db, repo: createDirectoryRepo(), audit, clock });
@@ -76,7 +90,26 @@ export function createServices(deps: ServiceDeps) {
   const detector = createDetector({ db, dialect: store.dialect, repo: createDetectionRepo(), events: accessEvents, alerts, directory, rules, eventLog, clock, log: deps.log });
   if (config.detector) background.push(detector);
 
-  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, alerts, directory, rules, detector, background };
+  // --- ingest (issue 6), continued: it raises tool alerts through the alerts service ---
+  const systemEvents = createSystemEventsRepo();
+  const ingest = createIngestService({
+    writer: ingestWriter,
+    appendEvents: createEventAppender(store),
+    sources: sourcesRepo,
+    systemEvents,
+    audit,
+    alerts,
+    eventLog,
+    clock,
+    log: deps.log,
+  });
+  const retention = createRetention({ db, accessEvents, systemEvents, sources: sourcesRepo, audit, clock, log: deps.log, retentionDays: config.retentionDays });
+  background.push(retention.job());
+  // Stopped before the writer (jobs stop in reverse order): its last lines still commit.
+  const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: config.syslog }) : undefined;
+  if (syslog) background.push(syslog);
+
+  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, sources, explorer, ingestWriter, systemEvents, ingest, syslog, retention, alerts, directory, rules, detector, background };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,5 +1,7 @@
+import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../store/db.ts';
-import type { AccessEventsTable } from './ingest.tables.ts';
+import type { Database } from '../store/schema.ts';
+import type { AccessAction, AccessEventsTable } from './ingest.tables.ts';
 
 export type AccessEventRow = Omit<AccessEventsTable, 'id'> & { id: number };
 export type NewAccessEventRow = Omit<AccessEventsTable, 'id'>;
@@ -12,6 +14,40 @@ export const ACCESS_EVENT_COLUMNS = [
 /** What the detector reads of an event: half the columns, twice the speed on a month of events. */
 export const DETECTION_EVENT_COLUMNS = ['id', 'occurredAt', 'userId', 'action', 'outcome', 'patientId', 'workstation', 'address', 'department', 'context'] as const;
 export type DetectionEventRow = Pick<AccessEventRow, (typeof DETECTION_EVENT_COLUMNS)[number]>;
+
+/** The explorer's filters (exact matches; `from` inclusive, `to` exclusive, epoch ms). */
+export interface AccessEventFilter {
+  user?: string;
+  patient?: string;
+  actions?: readonly AccessAction[];
+  outcome?: 'success' | 'failure';
+  application?: string;
+  department?: string;
+  sourceId?: string;
+  from?: number;
+  to?: number;
+}
+
+/** Keyset position: the last row of the previous page (newest first). */
+export interface EventCursor {
+  occurredAt: number;
+  id: number;
+}
+
+type Q<O> = SelectQueryBuilder<Database, 'access_events', O>;
+
+function filtered<O>(q: Q<O>, f: AccessEventFilter): Q<O> {
+  if (f.user !== undefined) q = q.where('userId', '=', f.user);
+  if (f.patient !== undefined) q = q.where('patientId', '=', f.patient);
+  if (f.actions?.length) q = f.actions.length === 1 ? q.where('action', '=', f.actions[0]!) : q.where('action', 'in', [...f.actions]);
+  if (f.outcome !== undefined) q = q.where('outcome', '=', f.outcome);
+  if (f.application !== undefined) q = q.where('application', '=', f.application);
+  if (f.department !== undefined) q = q.where('department', '=', f.department);
+  if (f.sourceId !== undefined) q = q.where('sourceId', '=', f.sourceId);
+  if (f.from !== undefined) q = q.where('occurredAt', '>=', f.from);
+  if (f.to !== undefined) q = q.where('occurredAt', '<', f.to);
+  return q;
+}
 
 export function createAccessEventsRepo() {
   return {
@@ -26,6 +62,30 @@ export function createAccessEventsRepo() {
     async findByIds(db: Executor, ids: readonly number[]): Promise<AccessEventRow[]> {
       if (!ids.length) return [];
       return db.selectFrom('access_events').select(ACCESS_EVENT_COLUMNS).where('id', 'in', [...ids]).orderBy('id', 'asc').execute() as Promise<AccessEventRow[]>;
+    },
+    async findById(db: Executor, id: number): Promise<AccessEventRow | undefined> {
+      return db.selectFrom('access_events').select(ACCESS_EVENT_COLUMNS).where('id', '=', id).executeTakeFirst() as Promise<AccessEventRow | undefined>;
+    },
+
+    /** One page of the explorer, newest first, by keyset (occurredAt, id). */
+    async search(db: Executor, filter: AccessEventFilter, after: EventCursor | undefined, limit: number): Promise<AccessEventRow[]> {
+      let q = filtered(db.selectFrom('access_events').select(ACCESS_EVENT_COLUMNS), filter);
+      if (after) q = q.where((eb: ExpressionBuilder<Database, 'access_events'>) => eb(eb.refTuple('occurredAt', 'id'), '<', eb.tuple(after.occurredAt, after.id)));
+      return q.orderBy('occurredAt', 'desc').orderBy('id', 'desc').limit(limit).execute() as Promise<AccessEventRow[]>;
+    },
+
+    /** How many rows match, counted up to `cap` (beyond it the answer is `cap + 1`: "more than cap"). */
+    async countUpTo(db: Executor, filter: AccessEventFilter, cap: number): Promise<number> {
+      const inner = filtered(db.selectFrom('access_events').select('id'), filter).limit(cap + 1);
+      const r = await db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    /** Deletes up to `limit` of the oldest events that happened before `before`; returns how many. */
+    async purgeBatch(db: Executor, before: number, limit: number): Promise<number> {
+      const ids = db.selectFrom('access_events').select('id').where('occurredAt', '<', before).orderBy('occurredAt').limit(limit);
+      const r = await db.deleteFrom('access_events').where('id', 'in', ids).executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
   };
 }

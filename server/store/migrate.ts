@@ -1,5 +1,6 @@
-import { Migrator, PostgresAdapter, sql, type MigrationResult } from 'kysely';
+import { Migrator, sql, type MigrationResult } from 'kysely';
 import type { Db } from './db.ts';
+import { isPostgres } from './migrations/helpers.ts';
 import { migrations } from './migrations/index.ts';
 
 export class MigrationError extends Error {
@@ -9,12 +10,13 @@ export class MigrationError extends Error {
   }
 }
 
-// On PostgreSQL the migration tables are looked for in the current schema only: Kysely
-// otherwise finds another schema's kysely_migration_lock (parallel test schemas) and fails.
-async function migrator(db: Db) {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const schema = postgres ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
-  return new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
+// On PostgreSQL the migration tables live in the connection's current schema:
+// without naming it, Kysely takes another schema's kysely_migration (another
+// application's, or another test run's) for ours and never creates its own.
+export async function migrator(db: Db): Promise<Migrator> {
+  let schema: string | undefined;
+  if (isPostgres(db)) schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
 }
 
 /** Brings the schema up to date; returns the names applied now. */

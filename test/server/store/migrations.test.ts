@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
-import { migrateToLatest, migrationStatus } from '../../../server/store/migrate.ts';
+import { migrator as createMigrator, migrateToLatest, migrationStatus } from '../../../server/store/migrate.ts';
 import { migrations } from '../../../server/store/migrations/index.ts';
 import { describeEachDialect, openTestStore, type TestStore } from '../../support/db.ts';
 
@@ -22,8 +22,7 @@ describeEachDialect('migrations', (dialect) => {
 
   it('can be rolled back to nothing and applied again (down migrations work)', async () => {
     store = await openTestStore(dialect);
-    const { Migrator } = await import('kysely');
-    const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } });
+    const migrator = await createMigrator(store.db);
     const { NO_MIGRATIONS } = await import('kysely');
     const down = await migrator.migrateTo(NO_MIGRATIONS);
     expect(down.error).toBeUndefined();
