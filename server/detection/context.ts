@@ -17,7 +17,10 @@ export interface Relations {
   sameDepartment: boolean;
 }
 
-const intersects = (a: readonly string[], b: readonly string[]) => a.length > 0 && b.length > 0 && a.some((x) => b.includes(x));
+function intersects(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (b.includes(a[i]!)) return true;
+  return false;
+}
 
 export function relationsOf(user: StaffFacts | undefined, userId: string | null, patient: PatientFacts | undefined, dir: DirectoryIndex): Relations {
   const none: Relations = { samePerson: false, sharedName: false, birthNameLink: false, sameAddress: false, sameStreet: false, relative: false, neighbour: false, colleague: false, sameDepartment: false };
@@ -42,8 +45,11 @@ export class EvalContext {
   #relations: Relations | undefined;
   #careWindow = -1;
   #care: CareRelationship | null = null;
+  #values: Record<string, string | number> | undefined;
   /** Values conditions found on the way, for the explanation (idle days, distance…). */
-  readonly values: Record<string, string | number> = {};
+  get values(): Record<string, string | number> {
+    return (this.#values ??= {});
+  }
   readonly user: StaffFacts | undefined;
   readonly patient: PatientFacts | undefined;
 

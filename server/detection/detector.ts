@@ -72,7 +72,7 @@ export function groupHits(hits: Hit[]): Group[] {
 
 export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}) {
   const { db, dialect, repo, events, alerts, directory, rules, eventLog, clock, log } = deps;
-  const batchSize = options.batchSize ?? 5000;
+  const batchSize = options.batchSize ?? 10_000;
   const snapshotEvery = options.snapshotEvery ?? 50_000;
   const snapshotMs = options.snapshotMs ?? 60_000;
   const pollMs = options.pollMs ?? 1000;

@@ -67,7 +67,7 @@ export class Engine {
         if (!item) continue;
         const w = this.state.window(rule.id, key);
         w.add(ev.occurredAt, ev.id, item, rule.windowMs);
-        const value = rule.count.what === 'events' ? w.items.length : w.distinct();
+        const value = rule.count.what === 'events' ? w.size : w.distinct();
         w.recordPeak(day, value);
         if (value < rule.threshold!) continue;
         const b = rule.count.baseline;
@@ -82,7 +82,7 @@ export class Engine {
         }
         if (rule.yieldsTo.some((y) => fired.has(y))) continue;
         // The first alert of an episode carries every event of the window; repeats carry their own.
-        if (w.lastFired === null || ev.occurredAt - w.lastFired > rule.windowMs) evidence = w.items.map((i) => i[1]);
+        if (w.lastFired === null || ev.occurredAt - w.lastFired > rule.windowMs) evidence = w.eventIds();
         w.lastFired = ev.occurredAt;
         Object.assign(extra, { count: value, threshold: rule.threshold!, window: '' });
       } else if (rule.yieldsTo.some((y) => fired.has(y))) {
@@ -94,8 +94,7 @@ export class Engine {
       hits.push(this.#hit(rule, c, evidence, extra, day));
     }
     const ws = ev.workstation ? this.directory.workstations.get(ev.workstation) : undefined;
-    const place = ws && ws.latitude !== null && ws.longitude !== null ? { workstation: ev.workstation!, site: ws.site, latitude: ws.latitude, longitude: ws.longitude } : null;
-    this.state.observe(ev, place, this.#windows, this.#breakGlassKeepMs);
+    this.state.observe(ev, ws && ws.latitude !== null && ws.longitude !== null ? ws : null, this.#windows, this.#breakGlassKeepMs);
   }
 
   /** The department's usual peak: the percentile of its other members' daily peaks. */

@@ -93,7 +93,13 @@ export function compileRule(def: RuleDefinition, override: RuleOverride | undefi
   const { params, paramKinds } = paramsOf(s, override?.params ?? undefined);
   const env: BuildEnv = { params, paramKinds, issues, careWindows: [] };
   const parts = s.when.map((c, i) => buildCondition(c, ['when', i], env));
-  const when: Predicate = parts.some((p) => p === null) ? () => false : (c) => (parts as Predicate[]).every((p) => p(c));
+  const ps = parts as Predicate[];
+  const when: Predicate = parts.some((p) => p === null)
+    ? () => false
+    : (c) => {
+        for (let i = 0; i < ps.length; i++) if (!ps[i]!(c)) return false;
+        return true;
+      };
   const resolve = (v: number | string, at: Path) => {
     if (typeof v === 'number') return v;
     const name = v.slice(1);

@@ -68,27 +68,65 @@ export class UserActivity {
 }
 
 export class CountWindow {
-  /** [time, event id, counted item], in arrival order. */
-  items: [number, number, string][] = [];
+  // The window's events as parallel arrays from `head` (no object per event: the bulk rule sees every read).
+  #times: number[] = [];
+  #ids: number[] = [];
+  #keys: string[] = [];
+  #head = 0;
   counts = new Map<string, number>();
   lastFired: number | null = null;
   /** [Paris day, the day's peak of the count], oldest first. */
   peaks: [number, number][] = [];
 
   add(t: number, eventId: number, item: string, windowMs: number): number {
-    while (this.items.length && this.items[0]![0] <= t - windowMs) {
-      const [, , old] = this.items.shift()!;
+    while (this.#head < this.#times.length && this.#times[this.#head]! <= t - windowMs) {
+      const old = this.#keys[this.#head]!;
+      this.#head += 1;
       const n = (this.counts.get(old) ?? 1) - 1;
       if (n <= 0) this.counts.delete(old);
       else this.counts.set(old, n);
     }
-    this.items.push([t, eventId, item]);
+    if (this.#head > 256 && this.#head * 2 > this.#times.length) {
+      this.#times = this.#times.slice(this.#head);
+      this.#ids = this.#ids.slice(this.#head);
+      this.#keys = this.#keys.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#times.push(t);
+    this.#ids.push(eventId);
+    this.#keys.push(item);
     this.counts.set(item, (this.counts.get(item) ?? 0) + 1);
-    return this.items.length;
+    return this.size;
+  }
+
+  get size(): number {
+    return this.#times.length - this.#head;
+  }
+  /** The time of the newest event, or null. */
+  get newest(): number | null {
+    return this.size ? this.#times[this.#times.length - 1]! : null;
+  }
+  /** The ids of the events in the window, oldest first. */
+  eventIds(): number[] {
+    return this.#ids.slice(this.#head);
   }
 
   distinct(): number {
     return this.counts.size;
+  }
+
+  toJSON(): [number[], number[], string[], number | null, [number, number][]] {
+    return [this.#times.slice(this.#head), this.#ids.slice(this.#head), this.#keys.slice(this.#head), this.lastFired, this.peaks];
+  }
+  static fromJSON([times, ids, keys, lastFired, peaks]: ReturnType<CountWindow['toJSON']>): CountWindow {
+    const w = new CountWindow();
+    w.#times = times;
+    w.#ids = ids;
+    w.#keys = keys;
+    for (const k of keys) w.counts.set(k, (w.counts.get(k) ?? 0) + 1);
+    w.lastFired = lastFired;
+    w.peaks = peaks;
+    return w;
   }
 
   recordPeak(day: number, value: number) {
@@ -146,7 +184,12 @@ export class DetectorState {
   }
 
   /** Learns from one event, after the rules looked at it. */
-  observe(ev: { id: number; occurredAt: number; userId: string | null; action: string; outcome: string; patientId: string | null }, place: Omit<Place, 't' | 'eventId'> | null, windowsMs: Map<string, number>, breakGlassKeepMs: number) {
+  observe(
+    ev: { id: number; occurredAt: number; userId: string | null; action: string; outcome: string; patientId: string | null; workstation: string | null },
+    site: { site: string; latitude: number | null; longitude: number | null } | null,
+    windowsMs: Map<string, number>,
+    breakGlassKeepMs: number,
+  ) {
     const t = ev.occurredAt;
     if (t > this.maxTime) {
       this.maxTime = t;
@@ -160,9 +203,14 @@ export class DetectorState {
     if (!ev.userId || ev.outcome !== 'success') return;
     const u = this.user(ev.userId);
     u.observe(t, parisDayNumber(t), parisHour(t));
-    if (place) {
-      if (u.place) Object.assign(u.place, place, { t, eventId: ev.id });
-      else u.place = { ...place, t, eventId: ev.id };
+    if (site && ev.workstation) {
+      const p = (u.place ??= { t, eventId: ev.id, workstation: ev.workstation, site: site.site, latitude: 0, longitude: 0 });
+      p.t = t;
+      p.eventId = ev.id;
+      p.workstation = ev.workstation;
+      p.site = site.site;
+      p.latitude = site.latitude!;
+      p.longitude = site.longitude!;
     }
     if (ev.action === 'break_glass' && ev.patientId) this.breakGlass.set(`${ev.userId}\u0000${ev.patientId}`, t);
   }
@@ -173,9 +221,9 @@ export class DetectorState {
     for (const [ruleId, byKey] of this.windows) {
       const windowMs = windowsMs.get(ruleId) ?? DAY;
       for (const [key, w] of byKey) {
-        const newest = w.items[w.items.length - 1];
+        const newest = w.newest;
         const lastPeak = w.peaks[w.peaks.length - 1];
-        if ((!newest || newest[0] <= this.maxTime - windowMs) && (!lastPeak || lastPeak[0] < day - BASELINE_DAYS - 2)) byKey.delete(key);
+        if ((newest === null || newest <= this.maxTime - windowMs) && (!lastPeak || lastPeak[0] < day - BASELINE_DAYS - 2)) byKey.delete(key);
       }
     }
   }
@@ -187,7 +235,7 @@ export class DetectorState {
       pruneDay: this.#pruneDay,
       users: [...this.users].map(([id, u]) => [id, u.last, u.hourDays, u.hourLastDay, u.activeDays, u.lastDay, u.nightDays, u.nightLastDay, u.place]),
       breakGlass: [...this.breakGlass],
-      windows: [...this.windows].map(([rule, byKey]) => [rule, [...byKey].map(([key, w]) => [key, w.items, w.lastFired, w.peaks])]),
+      windows: [...this.windows].map(([rule, byKey]) => [rule, [...byKey].map(([key, w]) => [key, w.toJSON()])]),
     };
   }
 
@@ -200,14 +248,10 @@ export class DetectorState {
       Object.assign(u, { last, hourDays, hourLastDay, activeDays, lastDay, nightDays, nightLastDay, place });
     }
     s.breakGlass = new Map(data.breakGlass as [string, number][]);
-    for (const [rule, keys] of data.windows as [string, [string, [number, number, string][], number | null, [number, number][]][]][]) {
-      for (const [key, items, lastFired, peaks] of keys) {
-        const w = s.window(rule, key);
-        w.items = items;
-        for (const [, , item] of items) w.counts.set(item, (w.counts.get(item) ?? 0) + 1);
-        w.lastFired = lastFired;
-        w.peaks = peaks;
-      }
+    for (const [rule, keys] of data.windows as [string, [string, ReturnType<CountWindow['toJSON']>][]][]) {
+      const byKey = new Map<string, CountWindow>();
+      for (const [key, w] of keys) byKey.set(key, CountWindow.fromJSON(w));
+      s.windows.set(rule, byKey);
     }
     return s;
   }

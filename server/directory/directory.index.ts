@@ -96,7 +96,8 @@ export class DirectoryIndex {
   readonly staff = new Map<string, StaffFacts>();
   readonly patients = new Map<string, PatientFacts>();
   readonly #encounters = new Map<string, EncounterSpan[]>();
-  readonly #assignments = new Map<string, Span[]>();
+  /** patient → assignments of users to them. */
+  readonly #assignments = new Map<string, (Span & { userId: string })[]>();
   readonly workstations = new Map<string, Site>();
   /** Members of each department (by key): the department baseline of bulk access. */
   readonly departments = new Map<string, string[]>();
@@ -142,8 +143,9 @@ export class DirectoryIndex {
       this.#encounters.set(e.patientId, list);
     }
     for (const a of rows.assignments) {
-      const key = `${a.userId}\u0000${a.patientId}`;
-      this.#assignments.set(key, [...(this.#assignments.get(key) ?? []), { startAt: a.startAt, endAt: a.endAt }]);
+      const list = this.#assignments.get(a.patientId) ?? [];
+      list.push({ userId: a.userId, startAt: a.startAt, endAt: a.endAt });
+      this.#assignments.set(a.patientId, list);
     }
     for (const w of rows.workstations) this.workstations.set(w.id, { site: w.site, latitude: w.latitude, longitude: w.longitude });
   }
@@ -162,8 +164,8 @@ export class DirectoryIndex {
         }
       }
     }
-    for (const a of this.#assignments.get(`${userId}\u0000${patientId}`) ?? []) {
-      if (a.startAt - windowMs <= at && (a.endAt === null || at <= a.endAt + windowMs)) return { kind: 'assignment', startAt: a.startAt, endAt: a.endAt };
+    for (const a of this.#assignments.get(patientId) ?? []) {
+      if (a.userId === userId && a.startAt - windowMs <= at && (a.endAt === null || at <= a.endAt + windowMs)) return { kind: 'assignment', startAt: a.startAt, endAt: a.endAt };
     }
     return null;
   }

@@ -56,11 +56,18 @@ export async function run(args: string[]): Promise<void> {
   await importDirectory(services, sim.files);
   const ids = await insertEvents(store, lines.map((l) => eventRow(JSON.parse(l), 0, 'sim')));
   t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const processed = await services.detector.drain();
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const alerts = await services.alerts.repo.allWithEvidence(services.db);
   console.log('### Detector throughput (SQLite, read + rules + commit)\n');
-  printTable([{ events: processed, seconds: Number(seconds.toFixed(2)), 'events/s': Math.round(processed / seconds), alerts: alerts.length, target: '≥ 20,000/s' }]);
+  // The detector is one thread: on a shared machine its wall-clock rate depends on the neighbours; the CPU time does not.
+  printTable([
+    { events: processed, 'wall s': Number(seconds.toFixed(2)), 'events/s (wall)': Math.round(processed / seconds), 'CPU s': Number(cpuSeconds.toFixed(2)), 'events/CPU-s': Math.round(processed / cpuSeconds), alerts: alerts.length, target: '≥ 20,000/s' },
+  ]);
+  console.log(`(machine load average while measuring: ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
 
   const lineOf = new Map(ids.map((id, i) => [id, i + 1]));
   const rules = [...new Set([...truth.incidents.map((i) => i.rule), ...alerts.map((a) => a.rule)])].sort();
