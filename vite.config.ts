@@ -50,6 +50,7 @@ export default defineConfig({
           root: ROOT,
           environment: 'jsdom',
           include: ['test/client/**/*.test.ts'],
+          setupFiles: ['test/support/setup-client.ts'],
         },
         resolve: { conditions: ['browser'] },
       },

@@ -1,10 +1,11 @@
 // Every domain's messages, merged. Add a domain: create messages/<domain>.ts
 // exporting `fr` and `en`, then spread it below.
 import * as shell from './messages/shell.ts';
+import * as ui from './messages/ui.ts';
 
 export const catalogs = {
-  fr: { ...shell.fr },
-  en: { ...shell.en },
+  fr: { ...shell.fr, ...ui.fr },
+  en: { ...shell.en, ...ui.en },
 };
 
 export type MessageKey = keyof typeof catalogs.fr;

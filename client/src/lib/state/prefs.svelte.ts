@@ -1,4 +1,5 @@
-// Per-user display preferences, kept in this browser: theme, UTC display, compact rows.
+// Per-user display preferences, kept in this browser: theme, UTC display, compact rows,
+// single-key keyboard shortcuts (WCAG 2.1.4: they can be turned off).
 export type Theme = 'system' | 'light' | 'dark' | 'contrast';
 const KEY = 'vigie.prefs';
 
@@ -6,6 +7,7 @@ interface Saved {
   theme?: Theme;
   utc?: boolean;
   compact?: boolean;
+  singleKeys?: boolean;
 }
 
 function load(): Saved {
@@ -20,10 +22,11 @@ class Prefs {
   theme = $state<Theme>(load().theme ?? 'system');
   utc = $state<boolean>(load().utc ?? false);
   compact = $state<boolean>(load().compact ?? false);
+  singleKeys = $state<boolean>(load().singleKeys ?? true);
 
   save() {
     try {
-      localStorage.setItem(KEY, JSON.stringify({ theme: this.theme, utc: this.utc, compact: this.compact }));
+      localStorage.setItem(KEY, JSON.stringify({ theme: this.theme, utc: this.utc, compact: this.compact, singleKeys: this.singleKeys }));
     } catch {
       /* storage unavailable */
     }
