@@ -14,6 +14,8 @@ export interface AlertFilter {
   severities?: Severity[];
   statuses?: AlertStatus[];
   userId?: string;
+  notRules?: string[];
+  notUserId?: string;
   /** Activity overlapping [from, to]: first seen before `to`, last seen after `from`. */
   from?: number;
   to?: number;
@@ -75,6 +77,8 @@ export function createAlertsRepo() {
       if (filter.severities?.length) q = q.where('severity', 'in', filter.severities);
       if (filter.statuses?.length) q = q.where('status', 'in', filter.statuses);
       if (filter.userId) q = q.where('userId', '=', filter.userId);
+      if (filter.notRules?.length) q = q.where('rule', 'not in', filter.notRules);
+      if (filter.notUserId) q = q.where((eb) => eb.or([eb('userId', 'is', null), eb('userId', '!=', filter.notUserId!)]));
       if (filter.from !== undefined) q = q.where('lastSeenAt', '>=', filter.from);
       if (filter.to !== undefined) q = q.where('firstSeenAt', '<=', filter.to);
       if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);

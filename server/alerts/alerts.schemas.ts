@@ -19,6 +19,9 @@ export const AlertListQuery = z.strictObject({
   severity: listOf(SEVERITIES).optional(),
   status: listOf(ALERT_STATUSES).optional(),
   user: z.string().trim().min(1).max(128).optional(),
+  // "exclure" from a cell (the URL's not.<param>): rules or a user to leave out.
+  'not.rule': z.string().optional().transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined)),
+  'not.user': z.string().trim().min(1).max(128).optional(),
   from: instant.optional(),
   to: instant.optional(),
   cursor: z.string().regex(/^\d+$/, 'a cursor from a previous page').optional(),

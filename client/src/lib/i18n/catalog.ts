@@ -1,11 +1,12 @@
 // Every domain's messages, merged. Add a domain: create messages/<domain>.ts
 // exporting `fr` and `en`, then spread it below.
 import * as shell from './messages/shell.ts';
+import * as alerts from './messages/alerts.ts';
 import * as ui from './messages/ui.ts';
 
 export const catalogs = {
-  fr: { ...shell.fr, ...ui.fr },
-  en: { ...shell.en, ...ui.en },
+  fr: { ...shell.fr, ...ui.fr, ...alerts.fr },
+  en: { ...shell.en, ...ui.en, ...alerts.en },
 };
 
 export type MessageKey = keyof typeof catalogs.fr;
