@@ -2,11 +2,13 @@
 // exporting `fr` and `en`, then spread it below.
 import * as shell from './messages/shell.ts';
 import * as alerts from './messages/alerts.ts';
+import * as directory from './messages/directory.ts';
+import * as rules from './messages/rules.ts';
 import * as ui from './messages/ui.ts';
 
 export const catalogs = {
-  fr: { ...shell.fr, ...ui.fr, ...alerts.fr },
-  en: { ...shell.en, ...ui.en, ...alerts.en },
+  fr: { ...shell.fr, ...ui.fr, ...alerts.fr, ...directory.fr, ...rules.fr },
+  en: { ...shell.en, ...ui.en, ...alerts.en, ...directory.en, ...rules.en },
 };
 
 export type MessageKey = keyof typeof catalogs.fr;
