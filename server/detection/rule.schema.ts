@@ -16,7 +16,8 @@ export function parseDuration(value: unknown): number | undefined {
 /** 3_600_000 → "1h"; the largest unit that divides exactly. */
 export function formatDuration(ms: number): string {
   for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+    // A day reads better as 24h, as the rule files write it.
+    if (ms >= size && ms % size === 0 && !(unit === 'd' && ms === size)) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
 }
