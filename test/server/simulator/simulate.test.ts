@@ -66,3 +66,23 @@ describe('rules check', () => {
     expect(bad?.stderr).toMatch(/broken\.yaml:\d+:\d+: when\[\d\]\.patient: unknown value famous \(known: vip, staff, deceased\)/);
   }, 60_000);
 });
+
+describe('directory import CLI', () => {
+  it('imports a file and reports it; refuses a file with a bad row, listing it, and imports the good rows with --partial', async () => {
+    const dataDir = tempDir();
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, VIGIE_DATA_DIR: dataDir };
+    const vigie = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { env });
+    const file = path.join(tempDir(), 'staff.csv');
+    fs.writeFileSync(file, 'id,familyName,department\na1,Roux,Cardiologie\na2,,Cardiologie\n');
+    const refused = await vigie('directory', 'import', '--kind', 'staff', file).then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain('staff.csv (staff, csv): 2 rows — 1 valid (1 new, 0 updated), 1 refused');
+    expect(refused?.stderr).toContain('  line 3 (a2): familyName: required');
+    expect(refused?.stderr).toContain('Nothing was imported');
+    const partial = await vigie('directory', 'import', '--kind', 'staff', '--partial', file);
+    expect(partial.stdout).toContain('Imported the 1 good rows; the 1 refused rows were not imported.');
+    const again = await vigie('directory', 'import', '--kind', 'staff', '--partial', file);
+    expect(again.stdout).toContain('1 valid (0 new, 1 updated)');
+    await expect(vigie('directory', 'import', '--kind', 'pets', file)).rejects.toMatchObject({ stderr: expect.stringContaining('--kind must be one of staff, patients, encounters, assignments, workstations') });
+  }, 90_000);
+});
