@@ -7,6 +7,7 @@ import express from 'express';
 import { Server } from 'socket.io';
 import { alertRoutes } from './alerts/alerts.routes.ts';
 import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
+import { usersRoutes } from './auth/users.routes.ts';
 import { ruleRoutes } from './detection/detection.routes.ts';
 import { directoryRoutes } from './directory/directory.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): VigieApp {
   // Deny by default: all that follows needs a full session, and each route names its permission.
   api.use(requireFullSession());
   api.use(authRoutes(services));
+  api.use(usersRoutes(services));
   // Module routers (each route names its permission through secureRouter):
   api.use(alertRoutes(services));
   api.use(directoryRoutes(services));

@@ -1,6 +1,7 @@
 // The operator CLI: `npm run vigie -- <command>`. Modules add their commands
 // in <module>/<module>.cli.ts and are registered here.
 import { Command, CommanderError } from 'commander';
+import { registerUserCommands } from './auth/auth.cli.ts';
 import { configVariables } from './config.ts';
 import { registerDetectionCommands } from './detection/detection.cli.ts';
 import { registerDirectoryCommands } from './directory/directory.cli.ts';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
     });
 
   // Module commands: register<Module>Commands(program) from <module>/<module>.cli.ts.
+  registerUserCommands(program);
   registerDirectoryCommands(program);
   registerDetectionCommands(program);
   registerSimulateCommand(program);

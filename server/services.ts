@@ -10,9 +10,20 @@ import { createDirectoryRepo } from './directory/directory.repo.ts';
 import { createDirectoryService } from './directory/directory.service.ts';
 import { createAuditRepo } from './audit/audit.repo.ts';
 import { createAuditService } from './audit/audit.service.ts';
+import { createAccountService } from './auth/account.service.ts';
+import { createAttempts } from './auth/attempts.ts';
+import { createEnrolmentRepo, createRecoveryRepo } from './auth/enrolment.repo.ts';
+import { createEnrolmentService } from './auth/enrolment.service.ts';
+import { createFactors } from './auth/factors.ts';
+import { createLoginService } from './auth/login.service.ts';
+import { createPasswordHasher } from './auth/password.ts';
+import { recoveryCodeHasher } from './auth/recovery-codes.ts';
+import { createSecretBox } from './auth/secret-box.ts';
 import { createSessionRepo } from './auth/session.repo.ts';
 import { createSessionService } from './auth/session.service.ts';
+import { createThrottle, createThrottleRepo } from './auth/throttle.ts';
 import { createUserRepo } from './auth/user.repo.ts';
+import { createUsersService } from './auth/users.service.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
@@ -28,7 +39,7 @@ import { createSourcesRepo } from './ingest/sources.repo.ts';
 import { createSourcesService } from './ingest/sources.service.ts';
 import { createSyslogListener } from './ingest/syslog/syslog.listener.ts';
 import { createSystemEventsRepo } from './ingest/system-events.repo.ts';
-import { loadMasterKey } from './secrets.ts';
+import { deriveKey, loadMasterKey } from './secrets.ts';
 import type { Store } from './store/db.ts';
 
 export interface ServiceDeps {
@@ -59,6 +70,17 @@ export function createServices(deps: ServiceDeps) {
   const masterKey = loadMasterKey(config);
 
   // --- auth (issue 5) ---
+  const box = createSecretBox(deriveKey(masterKey, 'totp'));
+  const passwords = createPasswordHasher();
+  const recoveryRepo = createRecoveryRepo();
+  const enrolmentRepo = createEnrolmentRepo();
+  const factors = createFactors({ users, recovery: recoveryRepo, box, hashRecovery: recoveryCodeHasher(deriveKey(masterKey, 'recovery-codes')), clock });
+  const throttle = createThrottle({ repo: createThrottleRepo(), clock, dialect: store.dialect, key: deriveKey(masterKey, 'login-throttle'), addressMaxFailures: config.login.addressMaxFailures });
+  const attempts = createAttempts({ throttle, audit, clock });
+  const enrolment = createEnrolmentService({ db, dialect: store.dialect, repo: enrolmentRepo, users, factors, passwords, box, sessions, attempts, audit, clock, publicOrigin: config.publicOrigin });
+  const login = createLoginService({ db, users, passwords, factors, sessions, attempts, audit, clock });
+  const account = createAccountService({ db, users, passwords, factors, sessions, attempts, audit, clock });
+  const userAdmin = createUsersService({ db, users, enrolmentRepo, enrolment, recovery: recoveryRepo, sessions, throttle, audit, clock });
 
   // --- audit: verification, seals (issue 4) ---
 
@@ -109,7 +131,7 @@ export function createServices(deps: ServiceDeps) {
   const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: config.syslog }) : undefined;
   if (syslog) background.push(syslog);
 
-  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, sources, explorer, ingestWriter, systemEvents, ingest, syslog, retention, alerts, directory, rules, detector, background };
+  return { ...deps, db, masterKey, audit, users, sessions, passwords, enrolment, login, account, userAdmin, accessEvents, eventLog, sources, explorer, ingestWriter, systemEvents, ingest, syslog, retention, alerts, directory, rules, detector, background };
 }
 
 export type Services = ReturnType<typeof createServices>;

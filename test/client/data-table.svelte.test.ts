@@ -130,6 +130,25 @@ describe('DataTable', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Tout désélectionner' }));
     expect(state.selected).toEqual([]);
     expect(state.allResults).toBe(false);
+
+    // New filters: the pager restarts and "all 120 results" must not carry over to another query.
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Sélectionner toutes les lignes affichées' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Sélectionner les 120 résultats' }));
+    const reloading = pager.reload();
+    await tick();
+    expect(state.selected).toEqual([]);
+    expect(state.allResults).toBe(false);
+    await reloading;
+  });
+
+  it('drops rows that leave the list from the selection', async () => {
+    const state = newState(alerts(3));
+    render(TableHarness, { state, columns: columns(), rowKey: key, selectable: true });
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'Sélectionner toutes les lignes affichées' }));
+    state.rows = alerts(3).filter((a) => a.id !== 2);
+    await tick();
+    expect(state.selected.sort()).toEqual(['1', '3']);
+    expect(screen.getByTestId('selection-bar').textContent).toContain('2 sélectionné(s)');
   });
 
   it('reports server-side sort and shows it with aria-sort', async () => {
