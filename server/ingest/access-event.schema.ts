@@ -17,7 +17,15 @@ export const isoWithOffset = z.string().superRefine((s, ctx) => {
 export const CONTEXT_MAX_CHARS = 4096;
 export const CONTEXT_TOO_BIG_MESSAGE = `Too big: expected context to have <=${CONTEXT_MAX_CHARS} characters of JSON`;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** PostgreSQL text cannot hold U+0000: refused on both dialects, so a record means the same everywhere. */
+export const NUL_MESSAGE = 'must not contain a NUL character (U+0000)';
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), NUL_MESSAGE);
 
 export const AccessEventRecord = z.strictObject({
   time: isoWithOffset,

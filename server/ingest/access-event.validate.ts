@@ -3,7 +3,7 @@
 // zod schema on flat records. test/server/ingest/validate.test.ts holds the
 // two to each other on a generated corpus.
 import { ACCESS_ACTIONS, type AccessAction } from './ingest.tables.ts';
-import { CONTEXT_MAX_CHARS, CONTEXT_TOO_BIG_MESSAGE } from './access-event.schema.ts';
+import { CONTEXT_MAX_CHARS, CONTEXT_TOO_BIG_MESSAGE, NUL_MESSAGE } from './access-event.schema.ts';
 import { ISO_FORMAT_MESSAGE, ISO_REAL_MESSAGE, parseIsoTime } from './iso-time.ts';
 
 /** A valid record, in the columns it is stored in. */
@@ -41,6 +41,7 @@ function optionalText(record: Record<string, unknown>, key: string, max: number)
   const s = v.trim();
   if (s.length < 1) throw `${key}: Too small: expected string to have >=1 characters`;
   if (s.length > max) throw `${key}: Too big: expected string to have <=${max} characters`;
+  if (s.includes('\u0000')) throw `${key}: ${NUL_MESSAGE}`;
   return s;
 }
 

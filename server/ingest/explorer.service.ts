@@ -108,7 +108,8 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
     const from = time(q.from, 'from');
     const to = time(q.to, 'to');
     if (from !== undefined && to !== undefined && from >= to) throw new Invalid('invalid_input', 'Invalid period: from must be before to');
-    return { user: q.user, patient, actions: q.action, outcome: q.outcome, application: q.application, department: q.department, sourceId: q.source, from, to };
+    const not = { user: q['not.user'], actions: q['not.action'], application: q['not.application'], department: q['not.department'] };
+    return { user: q.user, patient, actions: q.action, outcome: q.outcome, application: q.application, department: q.department, sourceId: q.source, from, to, not };
   }
 
   /** A filter as it may be written to the audit trail: the patient masked. */

@@ -77,6 +77,8 @@ export async function readRecords(body: AsyncIterable<Buffer>, options: { format
     splitter.end();
   } catch (error) {
     if (error instanceof StructureError) throw new Invalid('body.malformed', `Malformed body: ${error.message}`);
+    // The client went away mid-body: nothing was kept, and nobody is left to answer.
+    if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as Error).message === 'aborted') throw new Invalid('body.aborted', 'The request body was cut short');
     throw error;
   }
   return { bytes, sha256: hash.digest('hex') };

@@ -21,6 +21,14 @@ import { FrameDecoder } from './syslog.framing.ts';
 import { classifySyslog } from './syslog.mapper.ts';
 import { parseSyslog } from './syslog.parser.ts';
 
+const MAX_ATTEMPTS = 5;
+
+/** A frame as text; U+0000 (which PostgreSQL text cannot hold) becomes U+FFFD. */
+function frameText(frame: Buffer, end = frame.length): string {
+  const text = frame.toString('utf8', 0, end);
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
 export interface SyslogOptions {
   port: number;
   host: string;
@@ -37,6 +45,8 @@ export interface SyslogOptions {
 interface Batch {
   source: SourceRow;
   lines: { raw: string; peer: string }[];
+  /** Consecutive failed commits of the head of the backlog. */
+  failures: number;
   timer?: NodeJS.Timeout;
   flushing: boolean;
   paused: Set<net.Socket>;
@@ -71,7 +81,7 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
   function batchOf(source: SourceRow): Batch {
     let b = batches.get(source.id);
     if (!b) {
-      b = { source, lines: [], flushing: false, paused: new Set(), dropped: 0 };
+      b = { source, lines: [], failures: 0, flushing: false, paused: new Set(), dropped: 0 };
       batches.set(source.id, b);
     }
     b.source = source;
@@ -106,10 +116,18 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
     try {
       if (dropped) ingest.noteRefusal(b.source.id, dropped, `${dropped} UDP syslog line(s) dropped: the ingest queue was saturated`);
       if (lines.length) await commit(b.source, lines);
+      b.failures = 0;
     } catch (error) {
-      // Not committed: the lines go back to the front and are retried.
-      b.lines.unshift(...lines);
-      log.warn('syslog batch not committed yet; retrying', { source: b.source.id, lines: lines.length, error: (error as Error).message });
+      // Not committed: the lines go back to the front and are retried (the queue
+      // may be saturated); a batch that keeps failing is given up, counted and logged.
+      if (++b.failures < MAX_ATTEMPTS) {
+        b.lines.unshift(...lines);
+        log.warn('syslog batch not committed yet; retrying', { source: b.source.id, lines: lines.length, error: (error as Error).message });
+      } else {
+        b.failures = 0;
+        ingest.noteRefusal(b.source.id, lines.length, `${lines.length} syslog line(s) given up after ${MAX_ATTEMPTS} failed commits`);
+        log.error('syslog batch given up', { source: b.source.id, lines: lines.length, error: (error as Error).message });
+      }
       await new Promise((r) => setTimeout(r, 1000));
     } finally {
       b.flushing = false;
@@ -181,7 +199,7 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
         }
         const decoder = new FrameDecoder(
           o.maxFrame,
-          (frame) => add(source, peer, frame.toString('utf8'), socket),
+          (frame) => add(source, peer, frameText(frame), socket),
           (size) => ingest.noteRefusal(source.id, 1, `syslog frame over ${o.maxFrame} bytes skipped${size ? ` (declared ${size})` : ''}`),
         );
         socket.on('data', (chunk: Buffer) => decoder.push(chunk));
@@ -202,7 +220,7 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
         if (!source) return warnUnknown(peer);
         let end = message.length;
         while (end > 0 && (message[end - 1] === 0x0a || message[end - 1] === 0x0d || message[end - 1] === 0)) end--;
-        if (end > 0) add(source, peer, message.toString('utf8', 0, Math.min(end, o.maxFrame)));
+        if (end > 0) add(source, peer, frameText(message, Math.min(end, o.maxFrame)));
       },
       (error) => log.error('syslog source lookup failed', { error }),
     );

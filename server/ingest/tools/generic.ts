@@ -2,11 +2,17 @@
 // (antivirus, firewall, EDR scripts). Documented in docs/ingest.md.
 import { z } from 'zod';
 import { SEVERITIES } from '../../alerts/alerts.tables.ts';
-import { isoWithOffset } from '../access-event.schema.ts';
+import { isoWithOffset, NUL_MESSAGE } from '../access-event.schema.ts';
 import { parseIsoTime } from '../iso-time.ts';
 import { fingerprint, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), NUL_MESSAGE);
 
 export const GenericAlert = z.strictObject({
   time: isoWithOffset,

@@ -1,7 +1,7 @@
 // Suricata EVE JSON `alert` records (one object, or one per line).
 import { z } from 'zod';
 import type { Severity } from '../../alerts/alerts.tables.ts';
-import { clip, fingerprint, toolTime, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
+import { clip, fingerprint, withoutNul, toolTime, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
 
 const EveAlert = z.looseObject({
   timestamp: z.string(),
@@ -42,7 +42,8 @@ function endpoint(ip?: string, port?: number): string {
   return port === undefined ? ip : ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-export function mapSuricataAlert(value: unknown): ToolAlertResult {
+export function mapSuricataAlert(input: unknown): ToolAlertResult {
+  const value = withoutNul(input);
   const type = (value as { event_type?: unknown } | null)?.event_type;
   if (typeof type === 'string' && type !== 'alert') return `event_type: "${clip(type, 32)}" is not an alert (only event_type "alert" records are taken)`;
   const parsed = EveAlert.safeParse(value);

@@ -28,6 +28,16 @@ export function toolTime(text: string, field = 'timestamp'): number | string {
   return t;
 }
 
+/** Shortened to `max` characters, without NUL (PostgreSQL text cannot hold it). */
 export function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  const clean = text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** The value with U+0000 replaced in every string (PostgreSQL text and jsonb-like text cannot hold it). */
+export function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k) as string, withoutNul(v)]));
+  return value;
 }

@@ -69,7 +69,7 @@ async function send(port: number, token: string, b: Batch): Promise<boolean> {
 describe('crash test: SIGKILL while ingesting', () => {
   const config = testConfig();
   const file = path.join(config.dataDir, 'vigie.db');
-  const env = { ...process.env, VIGIE_DATA_DIR: config.dataDir, VIGIE_SECRET_KEY: '0f'.repeat(32), NODE_ENV: 'test' };
+  const env: NodeJS.ProcessEnv = { ...process.env, VIGIE_DATA_DIR: config.dataDir, VIGIE_SECRET_KEY: '0f'.repeat(32), NODE_ENV: 'test' };
   delete env.VIGIE_DATABASE_URL;
   let child: ChildProcess | undefined;
   afterAll(() => void child?.kill('SIGKILL'));

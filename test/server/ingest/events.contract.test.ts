@@ -163,6 +163,12 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
     expect(seen).toEqual([{ id: last.id, committed: 2 }]);
   });
 
+  it('refuses a NUL character by index instead of failing the batch (PostgreSQL text cannot hold it)', async () => {
+    const { auth } = await createSource(t.services);
+    const res = await t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(ndjson([eventRecord(1), eventRecord(2, { workstation: 'WS\u00001' })])).expect(200);
+    expect(res.body).toEqual({ accepted: 1, rejected: [{ index: 1, line: 2, reason: 'workstation: must not contain a NUL character (U+0000)' }] });
+  });
+
   it('never writes a patient identifier to the logs', async () => {
     const { auth } = await createSource(t.services);
     await t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(ndjson(mixedBatch(20))).expect(200);

@@ -66,6 +66,10 @@ describeEachDialect('GET /api/v1/access-events (the explorer)', (dialect) => {
     expect((await search({ from: '2026-11-28T10:30:00+01:00', to: '2026-11-28T11:00:00+01:00' }).expect(200)).body.count.value).toBe(30);
     expect((await search({ from: '2026-11-28T09:30:00Z', to: '2026-11-28T10:00:00Z' }).expect(200)).body.count.value).toBe(30);
     expect((await search({ user: 'u3', from: '2026-11-28T11:00:00+01:00' }).expect(200)).body.count.value).toBe(5);
+    // Exclusions, as "exclure" writes them.
+    expect((await search({ 'not.user': 'u3' }).expect(200)).body.count.value).toBe(110);
+    expect((await search({ department: 'urgences', 'not.action': 'read' }).expect(200)).body.count.value).toBe(12);
+    expect((await search({ 'not.application': 'Orbis', 'not.department': 'urgences' }).expect(200)).body.count.value).toBe(40);
   });
 
   it("pivots to a patient's timeline from a row without revealing the identifier (patientOf)", async () => {

@@ -74,7 +74,7 @@ describeEachDialect('sources administration (/api/v1/sources)', (dialect) => {
 
 describe('CLI: vigie source create / list', () => {
   it('creates a source, prints its token alone on stdout, and lists it', async () => {
-    const env = { ...process.env, VIGIE_DATA_DIR: tempDir(), VIGIE_SECRET_KEY: '0f'.repeat(32), VIGIE_LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, VIGIE_DATA_DIR: tempDir(), VIGIE_SECRET_KEY: '0f'.repeat(32), VIGIE_LOG_LEVEL: 'warn' };
     delete env.VIGIE_DATABASE_URL;
     const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { env });
     const created = await cli('source', 'create', '--name', 'DxCare', '--kind', 'ehr');

@@ -17,14 +17,14 @@ function rng(seed: number) {
 const UNSET = Symbol('unset');
 const candidates: Record<string, unknown[]> = {
   time: ['2026-11-28T14:26:16+01:00', '2026-11-28T13:26:16Z', '2026-11-28T14:26:16.123456+0100', '2026-11-28T14:26', '2026-02-30T10:00:00Z', '2026-11-28T14:26:16', '28/11/2026', '2026-11-28T25:00:00Z', '2024-02-29T00:00:00-05:00', '2026-11-28T14:26:16+19:00', 1764336376000, null, UNSET],
-  user: ['u123', '  u123  ', '', '   ', 'x'.repeat(128), 'x'.repeat(129), 42, null, UNSET, ['a']],
+  user: ['u123', '  u123  ', '', '   ', 'x'.repeat(128), 'x'.repeat(129), 'u\u0000x', 42, null, UNSET, ['a']],
   action: ['read', 'login', 'break_glass', 'READ', 'open', '', null, UNSET, 3],
   outcome: ['success', 'failure', 'ok', null, UNSET, true],
   patient: ['P000123', ' P1 ', '', 'p'.repeat(129), 123, null, UNSET],
   application: ['DxCare', '', 'a'.repeat(200), null, UNSET, {}],
   workstation: ['WS-12', 'w'.repeat(256), 'w'.repeat(257), null, UNSET],
   address: ['10.0.0.1', 'a'.repeat(65), null, UNSET, 10],
-  department: ['cardio', '', null, UNSET, false],
+  department: ['cardio', '', 'a\u0000', null, UNSET, false],
   context: [{ reason: 'urgence' }, {}, [], 'text', null, UNSET, { big: 'x'.repeat(5000) }, { nested: { a: [1, 2] } }],
 };
 const extras: [string, unknown][] = [['foo', 1], ['bar', 'x'], ['Time', '2026-11-28T14:26:16Z']];
