@@ -41,6 +41,7 @@ export function relationsOf(user: StaffFacts | undefined, userId: string | null,
   return { samePerson, sharedName, birthNameLink, sameAddress, sameStreet, relative, neighbour, colleague, sameDepartment };
 }
 
+/** Reused from one event to the next (one allocation per batch, not per event): `reset` before each. */
 export class EvalContext {
   #relations: Relations | undefined;
   #careWindow = -1;
@@ -50,16 +51,24 @@ export class EvalContext {
   get values(): Record<string, string | number> {
     return (this.#values ??= {});
   }
-  readonly user: StaffFacts | undefined;
-  readonly patient: PatientFacts | undefined;
+  ev!: DetectionEventRow;
+  user: StaffFacts | undefined;
+  patient: PatientFacts | undefined;
 
   constructor(
-    readonly ev: DetectionEventRow,
     readonly dir: DirectoryIndex,
     readonly state: DetectorState,
-  ) {
-    this.user = ev.userId ? dir.staff.get(ev.userId) : undefined;
-    this.patient = ev.patientId ? dir.patients.get(ev.patientId) : undefined;
+  ) {}
+
+  reset(ev: DetectionEventRow): this {
+    this.ev = ev;
+    this.user = ev.userId ? this.dir.staff.get(ev.userId) : undefined;
+    this.patient = ev.patientId ? this.dir.patients.get(ev.patientId) : undefined;
+    this.#relations = undefined;
+    this.#careWindow = -1;
+    this.#care = null;
+    this.#values = undefined;
+    return this;
   }
 
   relations(): Relations {

@@ -51,13 +51,16 @@ export class Engine {
 
   readonly #fired = new Set<string>();
 
+  #context: EvalContext | undefined;
+
   #one(ev: DetectionEventRow, quiet: boolean, hits: Hit[]) {
-    const c = new EvalContext(ev, this.directory, this.state);
+    if (this.#context?.dir !== this.directory || this.#context.state !== this.state) this.#context = new EvalContext(this.directory, this.state);
+    const c = this.#context.reset(ev);
     const fired = this.#fired;
     fired.clear();
     const day = parisDayNumber(ev.occurredAt);
     for (const rule of this.rules) {
-      if (!rule.enabled || !rule.when(c)) continue;
+      if (!rule.enabled || (rule.actions !== null && !rule.actions.has(ev.action)) || !rule.when(c)) continue;
       let evidence: number[] = [ev.id];
       const extra: Record<string, string | number> = {};
       if (rule.count) {

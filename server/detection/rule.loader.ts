@@ -52,6 +52,8 @@ export interface CompiledRule {
   threshold: number | undefined;
   count: { what: 'events' | 'distinct_patients' | 'distinct_users'; per: 'user' | 'workstation' | 'address'; baseline?: { userFactor: number; departmentFactor: number; minDays: number } } | undefined;
   when: Predicate;
+  /** The actions its top-level `action:` condition allows (null: any): the engine skips the rule early. */
+  actions: Set<string> | null;
   yieldsTo: string[];
   explanation: { fr: string; en: string };
   fingerprint: RuleFile['fingerprint'];
@@ -127,6 +129,7 @@ export function compileRule(def: RuleDefinition, override: RuleOverride | undefi
       baseline: b && { userFactor: resolve(b.user_factor, ['count', 'baseline', 'user_factor']), departmentFactor: resolve(b.department_factor, ['count', 'baseline', 'department_factor']), minDays: resolve(b.min_days, ['count', 'baseline', 'min_days']) },
     },
     when,
+    actions: topLevelActions(s.when),
     yieldsTo: s.yields_to,
     explanation: s.explanation,
     fingerprint: s.fingerprint,
@@ -135,6 +138,16 @@ export function compileRule(def: RuleDefinition, override: RuleOverride | undefi
     paramKinds,
     careWindowMs: Math.max(0, ...env.careWindows),
   };
+}
+
+function topLevelActions(when: unknown[]): Set<string> | null {
+  for (const c of when) {
+    if (c && typeof c === 'object' && !Array.isArray(c) && Object.keys(c).length === 1 && 'action' in c) {
+      const a = (c as { action: unknown }).action;
+      return new Set((Array.isArray(a) ? a : [a]).map(String));
+    }
+  }
+  return null;
 }
 
 /** The YAML value of each param as written ("7d", 3). */
