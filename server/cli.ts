@@ -4,7 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './audit/audit.cli.ts';
 import { registerUserCommands } from './auth/auth.cli.ts';
 import { configVariables } from './config.ts';
+import { registerDetectionCommands } from './detection/detection.cli.ts';
+import { registerDirectoryCommands } from './directory/directory.cli.ts';
+import { registerSimulateCommand } from './simulator/simulate.cli.ts';
 import { CliExit, cliConfig } from './cli/context.ts';
+import { registerIngestCommands } from './ingest/ingest.cli.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest, migrationStatus } from './store/migrate.ts';
 
@@ -51,6 +55,10 @@ export function buildProgram(): Command {
   // Module commands: register<Module>Commands(program) from <module>/<module>.cli.ts.
   registerAuditCommands(program);
   registerUserCommands(program);
+  registerDirectoryCommands(program);
+  registerDetectionCommands(program);
+  registerSimulateCommand(program);
+  registerIngestCommands(program);
 
   return program;
 }

@@ -92,6 +92,7 @@ const variables = {
   VIGIE_SYSLOG_PORT: { schema: int(0, 65535), default: undefined, doc: 'syslog port (TCP and UDP); unset = no syslog listener' },
   VIGIE_SYSLOG_HOST: { schema: z.string().trim().min(1, 'a host name or address'), default: '0.0.0.0', doc: 'syslog listen address' },
   VIGIE_INGEST_MAX_BYTES: { schema: int(1024, 1024 * 1024 * 1024), default: String(10 * 1024 * 1024), doc: 'largest ingest request body' },
+  VIGIE_INGEST_QUEUE_BATCHES: { schema: int(1, 1000), default: '8', doc: 'ingest batches that may wait for the writer; beyond, 503 with Retry-After' },
   VIGIE_RETENTION_DAYS: {
     schema: int(183, 3650, 'a number of days between 183 (the six-month floor of CSP R.6113-9-2) and 3650'),
     default: '365',
@@ -99,6 +100,7 @@ const variables = {
   },
   VIGIE_RULES_DIR: { schema: z.string().trim().min(1, 'a directory path'), default: './rules', doc: 'detection rules directory' },
   VIGIE_DETECTOR: { schema: bool, default: 'true', doc: 'run the detector in this instance' },
+  VIGIE_DIRECTORY_IMPORT_MAX_BYTES: { schema: int(1024, 1024 * 1024 * 1024), default: String(64 * 1024 * 1024), doc: 'largest directory import file (admin screen upload)' },
 } as const;
 
 type Vars = typeof variables;
@@ -122,10 +124,11 @@ export interface Config {
   login: { addressMaxFailures: number };
   audit: { sealIntervalMs: number };
   syslog: { port: number; host: string } | undefined;
-  ingest: { maxBytes: number };
+  ingest: { maxBytes: number; queueBatches: number };
   retentionDays: number;
   rulesDir: string;
   detector: boolean;
+  directoryImportMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -190,10 +193,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     login: { addressMaxFailures: v.VIGIE_LOGIN_ADDRESS_MAX_FAILURES as number },
     audit: { sealIntervalMs: (v.VIGIE_AUDIT_SEAL_INTERVAL_SECONDS as number) * 1000 },
     syslog: v.VIGIE_SYSLOG_PORT === undefined ? undefined : { port: v.VIGIE_SYSLOG_PORT as number, host: v.VIGIE_SYSLOG_HOST as string },
-    ingest: { maxBytes: v.VIGIE_INGEST_MAX_BYTES as number },
+    ingest: { maxBytes: v.VIGIE_INGEST_MAX_BYTES as number, queueBatches: v.VIGIE_INGEST_QUEUE_BATCHES as number },
     retentionDays: v.VIGIE_RETENTION_DAYS as number,
     rulesDir: path.resolve(v.VIGIE_RULES_DIR as string),
     detector: v.VIGIE_DETECTOR as boolean,
+    directoryImportMaxBytes: v.VIGIE_DIRECTORY_IMPORT_MAX_BYTES as number,
   };
   return deepFreeze(config);
 }

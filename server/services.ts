@@ -2,6 +2,12 @@
 // needs. No singletons: tests build their own, with a fake clock.
 import { createAlertsRepo } from './alerts/alerts.repo.ts';
 import { createAlertsService } from './alerts/alerts.service.ts';
+import { createDetectionRepo } from './detection/detection.repo.ts';
+import { createDetector } from './detection/detector.ts';
+import { loadRules } from './detection/rule.loader.ts';
+import { createRulesService } from './detection/rules.service.ts';
+import { createDirectoryRepo } from './directory/directory.repo.ts';
+import { createDirectoryService } from './directory/directory.service.ts';
 import { createAuditRepo } from './audit/audit.repo.ts';
 import { createAuditLogService } from './audit/audit.log.ts';
 import { createAuditSealer } from './audit/audit.sealer.ts';
@@ -27,7 +33,16 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
+import { createEventAppender } from './ingest/event-appender.ts';
+import { createExplorerService } from './ingest/explorer.service.ts';
 import { createEventLogSignal } from './ingest/event-log.ts';
+import { createIngestService } from './ingest/ingest.service.ts';
+import { createIngestWriter } from './ingest/ingest.writer.ts';
+import { createRetention } from './ingest/retention.ts';
+import { createSourcesRepo } from './ingest/sources.repo.ts';
+import { createSourcesService } from './ingest/sources.service.ts';
+import { createSyslogListener } from './ingest/syslog/syslog.listener.ts';
+import { createSystemEventsRepo } from './ingest/system-events.repo.ts';
 import { deriveKey, loadMasterKey } from './secrets.ts';
 import type { Store } from './store/db.ts';
 
@@ -90,15 +105,58 @@ export function createServices(deps: ServiceDeps) {
   // --- ingest (issue 6) ---
   const accessEvents = createAccessEventsRepo();
   const eventLog = createEventLogSignal();
+  const sourcesRepo = createSourcesRepo();
+  const sources = createSourcesService({ db, repo: sourcesRepo, audit, clock });
+  const explorer = createExplorerService({ db, repo: accessEvents, sources: sourcesRepo, audit });
+  const ingestWriter = createIngestWriter({ db, audit, capacity: config.ingest.queueBatches });
+  background.push({ name: 'ingest-writer', start() {}, stop: () => ingestWriter.stop() });
 
   // --- alerts, directory, detection (issue 7) ---
-  const alerts = createAlertsService({ repo: createAlertsRepo(), audit, clock, realtime });
+  const directory = createDirectoryService({ db, repo: createDirectoryRepo(), audit, clock });
+  // A rule file with a problem throws RulesError here: the server does not start.
+  const rules = createRulesService({ db, repo: createDetectionRepo(), audit, clock, definitions: loadRules(config.rulesDir) });
+  const alerts = createAlertsService({
+    db,
+    repo: createAlertsRepo(),
+    audit,
+    clock,
+    realtime,
+    events: accessEvents,
+    colleaguesOf: async (userId) => {
+      const department = (await directory.repo.staffById(db, userId))?.department ?? null;
+      return { department, userIds: department ? await directory.repo.staffIdsInDepartment(db, department) : [] };
+    },
+  });
+  const detector = createDetector({ db, dialect: store.dialect, repo: createDetectionRepo(), events: accessEvents, alerts, directory, rules, eventLog, clock, log: deps.log });
+  if (config.detector) background.push(detector);
+
+  // --- ingest (issue 6), continued: it raises tool alerts through the alerts service ---
+  const systemEvents = createSystemEventsRepo();
+  const ingest = createIngestService({
+    writer: ingestWriter,
+    appendEvents: createEventAppender(store),
+    sources: sourcesRepo,
+    systemEvents,
+    audit,
+    alerts,
+    eventLog,
+    clock,
+    log: deps.log,
+  });
+  const retention = createRetention({ db, accessEvents, systemEvents, sources: sourcesRepo, audit, clock, log: deps.log, retentionDays: config.retentionDays });
+  background.push(retention.job());
+  // Stopped before the writer (jobs stop in reverse order): its last lines still commit.
+  const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: config.syslog }) : undefined;
+  if (syslog) background.push(syslog);
 
   return {
     ...deps,
     db,
     masterKey,
     audit,
+    auditLog,
+    auditVerifier,
+    auditSealer,
     users,
     sessions,
     passwords,
@@ -108,12 +166,18 @@ export function createServices(deps: ServiceDeps) {
     userAdmin,
     accessEvents,
     eventLog,
+    sources,
+    explorer,
+    ingestWriter,
+    systemEvents,
+    ingest,
+    syslog,
+    retention,
     alerts,
+    directory,
+    rules,
+    detector,
     background,
-    // audit (issue 4)
-    auditLog,
-    auditVerifier,
-    auditSealer,
   };
 }
 

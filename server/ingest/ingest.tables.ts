@@ -28,6 +28,83 @@ export interface AccessEventsTable {
   context: string | null;
 }
 
+export const SOURCE_KINDS = ['ehr', 'fhir', 'syslog', 'alerts'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+/** A system that sends logs or alerts, with its bearer token (stored hashed). */
+export interface SourcesTable {
+  id: string;
+  name: string;
+  kind: SourceKind;
+  /** SHA-256 (hex) of the 256-bit token; the token itself is shown once and never stored. */
+  tokenHash: string;
+  /** The token's first characters, to recognise it in a list ("vgi_3kQ9…"). */
+  tokenPrefix: string;
+  /** 1 = traffic accepted; 0 = refused with 403 at once. */
+  enabled: number;
+  /** Set when the token was revoked: it then answers 401 until a rotation issues a new one. */
+  revokedAt: number | null;
+  /** JSON array of addresses or CIDR ranges allowed to send syslog for this source. */
+  allowedAddresses: string;
+  createdAt: number;
+  updatedAt: number;
+  tokenIssuedAt: number;
+  lastSeenAt: number | null;
+  /** The last refusal, in words (never a patient identifier). */
+  lastError: string | null;
+  lastErrorAt: number | null;
+}
+
+/** Accepted and refused records per source and day (Europe/Paris calendar day, `YYYY-MM-DD`). */
+export interface SourceDailyCountsTable {
+  sourceId: string;
+  day: string;
+  accepted: number;
+  refused: number;
+}
+
+/** A committed batch sent with an Idempotency-Key: a resend answers the same without adding anything. */
+export interface IngestBatchesTable {
+  sourceId: string;
+  idempotencyKey: string;
+  /** SHA-256 (hex) of the request body: the same key with another body is refused. */
+  bodyHash: string;
+  /** HTTP status and JSON body of the first answer. */
+  status: number;
+  response: string;
+  createdAt: number;
+}
+
+/** A syslog line that is neither an access event nor a known alert, kept as received. */
+export interface SystemEventsTable {
+  id: Generated<number>;
+  receivedAt: number;
+  /** From the syslog header when it carries a zone (RFC 5424); null otherwise (RFC 3164 has none). */
+  occurredAt: number | null;
+  /** The header's timestamp as written. */
+  occurredAtText: string | null;
+  sourceId: string;
+  /** The sender's address. */
+  peer: string;
+  facility: number | null;
+  severity: number | null;
+  hostname: string | null;
+  appName: string | null;
+  procId: string | null;
+  msgId: string | null;
+  /** RFC 5424 structured data as JSON text. */
+  structuredData: string | null;
+  message: string;
+  /** The whole line, exactly as received. */
+  raw: string;
+  /** `rfc5424`, `rfc3164` or `unknown`. */
+  format: string;
+}
+
 export interface IngestTables {
   access_events: AccessEventsTable;
+  sources: SourcesTable;
+  source_daily_counts: SourceDailyCountsTable;
+  ingest_batches: IngestBatchesTable;
+  system_events: SystemEventsTable;
 }

@@ -12,11 +12,14 @@ export interface AlertPush {
   severity: string;
   status: string;
   title: string;
+  /** The title in each language (the same text twice when the raiser gave one). */
+  titles?: { fr: string; en: string };
   explanation: { fr: string; en: string };
   count: number;
   firstSeenAt: number;
   lastSeenAt: number;
   createdAt: number;
+  updatedAt?: number;
   userId: string | null;
   patientId: string | null;
   host: string | null;

@@ -1,0 +1,96 @@
+// POST /api/v1/ingest/fhir: a FHIR R4 AuditEvent, a Bundle of them, or FHIR
+// NDJSON. Every answer, errors included, is an OperationOutcome
+// (application/fhir+json) whose issues name the element in `expression`.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AppError, TooManyRequests, Unavailable } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import type { Config } from '../../config.ts';
+import type { Services } from '../../services.ts';
+import type { ValidAccessEvent } from '../access-event.validate.ts';
+import { bodyFormat } from '../ingest.body.ts';
+import { countRefusals, idempotencyKey, receive, sendAnswer } from '../ingest.http.ts';
+import type { Refusal } from '../ingest.service.ts';
+import { requireKind, sourceActor, sourceAuth } from '../source-auth.ts';
+import { mapAuditEvent, resourcesOf } from './fhir.mapper.ts';
+import { issueTypeOf, operationOutcome, type OutcomeIssue } from './operation-outcome.ts';
+
+export const FHIR_JSON = 'application/fhir+json';
+const ACCEPTED_TYPES = [FHIR_JSON, 'application/json', 'application/fhir+ndjson', 'application/x-ndjson'];
+
+export function fhirRoutes(services: Services, config: Readonly<Config>): express.Router {
+  const router = express.Router();
+  router.use(sourceAuth(services.sources, (id, reason) => services.ingest.noteRefusal(id, 1, reason)));
+
+  router.post('/', requireKind('fhir'), async (req, res) => {
+    const format = bodyFormat(req.get('content-type'), ACCEPTED_TYPES);
+    const key = idempotencyKey(req);
+    const ticket = services.ingest.reserve();
+    try {
+      // Each AuditEvent of the body (alone, in a Bundle, or one per NDJSON line) gives access events or an issue.
+      const issues: OutcomeIssue[] = [];
+      const refusals: Refusal[] = [];
+      let resources = 0;
+      const refuse = (issue: OutcomeIssue) => {
+        issues.push(issue);
+        refusals.push({ index: resources - 1, reason: issue.diagnostics });
+      };
+      const { items, rejected, digest } = await receive<ValidAccessEvent[]>(req, res, config, format, (value, index) => {
+        const entries = resourcesOf(value);
+        if (!Array.isArray(entries)) {
+          resources++;
+          refuse(entries.issue);
+          return [];
+        }
+        const events: ValidAccessEvent[] = [];
+        for (const { resource, prefix } of entries) {
+          resources++;
+          const r = mapAuditEvent(resource, prefix);
+          if (r.ok) events.push(...r.events);
+          else refuse(format === 'ndjson' ? { ...r.issue, diagnostics: `line ${index + 1}: ${r.issue.diagnostics}` } : r.issue);
+        }
+        return events;
+      });
+      for (const r of rejected) {
+        resources++;
+        refuse({ severity: 'error', code: 'structure', diagnostics: r.line === undefined ? r.reason : `line ${r.line}: ${r.reason}` });
+      }
+      const rows = items.flat();
+      if (!rows.length) {
+        const all = issues.length ? issues : [{ severity: 'error' as const, code: 'required' as const, diagnostics: 'Bundle.entry: no AuditEvent in the request', expression: ['Bundle.entry'] }];
+        services.ingest.noteRefusal(req.source!.id, Math.max(1, resources), all[0]!.diagnostics.slice(0, 500));
+        res.status(400).type(FHIR_JSON).send(JSON.stringify(operationOutcome(all)));
+        return;
+      }
+      const meta = { format: `fhir:${format}`, digest, idempotencyKey: key, rejected: refusals };
+      const answer = await services.ingest.commitEvents(ticket, sourceActor(req), req.source!, rows, meta, (o) => ({
+        status: resources === 1 ? 201 : 200,
+        body: operationOutcome([
+          { severity: 'information', code: 'informational', diagnostics: `accepted ${resources - issues.length} of ${resources} AuditEvent(s) as ${o.accepted} access event(s)` },
+          ...issues,
+        ]),
+        replayed: false,
+      }));
+      sendAnswer(res, answer, FHIR_JSON);
+    } finally {
+      ticket.release();
+    }
+  });
+
+  router.use(countRefusals(services));
+  router.use(fhirErrors(services.log));
+  return router;
+}
+
+/** Errors of the FHIR endpoint as OperationOutcome; unknown errors stay generic (500). */
+function fhirErrors(log: Logger) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    if (!(err instanceof AppError)) {
+      log.error('unhandled error', { requestId: req.id, path: req.baseUrl + req.path, error: err });
+      res.status(500).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: `Internal error (request ${req.id})` }])));
+      return;
+    }
+    if ((err instanceof TooManyRequests || err instanceof Unavailable) && err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+    res.status(err.status).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'error', code: issueTypeOf(err), diagnostics: `${err.code}: ${err.message}` }])));
+  };
+}

@@ -1,0 +1,72 @@
+// What the ingest endpoints share: the Idempotency-Key header, streaming a
+// body through a per-record mapper, and sending a committed batch's answer.
+import type { NextFunction, Request, Response } from 'express';
+import type { Config } from '../config.ts';
+import { AppError, Invalid, TooLarge } from '../errors.ts';
+import type { Services } from '../services.ts';
+import { readRecords, type BodyFormat } from './ingest.body.ts';
+import type { BatchAnswer, Refusal } from './ingest.service.ts';
+import { jsonErrorReason } from './record-splitter.ts';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function idempotencyKey(req: Request): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw new Invalid('ingest.idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+  return key;
+}
+
+/**
+ * Streams the body through `each` (record → stored value, or the reason it
+ * is refused). The connection is closed after a 413 so the rest of an
+ * oversized body is not read.
+ */
+export async function receive<T>(req: Request, res: Response, config: Readonly<Config>, format: BodyFormat, each: (value: unknown, index: number) => T | string) {
+  const items: T[] = [];
+  const rejected: Refusal[] = [];
+  const declared = req.get('content-length');
+  try {
+    const digest = await readRecords(
+      // Not destroyed on an early exit: the error answer must still reach the client.
+      req.iterator({ destroyOnReturn: false }),
+      { format, maxBytes: config.ingest.maxBytes, declaredLength: declared === undefined ? undefined : Number(declared) },
+      (text, index, line) => {
+        let value: unknown;
+        try {
+          if (!text) throw new SyntaxError('Unexpected end of JSON input');
+          value = JSON.parse(text);
+        } catch (error) {
+          rejected.push(line === undefined ? { index, reason: jsonErrorReason(error) } : { index, line, reason: jsonErrorReason(error) });
+          return;
+        }
+        const r = each(value, index);
+        if (typeof r === 'string') rejected.push(line === undefined ? { index, reason: r } : { index, line, reason: r });
+        else items.push(r);
+      },
+    );
+    return { items, rejected, digest };
+  } catch (error) {
+    if (error instanceof TooLarge) res.setHeader('Connection', 'close');
+    throw error;
+  }
+}
+
+export function sendAnswer(res: Response, answer: BatchAnswer, contentType = 'application/json'): void {
+  if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  res.status(answer.status).type(contentType).send(JSON.stringify(answer.body));
+}
+
+/**
+ * Counts a refused request (400, 403 wrong kind, 409, 413, 415) for its
+ * source and keeps the reason as its last error; then passes the error on.
+ */
+export function countRefusals(services: Services) {
+  return (err: unknown, req: Request, _res: Response, next: NextFunction) => {
+    if (req.source && err instanceof AppError && err.status >= 400 && err.status < 500 && err.status !== 401) {
+      const rejected = Array.isArray(err.details?.rejected) ? err.details.rejected.length : 0;
+      services.ingest.noteRefusal(req.source.id, Math.max(1, rejected), `batch refused: ${err.message}`.slice(0, 500));
+    }
+    next(err);
+  };
+}

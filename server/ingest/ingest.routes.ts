@@ -1,0 +1,60 @@
+// Token-authenticated ingest endpoints (no cookie, no CSRF): access events as
+// a JSON array or NDJSON, FHIR AuditEvents (fhir.routes.ts) and tool alerts.
+// Each handler: reserve a place in the writer queue (503 when saturated),
+// stream-parse and validate the body record by record, commit, answer.
+import express from 'express';
+import { NotFound } from '../errors.ts';
+import type { Services } from '../services.ts';
+import type { Config } from '../config.ts';
+import { validateAccessEvent, type ValidAccessEvent } from './access-event.validate.ts';
+import { fhirRoutes } from './fhir/fhir.routes.ts';
+import { bodyFormat } from './ingest.body.ts';
+import { countRefusals, idempotencyKey, receive, sendAnswer } from './ingest.http.ts';
+import { requireKind, sourceActor, sourceAuth } from './source-auth.ts';
+import { mapGenericAlert } from './tools/generic.ts';
+import { mapSuricataAlert } from './tools/suricata.ts';
+import type { ToolAlert, ToolAlertResult } from './tools/tool-alert.ts';
+import { mapWazuhAlert } from './tools/wazuh.ts';
+
+const ALERT_MAPPERS: Record<string, (value: unknown) => ToolAlertResult> = {
+  generic: (v) => mapGenericAlert(v),
+  wazuh: mapWazuhAlert,
+  suricata: mapSuricataAlert,
+};
+
+export function ingestRoutes(services: Services, config: Readonly<Config>): express.Router {
+  const router = express.Router();
+  router.use('/fhir', fhirRoutes(services, config));
+  router.use(sourceAuth(services.sources, (id, reason) => services.ingest.noteRefusal(id, 1, reason)));
+
+  router.post('/events', requireKind('ehr'), async (req, res) => {
+    const format = bodyFormat(req.get('content-type'));
+    const key = idempotencyKey(req);
+    const ticket = services.ingest.reserve();
+    try {
+      const { items, rejected, digest } = await receive<ValidAccessEvent>(req, res, config, format, validateAccessEvent);
+      sendAnswer(res, await services.ingest.commitEvents(ticket, sourceActor(req), req.source!, items, { format: `events:${format}`, digest, idempotencyKey: key, rejected }));
+    } finally {
+      ticket.release();
+    }
+  });
+
+  router.post('/alerts/:format', requireKind('alerts'), async (req, res) => {
+    const name = req.params.format as string;
+    const map = Object.hasOwn(ALERT_MAPPERS, name) ? ALERT_MAPPERS[name]! : undefined;
+    if (!map) throw new NotFound('ingest.alert_format_unknown', `Unknown alert format "${name}"; use one of: ${Object.keys(ALERT_MAPPERS).join(', ')}`);
+    const format = bodyFormat(req.get('content-type'));
+    const key = idempotencyKey(req);
+    const ticket = services.ingest.reserve();
+    try {
+      const { items, rejected, digest } = await receive<ToolAlert>(req, res, config, format, map);
+      sendAnswer(res, await services.ingest.commitAlerts(ticket, sourceActor(req), req.source!, items, { format: `alerts:${name}`, digest, idempotencyKey: key, rejected }));
+    } finally {
+      ticket.release();
+    }
+  });
+
+  router.use((req, _res, next) => next(new NotFound('route.not_found', `No ingest route ${req.method} ${req.baseUrl}${req.path}`)));
+  router.use(countRefusals(services));
+  return router;
+}

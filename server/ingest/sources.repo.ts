@@ -1,0 +1,78 @@
+import type { Executor } from '../store/db.ts';
+import type { IngestBatchesTable, SourceDailyCountsTable, SourcesTable } from './ingest.tables.ts';
+
+export type SourceRow = SourcesTable;
+export type IngestBatchRow = IngestBatchesTable;
+
+const SOURCE_COLUMNS = [
+  'id', 'name', 'kind', 'tokenHash', 'tokenPrefix', 'enabled', 'revokedAt', 'allowedAddresses', 'createdAt', 'updatedAt',
+  'tokenIssuedAt', 'lastSeenAt', 'lastError', 'lastErrorAt',
+] as const;
+
+export function createSourcesRepo() {
+  return {
+    async insert(db: Executor, row: SourceRow): Promise<void> {
+      await db.insertInto('sources').values(row).execute();
+    },
+    async findById(db: Executor, id: string): Promise<SourceRow | undefined> {
+      return db.selectFrom('sources').select(SOURCE_COLUMNS).where('id', '=', id).executeTakeFirst();
+    },
+    async findByName(db: Executor, name: string): Promise<SourceRow | undefined> {
+      return db.selectFrom('sources').select(SOURCE_COLUMNS).where('name', '=', name).executeTakeFirst();
+    },
+    async findByTokenHash(db: Executor, tokenHash: string): Promise<SourceRow | undefined> {
+      return db.selectFrom('sources').select(SOURCE_COLUMNS).where('tokenHash', '=', tokenHash).executeTakeFirst();
+    },
+    async list(db: Executor): Promise<SourceRow[]> {
+      return db.selectFrom('sources').select(SOURCE_COLUMNS).orderBy('name').execute();
+    },
+    async listByKind(db: Executor, kind: SourceRow['kind']): Promise<SourceRow[]> {
+      return db.selectFrom('sources').select(SOURCE_COLUMNS).where('kind', '=', kind).orderBy('createdAt').execute();
+    },
+    async update(db: Executor, id: string, patch: Partial<Omit<SourceRow, 'id' | 'createdAt'>>): Promise<SourceRow | undefined> {
+      return db.updateTable('sources').set(patch).where('id', '=', id).returning(SOURCE_COLUMNS).executeTakeFirst();
+    },
+    /** Last seen and, when given, the last error of a source. */
+    async touch(db: Executor, id: string, at: number, error?: string): Promise<void> {
+      await db
+        .updateTable('sources')
+        .set(error === undefined ? { lastSeenAt: at } : { lastSeenAt: at, lastError: error, lastErrorAt: at })
+        .where('id', '=', id)
+        .execute();
+    },
+    async addCounts(db: Executor, sourceId: string, day: string, accepted: number, refused: number): Promise<void> {
+      if (!accepted && !refused) return;
+      await db
+        .insertInto('source_daily_counts')
+        .values({ sourceId, day, accepted, refused })
+        .onConflict((oc) =>
+          oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({
+            accepted: eb('source_daily_counts.accepted', '+', eb.ref('excluded.accepted')),
+            refused: eb('source_daily_counts.refused', '+', eb.ref('excluded.refused')),
+          })),
+        )
+        .execute();
+    },
+    async countsOn(db: Executor, day: string): Promise<SourceDailyCountsTable[]> {
+      return db.selectFrom('source_daily_counts').select(['sourceId', 'day', 'accepted', 'refused']).where('day', '=', day).execute();
+    },
+    async findBatch(db: Executor, sourceId: string, idempotencyKey: string): Promise<IngestBatchRow | undefined> {
+      return db
+        .selectFrom('ingest_batches')
+        .select(['sourceId', 'idempotencyKey', 'bodyHash', 'status', 'response', 'createdAt'])
+        .where('sourceId', '=', sourceId)
+        .where('idempotencyKey', '=', idempotencyKey)
+        .executeTakeFirst();
+    },
+    async insertBatch(db: Executor, row: IngestBatchRow): Promise<void> {
+      await db.insertInto('ingest_batches').values(row).execute();
+    },
+    /** Forgets Idempotency-Keys older than `before`; returns how many. */
+    async purgeBatches(db: Executor, before: number): Promise<number> {
+      const r = await db.deleteFrom('ingest_batches').where('createdAt', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
+}
+
+export type SourcesRepo = ReturnType<typeof createSourcesRepo>;

@@ -1,0 +1,54 @@
+// The generic alert format, for tools without a mapper of their own
+// (antivirus, firewall, EDR scripts). Documented in docs/ingest.md.
+import { z } from 'zod';
+import { SEVERITIES } from '../../alerts/alerts.tables.ts';
+import { isoWithOffset, NUL_MESSAGE } from '../access-event.schema.ts';
+import { parseIsoTime } from '../iso-time.ts';
+import { fingerprint, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), NUL_MESSAGE);
+
+export const GenericAlert = z.strictObject({
+  time: isoWithOffset,
+  /** The tool that raised it: "ClamAV", "FortiGate"… */
+  tool: text(64),
+  /** The tool's rule or signature id. */
+  rule: text(128),
+  severity: z.enum(SEVERITIES),
+  title: text(200),
+  description: text(2000).nullish(),
+  host: text(256).nullish(),
+  user: text(128).nullish(),
+  patient: text(128).nullish(),
+  /** The tool's own payload, kept as is. */
+  raw: z.unknown().optional(),
+});
+export type GenericAlert = z.input<typeof GenericAlert>;
+
+export function mapGenericAlert(value: unknown, origin: 'generic' | 'syslog' = 'generic'): ToolAlertResult {
+  const parsed = GenericAlert.safeParse(value);
+  if (!parsed.success) return zodReason(parsed.error);
+  const a = parsed.data;
+  const on = a.host ? { fr: ` sur ${a.host}`, en: ` on ${a.host}` } : { fr: '', en: '' };
+  const extra = a.description ? ` ${a.description}` : '';
+  return {
+    origin,
+    rule: `${a.tool}:${a.rule}`,
+    severity: a.severity,
+    title: a.title,
+    explanation: { fr: `${a.tool} signale « ${a.title} »${on.fr}.${extra}`, en: `${a.tool} reports "${a.title}"${on.en}.${extra}` },
+    fingerprint: fingerprint('generic', a.tool, a.rule, a.host, a.user),
+    windowMs: TOOL_FOLD_WINDOW_MS,
+    seenAt: parseIsoTime(a.time) as number,
+    userId: a.user ?? null,
+    patientId: a.patient ?? null,
+    host: a.host ?? null,
+    details: { tool: a.tool, ...(a.description ? { description: a.description } : {}), ...(a.raw !== undefined ? { raw: a.raw } : {}) },
+  };
+}

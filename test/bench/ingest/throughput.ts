@@ -1,0 +1,128 @@
+// Ingest throughput through the real HTTP endpoints (NDJSON batches of 1,000
+// and 10,000, FHIR Bundles of 1,000), beside the floor measured in the same
+// run: the same rows inserted straight into the same table, one transaction
+// per batch of the same size — a prepared statement per row on SQLite, the
+// same unnest() INSERT the server uses on PostgreSQL. Floor and HTTP batches
+// alternate, so both see the table at the same size.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { cliActor } from '../../../server/actor.ts';
+import { createApp } from '../../../server/app.ts';
+import { systemClock } from '../../../server/clock.ts';
+import { loadConfig } from '../../../server/config.ts';
+import type { ValidAccessEvent } from '../../../server/ingest/access-event.validate.ts';
+import { createEventAppender } from '../../../server/ingest/event-appender.ts';
+import { createLogger } from '../../../server/log.ts';
+import { openStore, type Store } from '../../../server/store/db.ts';
+import { migrateToLatest } from '../../../server/store/migrate.ts';
+import { tempDir } from '../../support/config.ts';
+import { asRecord, rng, syntheticEvent } from './data.ts';
+
+const INSERT_SQLITE =
+  'insert into access_events (occurredAt, occurredAtText, receivedAt, sourceId, userId, action, outcome, patientId, application, workstation, address, department, context) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
+function post(port: number, path: string, token: string, type: string, body: Buffer, agent: http.Agent): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { Authorization: `Bearer ${token}`, 'Content-Type': type, 'Content-Length': body.length } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A FHIR R4 AuditEvent (BALP-style REST read) for a synthetic event. */
+function auditEvent(e: ValidAccessEvent) {
+  return {
+    resourceType: 'AuditEvent',
+    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest' },
+    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
+    action: 'R',
+    recorded: e.occurredAtText,
+    outcome: '0',
+    agent: [{ who: { identifier: { value: e.userId } }, requestor: true, network: { address: e.address, type: '2' } }],
+    source: { observer: { display: e.application } },
+    entity: [{ what: { reference: `Patient/${e.patientId ?? 'P0'}` }, type: { code: '1' }, role: { code: '1' } }],
+  };
+}
+
+export interface ThroughputRow {
+  [k: string]: string | number;
+}
+
+export async function benchThroughput(dialect: 'sqlite' | 'postgres', pgUrl: string | undefined, events: { ndjson1k: number; ndjson10k: number; fhir: number }): Promise<ThroughputRow[]> {
+  const dataDir = tempDir('vigie-bench-');
+  const config = loadConfig({ NODE_ENV: 'production', VIGIE_DATA_DIR: dataDir, VIGIE_SECRET_KEY: '0f'.repeat(32), VIGIE_PORT: '0', VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024), ...(pgUrl ? { VIGIE_DATABASE_URL: pgUrl } : {}) });
+  const store: Store = openStore(config.database);
+  await migrateToLatest(store.db);
+  const vigie = createApp({ config, store, log: createLogger({ log: { level: 'error', format: 'json' } }), clock: systemClock, clientDir: '/nonexistent' });
+  await new Promise<void>((resolve) => vigie.server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (vigie.server.address() as AddressInfo).port;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const ehr = await vigie.services.sources.create(cliActor, { name: 'bench-ehr', kind: 'ehr' });
+  const fhir = await vigie.services.sources.create(cliActor, { name: 'bench-fhir', kind: 'fhir' });
+  const appendPg = createEventAppender(store);
+  const sqliteInsert = store.sqlite?.prepare<unknown[]>(INSERT_SQLITE);
+
+  /** The floor: the same rows, straight into the table, one transaction. */
+  async function floor(rows: ValidAccessEvent[]): Promise<number> {
+    const t0 = performance.now();
+    if (sqliteInsert) {
+      const now = Date.now();
+      store.sqlite!.transaction(() => {
+        for (const r of rows) sqliteInsert.run(r.occurredAt, r.occurredAtText, now, 'floor', r.userId, r.action, r.outcome, r.patientId, r.application, r.workstation, r.address, r.department, r.context);
+      }).immediate();
+    } else {
+      await store.db.transaction().execute((trx) => appendPg(trx, 'floor', Date.now(), rows));
+    }
+    return performance.now() - t0;
+  }
+
+  const random = rng(2026);
+  const start = Date.UTC(2026, 10, 1);
+  let n = 0;
+  const batchOf = (size: number) => Array.from({ length: size }, () => syntheticEvent(random, n++, 1e7, start, start + 30 * 86_400_000));
+
+  async function measure(label: string, size: number, total: number, path: string, type: string, token: string, body: (rows: ValidAccessEvent[]) => Buffer, expected: (rows: ValidAccessEvent[]) => number) {
+    let httpMs = 0;
+    let floorMs = 0;
+    let done = 0;
+    // A warm-up batch each way, not timed.
+    await floor(batchOf(size));
+    await post(port, path, token, type, body(batchOf(size)), agent);
+    while (done < total) {
+      floorMs += await floor(batchOf(size));
+      const rows = batchOf(size);
+      const payload = body(rows);
+      const t0 = performance.now();
+      const res = await post(port, path, token, type, payload, agent);
+      httpMs += performance.now() - t0;
+      if (res.status >= 300) throw new Error(`${label}: ${res.status} ${res.text.slice(0, 300)}`);
+      done += expected(rows);
+    }
+    const httpRate = (done / httpMs) * 1000;
+    const floorRate = (done / floorMs) * 1000;
+    return { dialect, path: label, batch: size, events: done, 'events/s': Math.round(httpRate), 'floor events/s': Math.round(floorRate), ratio: Math.round((httpRate / floorRate) * 100) / 100 };
+  }
+
+  try {
+    const ndjson = (rows: ValidAccessEvent[]) => Buffer.from(rows.map((r) => JSON.stringify(asRecord(r))).join('\n') + '\n');
+    const bundle = (rows: ValidAccessEvent[]) => Buffer.from(JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: rows.map((r) => ({ resource: auditEvent(r) })) }));
+    const out: ThroughputRow[] = [];
+    out.push(await measure('HTTP NDJSON', 1_000, events.ndjson1k, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjson, (r) => r.length));
+    out.push(await measure('HTTP NDJSON', 10_000, events.ndjson10k, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjson, (r) => r.length));
+    out.push(await measure('HTTP FHIR Bundle', 1_000, events.fhir, '/api/v1/ingest/fhir', 'application/fhir+json', fhir.token, bundle, (r) => r.length));
+    const { n: rowsNow } = await sql<{ n: number }>`select count(*) as n from access_events`.execute(store.db).then((r) => r.rows[0]!);
+    for (const row of out) row['table rows at end'] = Number(rowsNow);
+    return out;
+  } finally {
+    agent.destroy();
+    await vigie.close();
+    await new Promise<void>((resolve) => vigie.server.close(() => resolve()));
+    await store.close();
+  }
+}
