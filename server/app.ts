@@ -5,7 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server } from 'socket.io';
+import { auditRoutes } from './audit/audit.routes.ts';
+import { alertRoutes } from './alerts/alerts.routes.ts';
 import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
+import { usersRoutes } from './auth/users.routes.ts';
+import { ruleRoutes } from './detection/detection.routes.ts';
+import { directoryRoutes } from './directory/directory.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { authenticate, csrfGuard, requireFullSession } from './http/auth.ts';
@@ -77,7 +82,12 @@ export function createApp(options: AppOptions): VigieApp {
   // Deny by default: all that follows needs a full session, and each route names its permission.
   api.use(requireFullSession());
   api.use(authRoutes(services));
+  api.use(usersRoutes(services));
   // Module routers (each route names its permission through secureRouter):
+  api.use(auditRoutes({ auditLog: services.auditLog, auditVerifier: services.auditVerifier, clock: services.clock, log }));
+  api.use(alertRoutes(services));
+  api.use(directoryRoutes(services));
+  api.use(ruleRoutes(services));
   api.use(explorerRoutes(services));
   api.use(sourcesRoutes(services));
   api.use(apiNotFound());

@@ -1,7 +1,12 @@
 // The operator CLI: `npm run vigie -- <command>`. Modules add their commands
 // in <module>/<module>.cli.ts and are registered here.
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from './audit/audit.cli.ts';
+import { registerUserCommands } from './auth/auth.cli.ts';
 import { configVariables } from './config.ts';
+import { registerDetectionCommands } from './detection/detection.cli.ts';
+import { registerDirectoryCommands } from './directory/directory.cli.ts';
+import { registerSimulateCommand } from './simulator/simulate.cli.ts';
 import { CliExit, cliConfig } from './cli/context.ts';
 import { registerIngestCommands } from './ingest/ingest.cli.ts';
 import { openStore } from './store/db.ts';
@@ -48,6 +53,11 @@ export function buildProgram(): Command {
     });
 
   // Module commands: register<Module>Commands(program) from <module>/<module>.cli.ts.
+  registerAuditCommands(program);
+  registerUserCommands(program);
+  registerDirectoryCommands(program);
+  registerDetectionCommands(program);
+  registerSimulateCommand(program);
   registerIngestCommands(program);
 
   return program;

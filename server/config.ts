@@ -83,6 +83,11 @@ const variables = {
   VIGIE_SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600000), default: '10000', doc: 'how long in-flight requests may finish at shutdown' },
   VIGIE_SESSION_IDLE_MINUTES: { schema: int(1, 1440), default: '30', doc: 'session idle timeout' },
   VIGIE_SESSION_ABSOLUTE_HOURS: { schema: int(1, 168), default: '12', doc: 'session absolute timeout' },
+  VIGIE_LOGIN_ADDRESS_MAX_FAILURES: {
+    schema: int(5, 10000),
+    default: '30',
+    doc: 'failed login or enrolment attempts from one address in 15 min before it is locked (raise it when many users share one address)',
+  },
   VIGIE_AUDIT_SEAL_INTERVAL_SECONDS: { schema: int(1, 86400), default: '300', doc: 'how often the audit head is sealed' },
   VIGIE_SYSLOG_PORT: { schema: int(0, 65535), default: undefined, doc: 'syslog port (TCP and UDP); unset = no syslog listener' },
   VIGIE_SYSLOG_HOST: { schema: z.string().trim().min(1, 'a host name or address'), default: '0.0.0.0', doc: 'syslog listen address' },
@@ -95,6 +100,7 @@ const variables = {
   },
   VIGIE_RULES_DIR: { schema: z.string().trim().min(1, 'a directory path'), default: './rules', doc: 'detection rules directory' },
   VIGIE_DETECTOR: { schema: bool, default: 'true', doc: 'run the detector in this instance' },
+  VIGIE_DIRECTORY_IMPORT_MAX_BYTES: { schema: int(1024, 1024 * 1024 * 1024), default: String(64 * 1024 * 1024), doc: 'largest directory import file (admin screen upload)' },
 } as const;
 
 type Vars = typeof variables;
@@ -115,12 +121,14 @@ export interface Config {
   trustProxy: boolean | number | string[];
   shutdownTimeoutMs: number;
   session: { idleMs: number; absoluteMs: number };
+  login: { addressMaxFailures: number };
   audit: { sealIntervalMs: number };
   syslog: { port: number; host: string } | undefined;
   ingest: { maxBytes: number; queueBatches: number };
   retentionDays: number;
   rulesDir: string;
   detector: boolean;
+  directoryImportMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -182,12 +190,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       idleMs: (v.VIGIE_SESSION_IDLE_MINUTES as number) * 60_000,
       absoluteMs: (v.VIGIE_SESSION_ABSOLUTE_HOURS as number) * 3_600_000,
     },
+    login: { addressMaxFailures: v.VIGIE_LOGIN_ADDRESS_MAX_FAILURES as number },
     audit: { sealIntervalMs: (v.VIGIE_AUDIT_SEAL_INTERVAL_SECONDS as number) * 1000 },
     syslog: v.VIGIE_SYSLOG_PORT === undefined ? undefined : { port: v.VIGIE_SYSLOG_PORT as number, host: v.VIGIE_SYSLOG_HOST as string },
     ingest: { maxBytes: v.VIGIE_INGEST_MAX_BYTES as number, queueBatches: v.VIGIE_INGEST_QUEUE_BATCHES as number },
     retentionDays: v.VIGIE_RETENTION_DAYS as number,
     rulesDir: path.resolve(v.VIGIE_RULES_DIR as string),
     detector: v.VIGIE_DETECTOR as boolean,
+    directoryImportMaxBytes: v.VIGIE_DIRECTORY_IMPORT_MAX_BYTES as number,
   };
   return deepFreeze(config);
 }

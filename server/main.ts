@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import { CLIENT_DIST, createApp } from './app.ts';
 import { ensureClientBuilt } from './client-build.ts';
+import { announceFirstRun } from './auth/setup.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { openStore } from './store/db.ts';
@@ -42,6 +43,7 @@ async function main() {
   });
   for (const job of services.background) await job.start();
   log.info(`Vigie listening on ${config.publicUrl}`, { port: config.port, database: store.dialect });
+  await announceFirstRun(services, (text) => process.stdout.write(text));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -2,11 +2,32 @@
 // needs. No singletons: tests build their own, with a fake clock.
 import { createAlertsRepo } from './alerts/alerts.repo.ts';
 import { createAlertsService } from './alerts/alerts.service.ts';
+import { createDetectionRepo } from './detection/detection.repo.ts';
+import { createDetector } from './detection/detector.ts';
+import { loadRules } from './detection/rule.loader.ts';
+import { createRulesService } from './detection/rules.service.ts';
+import { createDirectoryRepo } from './directory/directory.repo.ts';
+import { createDirectoryService } from './directory/directory.service.ts';
 import { createAuditRepo } from './audit/audit.repo.ts';
+import { createAuditLogService } from './audit/audit.log.ts';
+import { createAuditSealer } from './audit/audit.sealer.ts';
+import { createSealFile } from './audit/audit.seals.ts';
 import { createAuditService } from './audit/audit.service.ts';
+import { createAuditVerifier } from './audit/audit.verifier.ts';
+import { createAccountService } from './auth/account.service.ts';
+import { createAttempts } from './auth/attempts.ts';
+import { createEnrolmentRepo, createRecoveryRepo } from './auth/enrolment.repo.ts';
+import { createEnrolmentService } from './auth/enrolment.service.ts';
+import { createFactors } from './auth/factors.ts';
+import { createLoginService } from './auth/login.service.ts';
+import { createPasswordHasher } from './auth/password.ts';
+import { recoveryCodeHasher } from './auth/recovery-codes.ts';
+import { createSecretBox } from './auth/secret-box.ts';
 import { createSessionRepo } from './auth/session.repo.ts';
 import { createSessionService } from './auth/session.service.ts';
+import { createThrottle, createThrottleRepo } from './auth/throttle.ts';
 import { createUserRepo } from './auth/user.repo.ts';
+import { createUsersService } from './auth/users.service.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
@@ -22,7 +43,7 @@ import { createSourcesRepo } from './ingest/sources.repo.ts';
 import { createSourcesService } from './ingest/sources.service.ts';
 import { createSyslogListener } from './ingest/syslog/syslog.listener.ts';
 import { createSystemEventsRepo } from './ingest/system-events.repo.ts';
-import { loadMasterKey } from './secrets.ts';
+import { deriveKey, loadMasterKey } from './secrets.ts';
 import type { Store } from './store/db.ts';
 
 export interface ServiceDeps {
@@ -53,8 +74,33 @@ export function createServices(deps: ServiceDeps) {
   const masterKey = loadMasterKey(config);
 
   // --- auth (issue 5) ---
+  const box = createSecretBox(deriveKey(masterKey, 'totp'));
+  const passwords = createPasswordHasher();
+  const recoveryRepo = createRecoveryRepo();
+  const enrolmentRepo = createEnrolmentRepo();
+  const factors = createFactors({ users, recovery: recoveryRepo, box, hashRecovery: recoveryCodeHasher(deriveKey(masterKey, 'recovery-codes')), clock });
+  const throttle = createThrottle({ repo: createThrottleRepo(), clock, dialect: store.dialect, key: deriveKey(masterKey, 'login-throttle'), addressMaxFailures: config.login.addressMaxFailures });
+  const attempts = createAttempts({ throttle, audit, clock });
+  const enrolment = createEnrolmentService({ db, dialect: store.dialect, repo: enrolmentRepo, users, factors, passwords, box, sessions, attempts, audit, clock, publicOrigin: config.publicOrigin });
+  const login = createLoginService({ db, users, passwords, factors, sessions, attempts, audit, clock });
+  const account = createAccountService({ db, users, passwords, factors, sessions, attempts, audit, clock });
+  const userAdmin = createUsersService({ db, users, enrolmentRepo, enrolment, recovery: recoveryRepo, sessions, throttle, audit, clock });
 
   // --- audit: verification, seals (issue 4) ---
+  const auditRepo = createAuditRepo();
+  const auditSeals = createSealFile({ dataDir: config.dataDir, key: deriveKey(masterKey, 'audit-seal') });
+  const auditSealer = createAuditSealer({ db, repo: auditRepo, seals: auditSeals, clock, intervalMs: config.audit.sealIntervalMs, log: deps.log });
+  background.push(auditSealer);
+  const auditVerifier = createAuditVerifier({ db, repo: auditRepo, seals: auditSeals, clock, log: deps.log });
+  const auditLog = createAuditLogService({
+    db,
+    repo: auditRepo,
+    audit,
+    async userNames(ids) {
+      const found = await Promise.all(ids.map((id) => users.findById(db, id)));
+      return new Map(found.filter((u) => u !== undefined).map((u) => [u.id, u.name]));
+    },
+  });
 
   // --- ingest (issue 6) ---
   const accessEvents = createAccessEventsRepo();
@@ -66,7 +112,23 @@ export function createServices(deps: ServiceDeps) {
   background.push({ name: 'ingest-writer', start() {}, stop: () => ingestWriter.stop() });
 
   // --- alerts, directory, detection (issue 7) ---
-  const alerts = createAlertsService({ repo: createAlertsRepo(), audit, clock, realtime });
+  const directory = createDirectoryService({ db, repo: createDirectoryRepo(), audit, clock });
+  // A rule file with a problem throws RulesError here: the server does not start.
+  const rules = createRulesService({ db, repo: createDetectionRepo(), audit, clock, definitions: loadRules(config.rulesDir) });
+  const alerts = createAlertsService({
+    db,
+    repo: createAlertsRepo(),
+    audit,
+    clock,
+    realtime,
+    events: accessEvents,
+    colleaguesOf: async (userId) => {
+      const department = (await directory.repo.staffById(db, userId))?.department ?? null;
+      return { department, userIds: department ? await directory.repo.staffIdsInDepartment(db, department) : [] };
+    },
+  });
+  const detector = createDetector({ db, dialect: store.dialect, repo: createDetectionRepo(), events: accessEvents, alerts, directory, rules, eventLog, clock, log: deps.log });
+  if (config.detector) background.push(detector);
 
   // --- ingest (issue 6), continued: it raises tool alerts through the alerts service ---
   const systemEvents = createSystemEventsRepo();
@@ -87,7 +149,36 @@ export function createServices(deps: ServiceDeps) {
   const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: config.syslog }) : undefined;
   if (syslog) background.push(syslog);
 
-  return { ...deps, db, masterKey, audit, users, sessions, accessEvents, eventLog, sources, explorer, ingestWriter, systemEvents, ingest, syslog, retention, alerts, background };
+  return {
+    ...deps,
+    db,
+    masterKey,
+    audit,
+    auditLog,
+    auditVerifier,
+    auditSealer,
+    users,
+    sessions,
+    passwords,
+    enrolment,
+    login,
+    account,
+    userAdmin,
+    accessEvents,
+    eventLog,
+    sources,
+    explorer,
+    ingestWriter,
+    systemEvents,
+    ingest,
+    syslog,
+    retention,
+    alerts,
+    directory,
+    rules,
+    detector,
+    background,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

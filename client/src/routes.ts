@@ -23,4 +23,7 @@ export const routes: RouteDef[] = [
   { path: '/admin', nav: 'nav.admin', permission: 'settings:manage', load: () => import('./screens/admin/AdminScreen.svelte') },
   { path: '/admin/:section', permission: 'settings:manage', load: () => import('./screens/admin/AdminScreen.svelte') },
   { path: '/report', nav: 'nav.report', permission: 'reports:create', load: () => import('./screens/report/ReportScreen.svelte') },
+  { path: '/account', permission: 'account:self', load: () => import('./screens/account/AccountScreen.svelte') },
+  { path: '/login', public: true, load: () => import('./screens/login/LoginScreen.svelte') },
+  { path: '/enrol/:token', public: true, load: () => import('./screens/enrol/EnrolScreen.svelte') },
 ];

@@ -4,29 +4,38 @@
 import type { Actor } from '../actor.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
-import { maskPatientId } from '../privacy.ts';
-import type { AlertPush, Room } from '../realtime/events.ts';
+import { NotFound } from '../errors.ts';
+import type { AccessEventRow } from '../ingest/access-events.repo.ts';
+import type { Room } from '../realtime/events.ts';
 import type { Realtime } from '../realtime/realtime.ts';
-import type { Trx } from '../store/db.ts';
-import type { AlertRow, AlertsRepo } from './alerts.repo.ts';
+import type { Db, Trx } from '../store/db.ts';
+import { presentAlert, presentEvidenceEvent } from './alerts.present.ts';
+import type { AlertFilter, AlertRow, AlertsRepo } from './alerts.repo.ts';
 import type { AlertOrigin, Severity } from './alerts.tables.ts';
+
+export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
 export interface RaiseAlertInput {
   origin: AlertOrigin;
   rule: string;
   severity: Severity;
-  title: string;
+  /** A plain title, or the French and English ones. */
+  title: string | { fr: string; en: string };
   explanation: { fr: string; en: string };
   /** Same fingerprint within `windowMs` of the last sighting = the same alert. */
   fingerprint: string;
   windowMs: number;
-  /** When the offending event happened. */
+  /** When the offending event happened (the earliest, for several). */
   seenAt: number;
+  /** The latest offending event, when several are raised at once (default `seenAt`). */
+  lastSeenAt?: number;
+  /** How many occurrences this raise stands for (default 1): added to the count. */
+  occurrences?: number;
   userId?: string | null;
   patientId?: string | null;
   host?: string | null;
   sourceId?: string | null;
-  /** Directory facts or the tool's raw payload; stored as JSON. */
+  /** Directory facts or the tool's raw payload; stored as JSON. Never a clear patient id. */
   details?: Record<string, unknown>;
   /** Access-event ids behind the alert. */
   evidence?: readonly number[];
@@ -41,52 +50,54 @@ export interface RaisedAlert {
 /** Where alert pushes go: the analysts (and approvers, who watch dashboards). */
 export const ALERT_ROOMS: Room[] = ['role:analyst', 'role:approver'];
 
-export function presentAlertPush(row: AlertRow): AlertPush {
-  return {
-    id: row.id,
-    rule: row.rule,
-    origin: row.origin,
-    severity: row.severity,
-    status: row.status,
-    title: row.title,
-    explanation: { fr: row.explanationFr, en: row.explanationEn },
-    count: row.count,
-    firstSeenAt: row.firstSeenAt,
-    lastSeenAt: row.lastSeenAt,
-    createdAt: row.createdAt,
-    userId: row.userId,
-    patientId: maskPatientId(row.patientId),
-    host: row.host,
-  };
+/** Evidence events shown on an alert's page (the count says how many there are in all). */
+const EVIDENCE_SHOWN = 200;
+
+export interface AlertDeps {
+  db: Db;
+  repo: AlertsRepo;
+  audit: AuditService;
+  clock: Clock;
+  realtime: Realtime;
+  events: { findByIds(db: Db, ids: readonly number[]): Promise<AccessEventRow[]> };
+  /** Members of a user's department, for "how often for this service before". */
+  colleaguesOf?: (userId: string) => Promise<{ department: string | null; userIds: string[] }>;
+  /** The current titles of detection rules (the YAML may have been edited since the alert). */
+  ruleTitle?: (rule: string) => { fr: string; en: string } | undefined;
 }
 
-export function createAlertsService(deps: { repo: AlertsRepo; audit: AuditService; clock: Clock; realtime: Realtime }) {
-  const { repo, audit, clock, realtime } = deps;
+export function createAlertsService(deps: AlertDeps) {
+  const { db, repo, audit, clock, realtime, events } = deps;
   return {
+    repo,
     /** Raises or folds an alert inside the caller's transaction; call `publish` after the commit. */
     async raise(trx: Trx, actor: Actor, input: RaiseAlertInput): Promise<RaisedAlert> {
       // Serialise with other writers so two repeats never both create an alert.
       await audit.lock(trx);
       const now = clock.now();
+      const occurrences = Math.max(1, input.occurrences ?? 1);
+      const lastSeenAt = Math.max(input.seenAt, input.lastSeenAt ?? input.seenAt);
       const target = await repo.findFoldTarget(trx, input.fingerprint, input.seenAt - input.windowMs);
       if (target) {
-        const alert = await repo.fold(trx, target.id, 1, Math.max(target.lastSeenAt, input.seenAt), now);
+        const alert = await repo.fold(trx, target.id, occurrences, Math.max(target.lastSeenAt, lastSeenAt), now);
         await repo.addEvidence(trx, alert.id, input.evidence ?? []);
         await audit.record(trx, { actor, action: 'alert.updated', target: { type: 'alert', id: alert.id }, details: { change: 'fold', rule: alert.rule, count: alert.count } });
         return { alert, created: false };
       }
+      const title = typeof input.title === 'string' ? { fr: input.title, en: null } : input.title;
       const alert = await repo.insert(trx, {
         origin: input.origin,
         rule: input.rule,
         severity: input.severity,
         status: 'new',
-        title: input.title,
+        title: title.fr,
+        titleEn: title.en,
         explanationFr: input.explanation.fr,
         explanationEn: input.explanation.en,
         fingerprint: input.fingerprint,
-        count: 1,
+        count: occurrences,
         firstSeenAt: input.seenAt,
-        lastSeenAt: input.seenAt,
+        lastSeenAt,
         createdAt: now,
         updatedAt: now,
         userId: input.userId ?? null,
@@ -105,9 +116,47 @@ export function createAlertsService(deps: { repo: AlertsRepo; audit: AuditServic
       return { alert, created: true };
     },
 
-    /** After the commit: tells the live queues. */
+    /** After the commit: tells the live queues, once per alert with its latest state. */
     publish(results: readonly RaisedAlert[]): void {
-      for (const r of results) realtime.publish(r.created ? 'alert.raised' : 'alert.updated', presentAlertPush(r.alert), ALERT_ROOMS);
+      const latest = new Map<number, RaisedAlert>();
+      for (const r of results) {
+        const before = latest.get(r.alert.id);
+        latest.set(r.alert.id, { alert: r.alert, created: r.created || Boolean(before?.created) });
+      }
+      for (const r of latest.values()) realtime.publish(r.created ? 'alert.raised' : 'alert.updated', presentAlert(r.alert), ALERT_ROOMS);
+    },
+
+    /** A page of alerts, newest first; `nextCursor` continues it. */
+    async list(_actor: Actor, filter: Omit<AlertFilter, 'beforeId'> & { cursor?: string; limit: number }) {
+      const beforeId = filter.cursor ? Number(filter.cursor) : undefined;
+      const rows = await repo.list(db, { ...filter, beforeId }, filter.limit + 1);
+      const page = rows.slice(0, filter.limit);
+      return { items: page.map(presentAlert), nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
+    },
+
+    /** One alert with its evidence events, the directory facts, and how often it fired for this user before. */
+    async get(_actor: Actor, id: number) {
+      const row = await repo.findById(db, id);
+      if (!row) throw new NotFound('alert.not_found', `No alert ${id}`);
+      const [ids, evidenceTotal] = await Promise.all([repo.evidenceOf(db, id, EVIDENCE_SHOWN), repo.evidenceCount(db, id)]);
+      const evidence = (await events.findByIds(db, ids)).map(presentEvidenceEvent);
+      let history = null;
+      if (row.userId) {
+        const colleagues = (await deps.colleaguesOf?.(row.userId)) ?? { department: null, userIds: [] };
+        history = {
+          sameRuleSameUser: await repo.countEarlier(db, id, [row.userId], row.rule),
+          sameUser: await repo.countEarlier(db, id, [row.userId]),
+          department: colleagues.department,
+          sameRuleSameDepartment: await repo.countEarlier(db, id, colleagues.userIds, row.rule),
+        };
+      }
+      let details: Record<string, unknown> = {};
+      try {
+        details = JSON.parse(row.details) as Record<string, unknown>;
+      } catch {
+        details = {};
+      }
+      return { ...presentAlert(row), details, evidence, evidenceTotal, history };
     },
   };
 }

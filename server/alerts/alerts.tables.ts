@@ -18,6 +18,8 @@ export interface AlertsTable {
   severity: Severity;
   status: AlertStatus;
   title: string;
+  /** English title when the raiser gave one (detection rules do); `title` otherwise. */
+  titleEn: string | null;
   explanationFr: string;
   explanationEn: string;
   /** Repeats with the same fingerprint inside the rule's window fold into this alert. */

@@ -1,5 +1,5 @@
 // Pure functions of the hash chain: canonical JSON and the entry hash.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -32,7 +32,27 @@ export interface HashedFields {
   prevHash: string;
 }
 
+const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+const num = (v: number) => {
+  if (!Number.isFinite(v)) throw new TypeError('canonicalJson: non-finite number');
+  return JSON.stringify(v);
+};
+
+/**
+ * SHA-256(prevHash ‖ canonical JSON of the other fields). The JSON is written
+ * with the keys already in canonical (sorted) order — the same bytes as
+ * canonicalJson gives, twice as fast, which is what verification of millions
+ * of entries spends its time on.
+ */
 export function entryHash(e: HashedFields): string {
+  const body =
+    `{"action":${str(e.action)},"actor":${str(e.actor)},"address":${str(e.address)},"at":${num(e.at)},"details":${str(e.details)},` +
+    `"requestId":${str(e.requestId)},"seq":${num(e.seq)},"targetId":${str(e.targetId)},"targetType":${str(e.targetType)}}`;
+  return hash('sha256', e.prevHash + body, 'hex');
+}
+
+/** The reference form of entryHash, through canonicalJson: the tests hold the two equal. */
+export function entryHashReference(e: HashedFields): string {
   const body = canonicalJson({
     seq: e.seq,
     at: e.at,

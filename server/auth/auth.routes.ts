@@ -7,6 +7,8 @@ import { clearSessionCookie } from '../http/cookies.ts';
 import { parse } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import { permissionsOf } from './permissions.ts';
+import { ChangePasswordBody, RenewCodesBody } from './auth.schemas.ts';
+import { loginRoutes } from './login.routes.ts';
 import type { SessionContext } from './session.service.ts';
 
 export function presentMe(context: SessionContext) {
@@ -18,9 +20,10 @@ export function presentMe(context: SessionContext) {
   };
 }
 
-/** Routes reachable before login (the login flow itself is added here by the auth module). */
+/** Routes reachable before login: logout, and the login and enrolment flows. */
 export function authPublicRoutes(services: Services, config: Readonly<Config>) {
   const router = express.Router();
+  router.use(loginRoutes(services, config));
   // Logout works for any stage of session, and answers 204 even without one.
   router.post('/auth/logout', async (req, res) => {
     if (req.auth) {
@@ -60,6 +63,19 @@ export function authRoutes(services: Services) {
     });
     services.sessions.disconnect([id], 'revoked');
     res.status(204).end();
+  });
+  r.post('/auth/password', 'account:self', async (req, res) => {
+    const input = parse(ChangePasswordBody, req.body, 'password change');
+    const { endedSessionIds } = await services.account.changePassword(actorOf(req), input);
+    services.sessions.disconnect(endedSessionIds, 'password_changed');
+    res.status(204).end();
+  });
+  r.get('/auth/recovery-codes', 'account:self', async (req, res) => {
+    res.json({ left: await services.account.recoveryCodesLeft(actorOf(req)) });
+  });
+  r.post('/auth/recovery-codes', 'account:self', async (req, res) => {
+    const input = parse(RenewCodesBody, req.body, 'recovery codes');
+    res.json(await services.account.renewRecoveryCodes(actorOf(req), input));
   });
   return r.router;
 }

@@ -16,6 +16,8 @@ export interface UsersTable {
   locale: 'fr' | 'en';
   createdAt: number;
   updatedAt: number;
+  /** When the user last completed both factors. */
+  lastLoginAt: number | null;
 }
 
 export interface UserRolesTable {
@@ -39,10 +41,59 @@ export interface SessionsTable {
   userAgent: string | null;
 }
 
+export type EnrolmentKind = 'setup' | 'invite' | 'mfa_reset';
+
+export interface EnrolmentTokensTable {
+  id: string;
+  /** SHA-256 of the link's 256-bit token. */
+  tokenHash: string;
+  kind: EnrolmentKind;
+  /** The account being enrolled; null for first-run setup, whose account is created at confirmation. */
+  userId: string | null;
+  /** First-run setup only: the first administrator's email and name, until confirmation. */
+  email: string | null;
+  name: string | null;
+  /** Pending argon2id hash, moved to the user at confirmation. */
+  passwordHash: string | null;
+  /** Pending TOTP secret, encrypted (secret-box.ts), moved to the user at confirmation. */
+  totpSecret: string | null;
+  /** Wrong codes against the pending secret; at the limit the secret is dropped. */
+  confirmFailures: number;
+  /** Actor label of who created the link. */
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  userId: string;
+  /** HMAC-SHA-256 of the normalised code, under a key derived from the master key. */
+  codeHash: string;
+  createdAt: number;
+  usedAt: number | null;
+}
+
+export interface LoginThrottleTable {
+  /** `account:<hash of the email>` or `address:<ip>`. */
+  subject: string;
+  failures: number;
+  firstFailureAt: number | null;
+  lockedUntil: number | null;
+  /** Locks so far (the delay doubles with each). */
+  lockouts: number;
+  lastLockAt: number | null;
+  updatedAt: number;
+}
+
 export interface AuthTables {
   users: UsersTable;
   user_roles: UserRolesTable;
   sessions: SessionsTable;
+  enrolment_tokens: EnrolmentTokensTable;
+  recovery_codes: RecoveryCodesTable;
+  login_throttle: LoginThrottleTable;
 }
 
 export type { Generated };

@@ -20,7 +20,8 @@ export const PERMISSIONS = [
   'rules:manage',
   'sources:manage',
   'users:manage',
-  'audit:read', // admins: everything; analysts: what concerns incidents
+  'audit:read', // the audit log: analysts see what concerns incidents (server/audit/audit.scope.ts)
+  'audit:read-all', // every audit entry (admins)
   'audit:verify',
   'settings:manage',
 ] as const;
@@ -53,6 +54,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'sources:manage',
     'users:manage',
     'audit:read',
+    'audit:read-all',
     'audit:verify',
     'settings:manage',
   ],

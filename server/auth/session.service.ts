@@ -19,6 +19,8 @@ export interface SessionContext {
 
 // lastSeenAt is written at most this often, not on every request.
 const TOUCH_EVERY_MS = 30_000;
+/** A session that has passed only the password lives long enough to type a code, no more. */
+export const PREAUTH_MS = 5 * 60_000;
 
 export function createSessionService(deps: {
   db: Db;
@@ -45,7 +47,7 @@ export function createSessionService(deps: {
         stage: input.stage,
         createdAt: now,
         lastSeenAt: now,
-        expiresAt: now + settings.absoluteMs,
+        expiresAt: now + (input.stage === 'password' ? Math.min(PREAUTH_MS, settings.absoluteMs) : settings.absoluteMs),
         revokedAt: null,
         address: input.address ?? null,
         userAgent: input.userAgent?.slice(0, 300) ?? null,
@@ -83,8 +85,13 @@ export function createSessionService(deps: {
     },
 
     /** After the commit: ends the sockets of these sessions. */
-    disconnect(sessionIds: readonly string[], reason: 'logout' | 'revoked' | 'expired' | 'disabled' | 'mfa_reset'): void {
+    disconnect(sessionIds: readonly string[], reason: 'logout' | 'revoked' | 'expired' | 'disabled' | 'mfa_reset' | 'password_changed'): void {
       if (sessionIds.length) realtime.disconnect(sessionIds.map((id) => `session:${id}` as const), reason);
+    },
+
+    /** After the commit: the user's sockets reconnect, so that their rooms follow new roles. */
+    rejoin(userId: string): void {
+      realtime.disconnect([`user:${userId}`], 'roles_changed');
     },
 
     async listLive(userId: string): Promise<Omit<SessionRow, 'tokenHash'>[]> {

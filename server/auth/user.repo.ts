@@ -3,7 +3,7 @@ import type { UsersTable } from './auth.tables.ts';
 import type { Role } from './permissions.ts';
 
 export type UserRow = UsersTable;
-const COLUMNS = ['id', 'email', 'name', 'status', 'passwordHash', 'totpSecret', 'totpLastStep', 'locale', 'createdAt', 'updatedAt'] as const;
+const COLUMNS = ['id', 'email', 'name', 'status', 'passwordHash', 'totpSecret', 'totpLastStep', 'locale', 'createdAt', 'updatedAt', 'lastLoginAt'] as const;
 
 export function createUserRepo() {
   return {
@@ -31,6 +31,38 @@ export function createUserRepo() {
     async count(db: Executor): Promise<number> {
       const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+    /**
+     * Records an accepted TOTP step, only if it is later than the last one:
+     * false means another request already used this step (a replay).
+     */
+    async advanceTotpStep(db: Executor, id: string, step: number, at: number): Promise<boolean> {
+      const result = await db
+        .updateTable('users')
+        .set({ totpLastStep: step, updatedAt: at })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('totpLastStep', 'is', null), eb('totpLastStep', '<', step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /** Every user with their roles, by name. */
+    async list(db: Executor): Promise<(UserRow & { roles: Role[] })[]> {
+      const users = await db.selectFrom('users').select(COLUMNS).orderBy('name').orderBy('email').execute();
+      const roles = await db.selectFrom('user_roles').select(['userId', 'role']).orderBy('role').execute();
+      const byUser = new Map<string, Role[]>();
+      for (const r of roles) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r.role]);
+      return users.map((u) => ({ ...u, roles: byUser.get(u.id) ?? [] }));
+    },
+    /** Active users holding the admin role. */
+    async activeAdminIds(db: Executor): Promise<string[]> {
+      const rows = await db
+        .selectFrom('users')
+        .innerJoin('user_roles', 'user_roles.userId', 'users.id')
+        .select('users.id')
+        .where('user_roles.role', '=', 'admin')
+        .where('users.status', '=', 'active')
+        .execute();
+      return rows.map((r) => r.id);
     },
   };
 }

@@ -45,6 +45,18 @@ export function anonymousActor(req: Request, subject?: string): Actor {
 
 type Handler = (req: Request, res: Response, next: NextFunction) => unknown;
 
+export interface DeclaredRoute {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  permission: Permission;
+}
+const declared = new Map<string, DeclaredRoute>();
+
+/** Every route declared through secureRouter, with its permission (tests check each one is enforced). */
+export function declaredRoutes(): DeclaredRoute[] {
+  return [...declared.values()];
+}
+
 /**
  * A router whose every route must name its permission: `r.get('/alerts', 'alerts:read', handler)`.
  * Express 5 forwards rejected promises to the error middleware.
@@ -54,6 +66,7 @@ export function secureRouter() {
   const add =
     (method: 'get' | 'post' | 'put' | 'patch' | 'delete') =>
     (path: string, permission: Permission, ...handlers: Handler[]) => {
+      declared.set(`${method} ${path}`, { method, path, permission });
       router[method](path, permit(permission), ...(handlers as RequestHandler[]));
     };
   return { router, get: add('get'), post: add('post'), put: add('put'), patch: add('patch'), delete: add('delete') };

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFound, TooManyRequests, Unavailable } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { loggablePath } from './request-context.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; requestId: string; details?: Record<string, unknown> };
@@ -32,7 +33,7 @@ export function errorHandler(log: Logger) {
             ? { code: 'body.malformed', message: `Malformed JSON body: ${err.message}`, requestId }
             : { code: 'body.invalid', message: 'Unreadable request body', requestId };
     }
-    if (status >= 500) log.error('unhandled error', { requestId, method: req.method, path: req.baseUrl + req.path, error: err });
+    if (status >= 500) log.error('unhandled error', { requestId, method: req.method, path: loggablePath(req.baseUrl + req.path), error: err });
     res.status(status).json({ error: body });
   };
 }

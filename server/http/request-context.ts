@@ -14,6 +14,11 @@ export function requestId() {
   };
 }
 
+/** Path segments that are secrets themselves (one-time enrolment links) are masked in the log. */
+export function loggablePath(path: string): string {
+  return path.replace(/\/enrol\/[^/]+/, '/enrol/:token');
+}
+
 /** One line per request: id, method, path (never the query string: it may hold identifiers), status, duration. */
 export function requestLog(log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -24,7 +29,7 @@ export function requestLog(log: Logger) {
       log.log(status >= 500 ? 'error' : 'info', 'request', {
         requestId: req.id,
         method: req.method,
-        path: req.baseUrl + req.path,
+        path: loggablePath(req.baseUrl + req.path),
         status,
         ms: Math.round(ms * 10) / 10,
         user: req.auth?.user.id,

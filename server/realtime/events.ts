@@ -12,11 +12,14 @@ export interface AlertPush {
   severity: string;
   status: string;
   title: string;
+  /** The title in each language (the same text twice when the raiser gave one). */
+  titles?: { fr: string; en: string };
   explanation: { fr: string; en: string };
   count: number;
   firstSeenAt: number;
   lastSeenAt: number;
   createdAt: number;
+  updatedAt?: number;
   userId: string | null;
   patientId: string | null;
   host: string | null;
@@ -27,8 +30,11 @@ export interface ServerToClientEvents {
   'alert.raised': (alert: AlertPush) => void;
   /** An existing alert changed in place (a repeat folded in, a status change). */
   'alert.updated': (alert: AlertPush) => void;
-  /** Said to the sockets of a session just before they are disconnected. */
-  'session.ended': (info: { reason: 'logout' | 'revoked' | 'expired' | 'disabled' | 'mfa_reset' }) => void;
+  /**
+   * Said to the sockets of a session just before they are disconnected.
+   * `roles_changed`: the session goes on; reconnect to join the rooms of the new roles.
+   */
+  'session.ended': (info: { reason: 'logout' | 'revoked' | 'expired' | 'disabled' | 'mfa_reset' | 'password_changed' | 'roles_changed' }) => void;
 }
 
 export type RealtimeEventName = keyof ServerToClientEvents;

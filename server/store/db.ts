@@ -100,7 +100,10 @@ export function openStore(settings: DatabaseSettings): Store {
  * Serialises writers of one kind across transactions and instances
  * (audit chain, event log order). SQLite needs nothing more: its
  * transactions already hold the single write lock from BEGIN IMMEDIATE.
+ * Advisory locks are database-wide: the key includes the schema, so that
+ * Vigies in two schemas of one database (test runs, side by side) never
+ * wait on — or deadlock with — each other.
  */
 export async function lockInTransaction(trx: Trx, dialect: Dialect, key: string): Promise<void> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${key}))`.execute(trx);
 }

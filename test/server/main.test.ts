@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/config.ts';
+import { PG_SKIP_REASON, PG_URL, pgSchemaUrl } from '../support/db.ts';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -33,8 +34,23 @@ describe('server/main.ts', () => {
   });
 
   it('starts, migrates, serves /healthz and /readyz, and stops cleanly on SIGTERM', async () => {
+    await startServeStop({}, 'sqlite');
+  }, 40_000);
+
+  it.skipIf(!PG_URL)(`does the same on PostgreSQL${PG_URL ? '' : ` (${PG_SKIP_REASON})`}`, async () => {
+    const schema = await pgSchemaUrl();
+    try {
+      await startServeStop({ VIGIE_DATABASE_URL: schema.url }, 'postgres');
+    } finally {
+      await schema.dispose();
+    }
+  }, 40_000);
+});
+
+async function startServeStop(env: Record<string, string>, database: string) {
+  {
     const port = await freePort();
-    const run = start({ VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1', VIGIE_DATA_DIR: tempDir(), VIGIE_LOG_FORMAT: 'json' });
+    const run = start({ VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1', VIGIE_DATA_DIR: tempDir(), VIGIE_LOG_FORMAT: 'json', ...env });
     const deadline = Date.now() + 20_000;
     let ready: Response | undefined;
     while (Date.now() < deadline) {
@@ -46,12 +62,13 @@ describe('server/main.ts', () => {
       }
     }
     expect(ready?.status, run.output()).toBe(200);
-    expect(await ready!.json()).toEqual({ status: 'ready', database: 'sqlite' });
+    expect(await ready!.json()).toEqual({ status: 'ready', database });
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
-    const lines = run.output().trim().split('\n').map((l) => JSON.parse(l) as { message: string; method?: string; status?: number; requestId?: string; ms?: number });
+    // JSON log lines, around the first-run setup banner (plain text, see test/server/auth/first-run.test.ts).
+    const lines = run.output().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { message: string; method?: string; status?: number; requestId?: string; ms?: number });
     expect(lines.find((l) => l.message === 'request' && l.status === 200)).toMatchObject({ method: 'GET', requestId: expect.any(String), ms: expect.any(Number) });
     expect(lines.at(-1)?.message).toBe('stopped');
-  }, 40_000);
-});
+  }
+}

@@ -20,6 +20,7 @@ export async function createUser(services: Services, options: { roles: Role[]; e
     locale: 'fr',
     createdAt: now,
     updatedAt: now,
+    lastLoginAt: null,
   };
   await services.users.insert(services.db, user, options.roles);
   return user;

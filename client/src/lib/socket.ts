@@ -3,6 +3,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../server/realtime/events.ts';
 import { connection } from './state/connection.svelte.ts';
+import { session } from './state/session.svelte.ts';
 
 export type VigieSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -17,6 +18,16 @@ export function connectSocket(): VigieSocket {
   socket.on('disconnect', () => (connection.status = 'disconnected'));
   socket.on('connect_error', () => (connection.status = 'disconnected'));
   socket.io.on('reconnect_attempt', () => (connection.status = 'connecting'));
+  // The server ends a session's sockets when it is revoked, and asks them to
+  // reconnect when the user's roles change (rooms follow roles).
+  socket.on('session.ended', ({ reason }) => {
+    disconnectSocket();
+    if (reason === 'roles_changed') {
+      void session.load().then(() => session.status === 'authenticated' && connectSocket());
+    } else {
+      session.clear();
+    }
+  });
   return socket;
 }
 

@@ -3,7 +3,11 @@ import * as m0001 from './0001-audit.ts';
 import * as m0002 from './0002-auth.ts';
 import * as m0003 from './0003-access-events.ts';
 import * as m0004 from './0004-alerts.ts';
+import * as m0005 from './0005-auth-login.ts';
 import * as m0006 from './0006-ingest.ts';
+import * as m0007 from './0007-directory.ts';
+import * as m0008 from './0008-detection.ts';
+import * as m0009 from './0009-audit-append-only.ts';
 
 /** Append-only: never edit a migration that has landed; add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -11,5 +15,9 @@ export const migrations: Record<string, Migration> = {
   '0002-auth': m0002,
   '0003-access-events': m0003,
   '0004-alerts': m0004,
+  '0005-auth-login': m0005,
   '0006-ingest': m0006,
+  '0007-directory': m0007,
+  '0008-detection': m0008,
+  '0009-audit-append-only': m0009,
 };

@@ -1,12 +1,17 @@
 // Every domain's messages, merged. Add a domain: create messages/<domain>.ts
 // exporting `fr` and `en`, then spread it below.
+import * as audit from './messages/audit.ts';
+import * as auth from './messages/auth.ts';
 import * as ingest from './messages/ingest.ts';
 import * as shell from './messages/shell.ts';
+import * as alerts from './messages/alerts.ts';
+import * as directory from './messages/directory.ts';
+import * as rules from './messages/rules.ts';
 import * as ui from './messages/ui.ts';
 
 export const catalogs = {
-  fr: { ...shell.fr, ...ui.fr, ...ingest.fr },
-  en: { ...shell.en, ...ui.en, ...ingest.en },
+  fr: { ...shell.fr, ...ui.fr, ...auth.fr, ...audit.fr, ...ingest.fr, ...alerts.fr, ...directory.fr, ...rules.fr },
+  en: { ...shell.en, ...ui.en, ...auth.en, ...audit.en, ...ingest.en, ...alerts.en, ...directory.en, ...rules.en },
 };
 
 export type MessageKey = keyof typeof catalogs.fr;

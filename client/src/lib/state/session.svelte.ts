@@ -28,6 +28,12 @@ class SessionState {
     }
   }
 
+  /** After a login: the answer of POST /auth/mfa is the same shape as GET /auth/me. */
+  set(me: Me): void {
+    this.me = me;
+    this.status = 'authenticated';
+  }
+
   can(permission: string): boolean {
     return this.permissions.has(permission);
   }

@@ -1,0 +1,36 @@
+// Administration: the detection rules (rules/*.yaml) and the admins' adjustments.
+export const fr = {
+  'rules.title': 'Règles de détection',
+  'rules.intro': 'Les règles viennent des fichiers rules/*.yaml ; vous pouvez en désactiver une, changer sa gravité, sa fenêtre, son seuil et ses paramètres. Chaque changement est tracé ; « Rétablir » revient au fichier.',
+  'rules.enabled': 'Active',
+  'rules.severity': 'Gravité',
+  'rules.window': 'Fenêtre',
+  'rules.threshold': 'Seuil',
+  'rules.params': 'Paramètres',
+  'rules.yaml': 'fichier : {value}',
+  'rules.save': 'Enregistrer',
+  'rules.reset': 'Rétablir',
+  'rules.saved': 'Règle « {title} » enregistrée.',
+  'rules.overridden': 'Modifiée par {by}',
+  'rules.fromFile': 'Comme le fichier',
+  'rules.kind.count': 'comptage',
+  'rules.kind.event': 'événement',
+} as const;
+
+export const en: Record<keyof typeof fr, string> = {
+  'rules.title': 'Detection rules',
+  'rules.intro': 'Rules come from the rules/*.yaml files; you may turn one off, change its severity, window, threshold and params. Every change is recorded; “Reset” goes back to the file.',
+  'rules.enabled': 'On',
+  'rules.severity': 'Severity',
+  'rules.window': 'Window',
+  'rules.threshold': 'Threshold',
+  'rules.params': 'Params',
+  'rules.yaml': 'file: {value}',
+  'rules.save': 'Save',
+  'rules.reset': 'Reset',
+  'rules.saved': 'Rule “{title}” saved.',
+  'rules.overridden': 'Changed by {by}',
+  'rules.fromFile': 'As in the file',
+  'rules.kind.count': 'counting',
+  'rules.kind.event': 'event',
+};

@@ -1,0 +1,95 @@
+// The alert queue: a live list fed by pages from the API and by pushes, and
+// the alert open in the preview.
+import type { AlertPush } from '../../../../server/realtime/events.ts';
+import { api } from '../api.ts';
+import { CursorPager } from './cursor-pager.svelte.ts';
+import { LiveList } from './live-list.svelte.ts';
+
+export type AlertItem = AlertPush;
+
+export interface EvidenceEvent {
+  id: number;
+  occurredAt: number;
+  userId: string | null;
+  action: string;
+  outcome: 'success' | 'failure';
+  patientId: string | null;
+  workstation: string | null;
+  address: string | null;
+  department: string | null;
+  context: Record<string, unknown> | null;
+}
+
+export interface AlertDetails {
+  user?: { id: string; name?: string; department?: string | null; profession?: string | null; status?: string; known?: boolean } | null;
+  patient?: { id: string; known?: boolean; birthYear?: number | null; city?: string | null; vip?: boolean; deceasedAt?: number | null; staff?: { id: string; name: string; department: string | null } | null } | null;
+  relations?: Record<string, boolean>;
+  care?: { window: string; found: { kind: 'encounter' | 'assignment' | 'break_glass'; department?: string } | null } | null;
+  found?: Record<string, string | number>;
+  [key: string]: unknown;
+}
+
+export interface AlertDetail extends AlertItem {
+  details: AlertDetails;
+  evidence: EvidenceEvent[];
+  evidenceTotal: number;
+  history: { sameRuleSameUser: number; sameUser: number; department: string | null; sameRuleSameDepartment: number } | null;
+}
+
+class AlertsState {
+  readonly list = new LiveList<AlertItem>({ key: (a) => String(a.id) });
+  readonly pager = new CursorPager<AlertItem>({
+    list: this.list,
+    load: ({ cursor, signal }) => api.get('/alerts', { query: { ...this.query, cursor }, signal }),
+  });
+  /** The API query (the URL's filters). */
+  query = $state<Record<string, string>>({});
+  detail = $state<AlertDetail | null>(null);
+  detailError = $state<unknown>(null);
+  #detailRequest = 0;
+
+  /** New filters: back to the first page (unchanged filters: nothing). */
+  setQuery(query: Record<string, string>): void {
+    if (JSON.stringify(query) === JSON.stringify(this.query) && !this.pager.initial) return;
+    this.query = query;
+    void this.pager.reload();
+  }
+
+  /** Would the server list this alert under the current filters? (pushes are not filtered server-side) */
+  matches(a: AlertItem): boolean {
+    const q = this.query;
+    const inList = (param: string, value: string | null) => !q[param] || q[param]!.split(',').includes(value ?? '');
+    if (!inList('rule', a.rule) || !inList('severity', a.severity) || !inList('status', a.status)) return false;
+    if (q.user && a.userId !== q.user) return false;
+    if (q['not.rule']?.split(',').includes(a.rule)) return false;
+    if (q['not.user'] && a.userId === q['not.user']) return false;
+    if (q.from && a.lastSeenAt < Date.parse(q.from)) return false;
+    if (q.to && a.firstSeenAt > Date.parse(q.to)) return false;
+    return true;
+  }
+
+  /** A pushed alert: updated in place if shown, else new (shown at once or behind the bar). */
+  push(a: AlertItem): void {
+    if (this.list.get(String(a.id)) || this.matches(a)) this.list.upsert(a);
+    if (this.detail?.id === a.id) void this.open(a.id);
+  }
+
+  async open(id: number): Promise<void> {
+    const request = ++this.#detailRequest;
+    this.detailError = null;
+    if (this.detail?.id !== id) this.detail = null;
+    try {
+      const d = await api.get<AlertDetail>(`/alerts/${id}`);
+      if (request === this.#detailRequest) this.detail = d;
+    } catch (error) {
+      if (request === this.#detailRequest) this.detailError = error;
+    }
+  }
+
+  close(): void {
+    this.#detailRequest++;
+    this.detail = null;
+  }
+}
+
+export const alerts = new AlertsState();

@@ -1,0 +1,18 @@
+// GET /api/v1/alerts (filters: rule, severity, status, user, from, to; cursor paging) and GET /api/v1/alerts/:id.
+import { actorOf, secureRouter } from '../http/auth.ts';
+import { parse } from '../http/validate.ts';
+import type { Services } from '../services.ts';
+import { AlertIdParam, AlertListQuery } from './alerts.schemas.ts';
+
+export function alertRoutes(services: Pick<Services, 'alerts'>) {
+  const r = secureRouter();
+  r.get('/alerts', 'alerts:read', async (req, res) => {
+    const q = parse(AlertListQuery, req.query, 'query');
+    res.json(await services.alerts.list(actorOf(req), { rules: q.rule, severities: q.severity, statuses: q.status, userId: q.user, notRules: q['not.rule'], notUserId: q['not.user'], from: q.from, to: q.to, cursor: q.cursor, limit: q.limit }));
+  });
+  r.get('/alerts/:id', 'alerts:read', async (req, res) => {
+    const { id } = parse(AlertIdParam, req.params, 'alert id');
+    res.json(await services.alerts.get(actorOf(req), id));
+  });
+  return r.router;
+}

@@ -1,0 +1,62 @@
+// The routes reachable without a full session: login, second factor and
+// enrolment. Every failure is counted per address (and per account).
+import express, { type Request } from 'express';
+import type { Config } from '../config.ts';
+import { Unauthorized } from '../errors.ts';
+import { anonymousActor } from '../http/auth.ts';
+import { setSessionCookie } from '../http/cookies.ts';
+import { parse } from '../http/validate.ts';
+import type { Services } from '../services.ts';
+import { presentMe } from './auth.routes.ts';
+import { CodeBody, EnrolPasswordBody, LoginBody, TokenParams } from './auth.schemas.ts';
+
+const meta = (req: Request) => ({ address: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+
+export function loginRoutes(services: Services, config: Readonly<Config>) {
+  const router = express.Router();
+
+  router.post('/auth/login', async (req, res) => {
+    const input = parse(LoginBody, req.body, 'login');
+    const { token, endedSessionIds } = await services.login.password(anonymousActor(req), input, { ...meta(req), previousSessionId: req.auth?.session.id });
+    services.sessions.disconnect(endedSessionIds, 'logout');
+    setSessionCookie(res, token, config);
+    res.json({ next: 'mfa' });
+  });
+
+  router.post('/auth/mfa', async (req, res) => {
+    if (!req.auth || req.auth.session.stage !== 'password') throw new Unauthorized('auth.mfa_not_started', 'Log in with your email and password first');
+    const { code } = parse(CodeBody, req.body, 'code');
+    const { token } = await services.login.secondFactor(anonymousActor(req, req.auth.user.id), req.auth, code, meta(req));
+    setSessionCookie(res, token, config);
+    const context = await services.sessions.resolve(token);
+    res.json(presentMe(context!));
+  });
+
+  router.get('/auth/enrol/:token', async (req, res) => {
+    const { token } = parse(TokenParams, req.params, 'enrolment link');
+    res.json(await services.enrolment.describe(anonymousActor(req), token));
+  });
+
+  router.post('/auth/enrol/:token/password', async (req, res) => {
+    const { token } = parse(TokenParams, req.params, 'enrolment link');
+    const input = parse(EnrolPasswordBody, req.body, 'password');
+    await services.enrolment.setPassword(anonymousActor(req), token, input);
+    res.status(204).end();
+  });
+
+  router.post('/auth/enrol/:token/totp', async (req, res) => {
+    const { token } = parse(TokenParams, req.params, 'enrolment link');
+    res.json(await services.enrolment.startTotp(anonymousActor(req), token));
+  });
+
+  router.post('/auth/enrol/:token/confirm', async (req, res) => {
+    const { token } = parse(TokenParams, req.params, 'enrolment link');
+    const { code } = parse(CodeBody, req.body, 'code');
+    const done = await services.enrolment.confirm(anonymousActor(req), token, code, { ...meta(req), previousSessionId: req.auth?.session.id });
+    services.sessions.disconnect(done.endedSessionIds, 'mfa_reset');
+    setSessionCookie(res, done.token, config);
+    res.json({ recoveryCodes: done.recoveryCodes });
+  });
+
+  return router;
+}
