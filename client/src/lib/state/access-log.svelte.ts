@@ -4,26 +4,12 @@ import { api } from '../api.ts';
 import { CursorPager } from './cursor-pager.svelte.ts';
 import { LiveList } from './live-list.svelte.ts';
 
-export const ACCESS_ACTIONS = ['login', 'logout', 'login_failed', 'read', 'create', 'update', 'delete', 'print', 'export', 'break_glass'] as const;
-export type AccessAction = (typeof ACCESS_ACTIONS)[number];
+export { ACCESS_ACTIONS, type AccessAction } from '../../../../server/ingest/ingest.tables.ts';
+import type { AccessAction } from '../../../../server/ingest/ingest.tables.ts';
+import type { AccessEventView } from '../../../../server/ingest/explorer.service.ts';
 
-export interface AccessEvent {
-  id: number;
-  occurredAt: number;
-  occurredAtText: string;
-  receivedAt: number;
-  source: { id: string; name: string | null };
-  user: string | null;
-  action: AccessAction;
-  outcome: 'success' | 'failure';
-  /** Masked by the server. */
-  patient: string | null;
-  application: string | null;
-  workstation: string | null;
-  address: string | null;
-  department: string | null;
-  context: unknown;
-}
+/** An access event as GET /access-events answers it (the patient id already masked). */
+export type AccessEvent = Omit<AccessEventView, 'action' | 'outcome'> & { action: AccessAction; outcome: 'success' | 'failure' };
 
 export interface EventCount {
   value: number;

@@ -2,26 +2,7 @@
 // answers them) and the chain's verification state, shared by the screen.
 import { api } from '../api.ts';
 
-export interface AuditActor {
-  label: string;
-  kind: 'user' | 'source' | 'system' | 'cli' | 'anonymous' | 'other';
-  id: string | null;
-  name: string | null;
-}
-
-export interface AuditEntry {
-  seq: number;
-  at: number;
-  actor: AuditActor;
-  requestId: string | null;
-  address: string | null;
-  action: string;
-  target: { type: string; id: string | null } | null;
-  /** An object; the stored text when it no longer parses. */
-  details: unknown;
-  prevHash: string;
-  hash: string;
-}
+export type { AuditActor, AuditEntryView as AuditEntry } from '../../../../server/audit/audit.present.ts';
 
 export type ProblemKind = 'edited' | 'removed' | 'inserted' | 'reordered' | 'truncated' | 'rewritten' | 'seal_invalid';
 

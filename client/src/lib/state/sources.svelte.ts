@@ -2,25 +2,12 @@
 // error, and the actions. A token is only ever in the answer of create/rotate.
 import { api } from '../api.ts';
 
-export const SOURCE_KINDS = ['ehr', 'fhir', 'syslog', 'alerts'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
-
-export interface Source {
-  id: string;
-  name: string;
-  kind: SourceKind;
-  tokenPrefix: string;
-  enabled: boolean;
-  revoked: boolean;
-  revokedAt: number | null;
-  allowedAddresses: string[];
-  createdAt: number;
-  tokenIssuedAt: number;
-  lastSeenAt: number | null;
-  lastError: string | null;
-  lastErrorAt: number | null;
-  today: { accepted: number; refused: number };
-}
+// The shapes and the kinds are the server's own: one definition, no drift.
+// ingest.tables.ts holds constants and types only, so it is safe in the bundle.
+export { SOURCE_KINDS, type SourceKind } from '../../../../server/ingest/ingest.tables.ts';
+export type { SourceView as Source } from '../../../../server/ingest/sources.service.ts';
+import type { SourceView as Source } from '../../../../server/ingest/sources.service.ts';
+import type { SourceKind } from '../../../../server/ingest/ingest.tables.ts';
 
 export interface IssuedToken {
   source: Source;
