@@ -65,7 +65,8 @@ export interface BackgroundJob {
 export function createServices(deps: ServiceDeps) {
   const { config, store, clock, realtime } = deps;
   const db = store.db;
-  const audit = createAuditService({ repo: createAuditRepo(), clock, dialect: store.dialect });
+  const auditRepo = createAuditRepo();
+  const audit = createAuditService({ repo: auditRepo, clock, dialect: store.dialect });
   const users = createUserRepo();
   const sessions = createSessionService({ db, sessions: createSessionRepo(), users, clock, realtime, settings: config.session });
 
@@ -73,7 +74,7 @@ export function createServices(deps: ServiceDeps) {
   // Derive per-purpose keys with deriveKey(masterKey, '<purpose>') (server/secrets.ts).
   const masterKey = loadMasterKey(config);
 
-  // --- auth (issue 5) ---
+  // --- auth: passwords, TOTP, enrolment, login, accounts ---
   const box = createSecretBox(deriveKey(masterKey, 'totp'));
   const passwords = createPasswordHasher();
   const recoveryRepo = createRecoveryRepo();
@@ -86,8 +87,7 @@ export function createServices(deps: ServiceDeps) {
   const account = createAccountService({ db, users, passwords, factors, sessions, attempts, audit, clock });
   const userAdmin = createUsersService({ db, users, enrolmentRepo, enrolment, recovery: recoveryRepo, sessions, throttle, audit, clock });
 
-  // --- audit: verification, seals (issue 4) ---
-  const auditRepo = createAuditRepo();
+  // --- audit: verification, seals, the log ---
   const auditSeals = createSealFile({ dataDir: config.dataDir, key: deriveKey(masterKey, 'audit-seal') });
   const auditSealer = createAuditSealer({ db, repo: auditRepo, seals: auditSeals, clock, intervalMs: config.audit.sealIntervalMs, log: deps.log });
   background.push(auditSealer);
@@ -102,7 +102,7 @@ export function createServices(deps: ServiceDeps) {
     },
   });
 
-  // --- ingest (issue 6) ---
+  // --- ingest: sources, the event writer, the explorer ---
   const accessEvents = createAccessEventsRepo();
   const eventLog = createEventLogSignal();
   const sourcesRepo = createSourcesRepo();
@@ -111,7 +111,7 @@ export function createServices(deps: ServiceDeps) {
   const ingestWriter = createIngestWriter({ db, audit, capacity: config.ingest.queueBatches });
   background.push({ name: 'ingest-writer', start() {}, stop: () => ingestWriter.stop() });
 
-  // --- alerts, directory, detection (issue 7) ---
+  // --- alerts, directory, detection ---
   const directory = createDirectoryService({ db, repo: createDirectoryRepo(), audit, clock });
   // A rule file with a problem throws RulesError here: the server does not start.
   const rules = createRulesService({ db, repo: createDetectionRepo(), audit, clock, definitions: loadRules(config.rulesDir) });
@@ -130,7 +130,7 @@ export function createServices(deps: ServiceDeps) {
   const detector = createDetector({ db, dialect: store.dialect, repo: createDetectionRepo(), events: accessEvents, alerts, directory, rules, eventLog, clock, log: deps.log });
   if (config.detector) background.push(detector);
 
-  // --- ingest (issue 6), continued: it raises tool alerts through the alerts service ---
+  // --- ingest, continued: it raises tool alerts through the alerts service ---
   const systemEvents = createSystemEventsRepo();
   const ingest = createIngestService({
     writer: ingestWriter,
