@@ -7,6 +7,7 @@ import express from 'express';
 import { Server } from 'socket.io';
 import { auditRoutes } from './audit/audit.routes.ts';
 import { alertRoutes } from './alerts/alerts.routes.ts';
+import { reportRoutes } from './alerts/reports.routes.ts';
 import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
 import { usersRoutes } from './auth/users.routes.ts';
 import { ruleRoutes } from './detection/detection.routes.ts';
@@ -86,6 +87,7 @@ export function createApp(options: AppOptions): VigieApp {
   // Module routers (each route names its permission through secureRouter):
   api.use(auditRoutes({ auditLog: services.auditLog, auditVerifier: services.auditVerifier, clock: services.clock, log }));
   api.use(alertRoutes(services));
+  api.use(reportRoutes(services));
   api.use(directoryRoutes(services));
   api.use(ruleRoutes(services));
   api.use(explorerRoutes(services));

@@ -2,6 +2,7 @@
 // needs. No singletons: tests build their own, with a fake clock.
 import { createAlertsRepo } from './alerts/alerts.repo.ts';
 import { createAlertsService } from './alerts/alerts.service.ts';
+import { createReportsService } from './alerts/reports.service.ts';
 import { createDetectionRepo } from './detection/detection.repo.ts';
 import { createDetector } from './detection/detector.ts';
 import { loadRules } from './detection/rule.loader.ts';
@@ -127,6 +128,8 @@ export function createServices(deps: ServiceDeps) {
       return { department, userIds: department ? await directory.repo.staffIdsInDepartment(db, department) : [] };
     },
   });
+  // Staff reports (issue 7): any staff member's report enters the same alert store.
+  const reports = createReportsService({ db, alerts, clock, nameOf: async (id) => (await users.findById(db, id))?.name });
   const detector = createDetector({ db, dialect: store.dialect, repo: createDetectionRepo(), events: accessEvents, alerts, directory, rules, eventLog, clock, log: deps.log });
   if (config.detector) background.push(detector);
 
@@ -174,6 +177,7 @@ export function createServices(deps: ServiceDeps) {
     syslog,
     retention,
     alerts,
+    reports,
     directory,
     rules,
     detector,

@@ -4,8 +4,20 @@ import type { AccessEventRow } from '../ingest/access-events.repo.ts';
 import { maskPatientId } from '../privacy.ts';
 import type { AlertPush } from '../realtime/events.ts';
 import type { AlertRow } from './alerts.repo.ts';
+import { maskTerms, patientTerms } from './report.text.ts';
+
+/**
+ * What to mask in an alert's free text besides the patient column: a staff
+ * report's "patients concerned" may be repeated in the reporter's own words.
+ * Other origins mask their identifiers when they write the explanation.
+ */
+export function freeTextTerms(row: Pick<AlertRow, 'origin' | 'patientId'>): string[] {
+  return row.origin === 'report' ? patientTerms(row.patientId) : [];
+}
 
 export function presentAlert(row: AlertRow): AlertPush {
+  const terms = freeTextTerms(row);
+  const explanation = { fr: row.explanationFr, en: row.explanationEn };
   return {
     id: row.id,
     rule: row.rule,
@@ -14,7 +26,7 @@ export function presentAlert(row: AlertRow): AlertPush {
     status: row.status,
     title: row.title,
     titles: { fr: row.title, en: row.titleEn ?? row.title },
-    explanation: { fr: row.explanationFr, en: row.explanationEn },
+    explanation: terms.length ? (maskTerms(explanation, terms) as typeof explanation) : explanation,
     count: row.count,
     firstSeenAt: row.firstSeenAt,
     lastSeenAt: row.lastSeenAt,

@@ -6,8 +6,12 @@ export type NewAlertRow = Omit<AlertsTable, 'id'>;
 
 export const ALERT_COLUMNS = [
   'id', 'origin', 'rule', 'severity', 'status', 'title', 'titleEn', 'explanationFr', 'explanationEn', 'fingerprint', 'count',
-  'firstSeenAt', 'lastSeenAt', 'createdAt', 'updatedAt', 'userId', 'patientId', 'host', 'sourceId', 'details',
+  'firstSeenAt', 'lastSeenAt', 'createdAt', 'updatedAt', 'userId', 'patientId', 'host', 'sourceId', 'details', 'reportedBy',
 ] as const;
+
+/** What a reporter's own list needs of a report (never the analysts' fields). */
+export const REPORT_COLUMNS = ['id', 'status', 'severity', 'firstSeenAt', 'createdAt', 'updatedAt', 'patientId', 'details'] as const;
+export type ReportRow = Pick<AlertRow, (typeof REPORT_COLUMNS)[number]>;
 
 export interface AlertFilter {
   rules?: string[];
@@ -83,6 +87,13 @@ export function createAlertsRepo() {
       if (filter.to !== undefined) q = q.where('firstSeenAt', '<=', filter.to);
       if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
       return q.orderBy('id', 'desc').limit(limit).execute() as Promise<AlertRow[]>;
+    },
+
+    /** The reports this user filed, newest first (ids below `beforeId`). */
+    async listReportedBy(db: Executor, userId: string, limit: number, beforeId?: number): Promise<ReportRow[]> {
+      let q = db.selectFrom('alerts').select(REPORT_COLUMNS).where('reportedBy', '=', userId).where('origin', '=', 'report');
+      if (beforeId !== undefined) q = q.where('id', '<', beforeId);
+      return q.orderBy('id', 'desc').limit(limit).execute() as Promise<ReportRow[]>;
     },
 
     /** Alerts raised before this one for these users (and this rule, when given). */

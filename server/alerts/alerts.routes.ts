@@ -1,7 +1,9 @@
-// GET /api/v1/alerts (filters: rule, severity, status, user, from, to; cursor paging) and GET /api/v1/alerts/:id.
+// GET /api/v1/alerts (filters: rule, severity, status, user, from, to; cursor paging), GET /api/v1/alerts/:id,
+// and POST /api/v1/alerts/:id/reveal (the clear patient text, with a reason, audited).
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
 import type { Services } from '../services.ts';
+import { RevealBody } from '../ingest/explorer.schemas.ts';
 import { AlertIdParam, AlertListQuery } from './alerts.schemas.ts';
 
 export function alertRoutes(services: Pick<Services, 'alerts'>) {
@@ -13,6 +15,12 @@ export function alertRoutes(services: Pick<Services, 'alerts'>) {
   r.get('/alerts/:id', 'alerts:read', async (req, res) => {
     const { id } = parse(AlertIdParam, req.params, 'alert id');
     res.json(await services.alerts.get(actorOf(req), id));
+  });
+  r.post('/alerts/:id/reveal', 'patients:reveal', async (req, res) => {
+    const { id } = parse(AlertIdParam, req.params, 'alert id');
+    const { reason } = parse(RevealBody, req.body, 'reveal');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await services.alerts.reveal(actorOf(req), id, reason));
   });
   return r.router;
 }

@@ -4,14 +4,16 @@
 import type { Actor } from '../actor.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
-import { NotFound } from '../errors.ts';
+import { Invalid, NotFound } from '../errors.ts';
 import type { AccessEventRow } from '../ingest/access-events.repo.ts';
 import type { Room } from '../realtime/events.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import type { Db, Trx } from '../store/db.ts';
-import { presentAlert, presentEvidenceEvent } from './alerts.present.ts';
+import { freeTextTerms, presentAlert, presentEvidenceEvent } from './alerts.present.ts';
 import type { AlertFilter, AlertRow, AlertsRepo } from './alerts.repo.ts';
 import type { AlertOrigin, Severity } from './alerts.tables.ts';
+import { maskPatientId } from '../privacy.ts';
+import { maskTerms } from './report.text.ts';
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
@@ -39,6 +41,8 @@ export interface RaiseAlertInput {
   details?: Record<string, unknown>;
   /** Access-event ids behind the alert. */
   evidence?: readonly number[];
+  /** The Vigie user who filed a staff report. */
+  reportedBy?: string | null;
 }
 
 export interface RaisedAlert {
@@ -105,6 +109,7 @@ export function createAlertsService(deps: AlertDeps) {
         host: input.host ?? null,
         sourceId: input.sourceId ?? null,
         details: JSON.stringify(input.details ?? {}),
+        reportedBy: input.reportedBy ?? null,
       });
       await repo.addEvidence(trx, alert.id, input.evidence ?? []);
       await audit.record(trx, {
@@ -152,11 +157,22 @@ export function createAlertsService(deps: AlertDeps) {
       }
       let details: Record<string, unknown> = {};
       try {
-        details = JSON.parse(row.details) as Record<string, unknown>;
+        details = maskTerms(JSON.parse(row.details), freeTextTerms(row)) as Record<string, unknown>;
       } catch {
         details = {};
       }
       return { ...presentAlert(row), details, evidence, evidenceTotal, history };
+    },
+
+    /** The clear patient text of an alert (a staff report's "patients concerned", say); the reason is audited, never the text. */
+    async reveal(actor: Actor, id: number, reason: string): Promise<{ id: number; patientId: string }> {
+      return db.transaction().execute(async (trx) => {
+        const row = await repo.findById(trx, id);
+        if (!row) throw new NotFound('alert.not_found', `No alert ${id}`);
+        if (!row.patientId) throw new Invalid('alert.no_patient', `Alert ${id} names no patient`);
+        await audit.record(trx, { actor, action: 'alert.revealed', target: { type: 'alert', id }, details: { reason, patient: maskPatientId(row.patientId) } });
+        return { id, patientId: row.patientId };
+      });
     },
   };
 }

@@ -35,8 +35,10 @@ export interface AlertsTable {
   patientId: string | null;
   host: string | null;
   sourceId: string | null;
-  /** JSON text: directory facts behind a detection, or the raw payload of a tool. */
+  /** JSON text: directory facts behind a detection, the raw payload of a tool, or a staff report's words. */
   details: string;
+  /** The Vigie user who filed a staff report (origin 'report'); null for every other origin. */
+  reportedBy: string | null;
 }
 
 export interface AlertEvidenceTable {

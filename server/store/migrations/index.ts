@@ -8,6 +8,7 @@ import * as m0006 from './0006-ingest.ts';
 import * as m0007 from './0007-directory.ts';
 import * as m0008 from './0008-detection.ts';
 import * as m0009 from './0009-audit-append-only.ts';
+import * as m0010 from './0010-alert-reporter.ts';
 
 /** Append-only: never edit a migration that has landed; add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-directory': m0007,
   '0008-detection': m0008,
   '0009-audit-append-only': m0009,
+  '0010-alert-reporter': m0010,
 };

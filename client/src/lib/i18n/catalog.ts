@@ -6,12 +6,13 @@ import * as ingest from './messages/ingest.ts';
 import * as shell from './messages/shell.ts';
 import * as alerts from './messages/alerts.ts';
 import * as directory from './messages/directory.ts';
+import * as reports from './messages/reports.ts';
 import * as rules from './messages/rules.ts';
 import * as ui from './messages/ui.ts';
 
 export const catalogs = {
-  fr: { ...shell.fr, ...ui.fr, ...auth.fr, ...audit.fr, ...ingest.fr, ...alerts.fr, ...directory.fr, ...rules.fr },
-  en: { ...shell.en, ...ui.en, ...auth.en, ...audit.en, ...ingest.en, ...alerts.en, ...directory.en, ...rules.en },
+  fr: { ...shell.fr, ...ui.fr, ...auth.fr, ...audit.fr, ...ingest.fr, ...alerts.fr, ...directory.fr, ...rules.fr, ...reports.fr },
+  en: { ...shell.en, ...ui.en, ...auth.en, ...audit.en, ...ingest.en, ...alerts.en, ...directory.en, ...rules.en, ...reports.en },
 };
 
 export type MessageKey = keyof typeof catalogs.fr;

@@ -1,5 +1,6 @@
 // The alert queue: a live list fed by pages from the API and by pushes, and
 // the alert open in the preview.
+import type { ReportDetails } from '../../../../server/alerts/reports.service.ts';
 import type { AlertPush } from '../../../../server/realtime/events.ts';
 import { api } from '../api.ts';
 import { CursorPager } from './cursor-pager.svelte.ts';
@@ -26,6 +27,8 @@ export interface AlertDetails {
   relations?: Record<string, boolean>;
   care?: { window: string; found: { kind: 'encounter' | 'assignment' | 'break_glass'; department?: string } | null } | null;
   found?: Record<string, string | number>;
+  /** A staff report's own words (origin 'report'). */
+  report?: ReportDetails['report'];
   [key: string]: unknown;
 }
 
