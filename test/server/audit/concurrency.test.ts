@@ -18,6 +18,7 @@ import { createServices, type Services } from '../../../server/services.ts';
 import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
 import { startAppendWorker } from '../../support/audit-writer.ts';
+import { runLanes } from '../../support/lanes.ts';
 import { tempDir, testConfig } from '../../support/config.ts';
 import { describeEachDialect, pgSchemaUrl } from '../../support/db.ts';
 import { captureLogger } from '../../support/log.ts';
@@ -25,6 +26,8 @@ import { captureLogger } from '../../support/log.ts';
 const TOTAL = 10_000;
 const IN_FLIGHT = 50;
 const KEY = '0f'.repeat(32);
+// Each writer lets go of the lock now and then so that the other's turns show in the chain.
+const PAUSE_EVERY = 500;
 
 describeEachDialect('10,000 audit entries from concurrent transactions', (dialect) => {
   let store: Store | undefined;
@@ -56,26 +59,16 @@ describeEachDialect('10,000 audit entries from concurrent transactions', (dialec
       await migrateToLatest(store.db);
       const services: Services = createServices({ config, store, log: captureLogger().log, clock: systemClock, realtime: createRealtime() });
 
-      const other = startAppendWorker(env, TOTAL / 2, IN_FLIGHT, 'other-process');
+      const other = startAppendWorker(env, TOTAL / 2, IN_FLIGHT, 'other-process', PAUSE_EVERY);
       await other.ready;
       const theirs = other.go();
-      let next = 0;
-      let inFlightNow = 0;
-      let maxInFlight = 0;
-      const lane = async () => {
-        while (next < TOTAL / 2) {
-          const i = next++;
-          inFlightNow += 1;
-          maxInFlight = Math.max(maxInFlight, inFlightNow);
-          await services.db.transaction().execute(async (trx) => {
-            // Work before and after the append, as a service does, so transactions overlap.
-            await trx.selectFrom('audit_entries').select('seq').orderBy('seq', 'desc').limit(1).execute();
-            await services.audit.record(trx, { actor: { kind: 'system', requestId: `this-${i}` }, action: 'test.append', target: { type: 'n', id: `this-${i}` }, details: { i } });
-          });
-          inFlightNow -= 1;
-        }
-      };
-      await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+      const { maxInFlight } = await runLanes({ total: TOTAL / 2, inFlight: IN_FLIGHT, pauseEvery: PAUSE_EVERY }, (i) =>
+        services.db.transaction().execute(async (trx) => {
+          // Work before and after the append, as a service does, so transactions overlap.
+          await trx.selectFrom('audit_entries').select('seq').orderBy('seq', 'desc').limit(1).execute();
+          await services.audit.record(trx, { actor: { kind: 'system', requestId: `this-${i}` }, action: 'test.append', target: { type: 'n', id: `this-${i}` }, details: { i } });
+        }),
+      );
       expect(await theirs).toMatchObject({ count: TOTAL / 2 });
       expect(maxInFlight).toBe(IN_FLIGHT);
 
@@ -85,7 +78,7 @@ describeEachDialect('10,000 audit entries from concurrent transactions', (dialec
       expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
       // The two writers' entries are interleaved along the chain: they really appended at the
       // same time. (On SQLite the waiting process sleeps in its busy handler, so the turns are
-      // coarse: a few long runs rather than strict alternation.)
+      // coarse: a few long runs rather than strict alternation; the pauses make sure there are some.)
       const theirSeqs = rows.filter((r) => r.actor === 'source:other-process').map((r) => r.seq);
       const ourSeqs = rows.filter((r) => r.actor === 'system').map((r) => r.seq);
       expect(theirSeqs).toHaveLength(TOTAL / 2);
