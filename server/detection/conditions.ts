@@ -225,7 +225,7 @@ const CONDITIONS: Record<string, Builder> = {
     };
   },
   outside_usual_hours(arg, path, env) {
-    const o = object(arg, ['tolerance', 'min_days', 'night_days', 'peer_share'], path, env);
+    const o = object(arg, ['tolerance', 'min_days', 'night_days', 'peer_share', 'peer_night_days'], path, env);
     if (!o) return null;
     const tolerance = resolve(o.tolerance, 'duration', [...path, 'tolerance'], env);
     const minDays = resolve(o.min_days, 'number', [...path, 'min_days'], env);
@@ -233,24 +233,31 @@ const CONDITIONS: Record<string, Builder> = {
     const nightDays = o.night_days === undefined ? Infinity : resolve(o.night_days, 'number', [...path, 'night_days'], env);
     // …and so has a user most of whose peers (same department and profession) work nights: on-call rotas.
     const peerShare = o.peer_share === undefined ? Infinity : resolve(o.peer_share, 'number', [...path, 'peer_share'], env);
-    if (tolerance === null || minDays === null || nightDays === null || peerShare === null) return null;
+    // A peer works nights after this many of them: a rota, not one night that was itself out of hours.
+    const peerNightDays = o.peer_night_days === undefined ? nightDays : resolve(o.peer_night_days, 'number', [...path, 'peer_night_days'], env);
+    if (tolerance === null || minDays === null || nightDays === null || peerShare === null || peerNightDays === null) return null;
     const nightsUsual = (c: EvalContext, u: UserActivity, night: number) => {
       if (u.nightsBefore(night) >= nightDays) return true;
       if (peerShare === Infinity || !c.user?.departmentKey) return false;
       const peers = (c.dir.departments.get(c.user.departmentKey) ?? []).filter((id) => id !== c.user!.id && c.dir.staff.get(id)?.profession === c.user!.profession);
       if (peers.length < 2) return false;
-      const working = peers.filter((id) => (c.state.users.get(id)?.nightsBefore(night) ?? 0) >= nightDays).length;
+      const working = peers.filter((id) => (c.state.users.get(id)?.nightsBefore(night) ?? 0) >= peerNightDays).length;
       return working / peers.length >= peerShare;
     };
     const spread = Math.round(tolerance / 3_600_000);
+    // The night and the hours within the tolerance of it (a night shift starts and ends around it).
+    const nearNight = (hour: number) => {
+      for (let d = -spread; d <= spread; d++) if (isNightHour((hour + d + 24) % 24)) return true;
+      return false;
+    };
     return (c) => {
       if (!c.ev.userId) return false;
       const u = c.state.users.get(c.ev.userId);
       const day = parisDayNumber(c.ev.occurredAt);
       if (!u || u.activeDaysBefore(day) < minDays) return false;
       const hour = parisHour(c.ev.occurredAt);
-      if (isNightHour(hour) && nightsUsual(c, u, nightOf(c.ev.occurredAt))) return false;
       for (let d = -spread; d <= spread; d++) if (u.daysAtHourBefore((hour + d + 24) % 24, day) > 0) return false;
+      if (nearNight(hour) && nightsUsual(c, u, nightOf(c.ev.occurredAt))) return false;
       c.values.usualHours = hourRanges(u.hourDays.map((_, h) => u.daysAtHourBefore(h, day) > 0));
       return true;
     };

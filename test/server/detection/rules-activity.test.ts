@@ -34,8 +34,24 @@ describe('off-hours', () => {
     const d = baseDirectory();
     d.staff.push(staff('doc2', 'Léa', 'Roy', 'Cardiologie', 'Médecin'), staff('doc3', 'Hugo', 'Roy', 'Cardiologie', 'Médecin'));
     const peers = new Bench(d);
-    peers.learn(...routine('cmartin', 8), ...routine('doc2', 8), ...routine('doc3', 8), { userId: 'doc2', patientId: 'P1000008', occurredAt: at(-2, 2) }, { userId: 'doc3', patientId: 'P1000008', occurredAt: at(-1, 1) });
+    const onCall = (user: string, days: number[]) => days.map((d) => ({ userId: user, patientId: 'P1000008', occurredAt: at(d, 2) }));
+    peers.learn(...routine('cmartin', 8), ...routine('doc2', 8), ...routine('doc3', 8), ...onCall('doc2', [-7, -5, -2]), ...onCall('doc3', [-6, -4, -1]));
     expect(peers.read('cmartin', 'P1000008', at(1, 3))).toEqual([]);
+  });
+  it('fires at night when the peers were each out only one night (their own out-of-hours access, not a rota)', () => {
+    const d = baseDirectory();
+    d.staff.push(staff('doc2', 'Léa', 'Roy', 'Cardiologie', 'Médecin'), staff('doc3', 'Hugo', 'Roy', 'Cardiologie', 'Médecin'));
+    const peers = new Bench(d);
+    peers.learn(...routine('cmartin', 8), ...routine('doc2', 8), ...routine('doc3', 8), { userId: 'doc2', patientId: 'P1000008', occurredAt: at(-2, 2) }, { userId: 'doc3', patientId: 'P1000008', occurredAt: at(-1, 1) });
+    expect(rulesOf(peers.read('cmartin', 'P1000008', at(1, 3)))).toEqual(['off-hours']);
+  });
+  it('does not fire close to the night for someone who works nights; fires for a day worker', () => {
+    const nights = new Bench();
+    nights.learn(...routine('jdurand', 8), { userId: 'jdurand', patientId: 'P1000008', occurredAt: at(-3, 1) });
+    expect(nights.read('jdurand', 'P1000008', at(1, 21, 20))).toEqual([]);
+    const days = new Bench();
+    days.learn(...routine('jdurand', 8));
+    expect(rulesOf(days.read('jdurand', 'P1000008', at(1, 21, 20)))).toEqual(['off-hours']);
   });
 });
 
