@@ -10,6 +10,8 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 /** Encounters start this many days before the month (care windows, recent discharges). */
 export const LOOKBACK_DAYS = 45;
+/** Staff who have left, for the terminated-account scenario (scaled to the days simulated). */
+const LEAVERS_PER_MONTH = 6;
 
 export const SITES = {
   SL: { name: 'Site Saint-Luc (Lyon)', latitude: 45.7578, longitude: 4.852, net: '10.1' },
@@ -299,6 +301,18 @@ function makeStaff(rng: Rng, options: { staff: number; days: number }, start: nu
       member.patientId = p.id;
     }
     staff.push(member);
+  }
+  // Enough leavers for the terminated-account scenario (six in a month): the draws
+  // above give about 4 % of the staff, which a small clinic or an unlucky seed
+  // leaves short. A leaver counts when there are days left to use the account
+  // after the end date (see incidents.ts); the extra ones left before the month.
+  const wanted = Math.max(1, Math.round((LEAVERS_PER_MONTH * options.days) / 30));
+  const stayers = staff.filter((m) => m.endAt === null && !m.longLeave && m.firstDay === 0 && m.holidays.size === 0);
+  const usable = (m: StaffMember) => m.endAt !== null && m.endAt + DAY < start + (options.days - 4) * DAY;
+  for (let leavers = staff.filter(usable).length; leavers < wanted && stayers.length; leavers++) {
+    const m = stayers.splice(rng.int(0, stayers.length - 1), 1)[0]!;
+    m.endAt = start - rng.int(10, 60) * DAY;
+    m.lastLoginAt = m.endAt - rng.int(1, 5) * DAY;
   }
   const service = (id: string, familyName: string): StaffMember => ({
     id,

@@ -82,6 +82,18 @@ export async function run(args: string[]): Promise<void> {
   });
   console.log('\n### Recall and precision per rule (targets: recall ≥ 0.95, precision ≥ 0.90)\n');
   printTable(rows);
+  // Where a rule misses, what it missed and what it raised instead, to look at.
+  for (const { rule } of rows.filter((r) => r.found < r.injected || r.matching < r.alerts)) {
+    const incidents = truth.incidents.filter((i) => i.rule === rule);
+    const mine = alerts.filter((a) => a.rule === rule).map((a) => ({ a, lines: new Set(a.evidence.map((e) => lineOf.get(e)!)) }));
+    console.log(`\n${rule}:`);
+    for (const i of incidents.filter((i) => !mine.some((m) => i.eventIds.some((e) => m.lines.has(e))))) {
+      console.log(`  missed incident #${i.id} of ${i.user}: ${i.eventIds.map((e) => lines[e - 1]).join('\n    ')}`);
+    }
+    for (const { a, lines: ev } of mine.filter((m) => !incidents.some((i) => i.eventIds.some((e) => m.lines.has(e))))) {
+      console.log(`  alert on no incident: ${a.explanationEn} (event lines ${[...ev].join(', ')})`);
+    }
+  }
   await store.close();
 
   // 3: a real server, events over HTTP at `rate`, an analyst's socket.
