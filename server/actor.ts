@@ -25,3 +25,8 @@ export function actorLabel(actor: Actor): string {
       return actor.kind;
   }
 }
+
+/** The user id in a label made by `actorLabel`, or null when the actor was not a user. */
+export function userIdOfLabel(label: string): string | null {
+  return label.startsWith('user:') ? label.slice('user:'.length) : null;
+}

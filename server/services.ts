@@ -93,15 +93,12 @@ export function createServices(deps: ServiceDeps) {
   const auditSealer = createAuditSealer({ db, repo: auditRepo, seals: auditSeals, clock, intervalMs: config.audit.sealIntervalMs, log: deps.log });
   background.push(auditSealer);
   const auditVerifier = createAuditVerifier({ db, repo: auditRepo, seals: auditSeals, clock, log: deps.log });
-  const auditLog = createAuditLogService({
-    db,
-    repo: auditRepo,
-    audit,
-    async userNames(ids) {
-      const found = await Promise.all(ids.map((id) => users.findById(db, id)));
-      return new Map(found.filter((u) => u !== undefined).map((u) => [u.id, u.name]));
-    },
-  });
+  /** Display names of these user ids, for who did what (unknown ids are left out). */
+  const userNames = async (ids: readonly string[]) => {
+    const found = await Promise.all([...new Set(ids)].map((id) => users.findById(db, id)));
+    return new Map(found.filter((u) => u !== undefined).map((u) => [u.id, u.name]));
+  };
+  const auditLog = createAuditLogService({ db, repo: auditRepo, audit, userNames });
 
   // --- ingest: sources, the event writer, the explorer ---
   const accessEvents = createAccessEventsRepo();
@@ -115,7 +112,7 @@ export function createServices(deps: ServiceDeps) {
   // --- alerts, directory, detection ---
   const directory = createDirectoryService({ db, repo: createDirectoryRepo(), audit, clock });
   // A rule file with a problem throws RulesError here: the server does not start.
-  const rules = createRulesService({ db, repo: createDetectionRepo(), audit, clock, definitions: loadRules(config.rulesDir) });
+  const rules = createRulesService({ db, repo: createDetectionRepo(), audit, clock, userNames, definitions: loadRules(config.rulesDir) });
   const alerts = createAlertsService({
     db,
     repo: createAlertsRepo(),

@@ -1,6 +1,6 @@
 // The rule set: definitions from rules/*.yaml (the source), with the admins'
 // overrides (on/off, severity, threshold, window, params) from the database.
-import { actorLabel, type Actor } from '../actor.ts';
+import { actorLabel, userIdOfLabel, type Actor } from '../actor.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Invalid, NotFound } from '../errors.ts';
@@ -21,12 +21,22 @@ function overrideOf(row: RuleOverrideRow | undefined): RuleOverride | undefined 
   };
 }
 
-export function createRulesService(deps: { db: Db; repo: DetectionRepo; audit: AuditService; clock: Clock; definitions: RuleDefinition[] }) {
-  const { db, repo, audit, clock, definitions } = deps;
+export function createRulesService(deps: {
+  db: Db;
+  repo: DetectionRepo;
+  audit: AuditService;
+  clock: Clock;
+  definitions: RuleDefinition[];
+  /** Display names of user ids, to say who changed a rule. */
+  userNames(ids: readonly string[]): Promise<Map<string, string>>;
+}) {
+  const { db, repo, audit, clock, definitions, userNames } = deps;
   const byId = new Map(definitions.map((d) => [d.source.id, d]));
   const listeners = new Set<() => void>();
 
-  function present(def: RuleDefinition, rule: CompiledRule, row: RuleOverrideRow | undefined) {
+  const namesOf = (rows: readonly RuleOverrideRow[]) => userNames(rows.flatMap((r) => userIdOfLabel(r.updatedBy) ?? []));
+
+  function present(def: RuleDefinition, rule: CompiledRule, row: RuleOverrideRow | undefined, names: ReadonlyMap<string, string>) {
     const s = def.source;
     return {
       id: s.id,
@@ -40,7 +50,8 @@ export function createRulesService(deps: { db: Db; repo: DetectionRepo; audit: A
       threshold: rule.threshold ?? null,
       params: Object.fromEntries(Object.entries(rule.params).map(([k, v]) => [k, rule.paramKinds[k] === 'duration' ? formatDuration(v) : v])),
       defaults: { enabled: s.enabled, severity: s.severity, window: s.window, threshold: s.threshold ?? null, params: s.params },
-      overridden: row ? { at: row.updatedAt, by: row.updatedBy } : null,
+      // `by` as stored (`user:<id>`, `cli`…); `byName` the user's name when it is one.
+      overridden: row ? { at: row.updatedAt, by: row.updatedBy, byName: names.get(userIdOfLabel(row.updatedBy) ?? '') ?? null } : null,
       fingerprint: s.fingerprint,
       suppression: s.suppression,
       yieldsTo: s.yields_to,
@@ -59,7 +70,8 @@ export function createRulesService(deps: { db: Db; repo: DetectionRepo; audit: A
 
     async list(_actor: Actor) {
       const rows = new Map((await repo.overrides(db)).map((r) => [r.ruleId, r]));
-      return definitions.map((d) => present(d, compileRule(d, overrideOf(rows.get(d.source.id))), rows.get(d.source.id)));
+      const names = await namesOf([...rows.values()]);
+      return definitions.map((d) => present(d, compileRule(d, overrideOf(rows.get(d.source.id))), rows.get(d.source.id), names));
     },
 
     /** Changes a rule's settings (null resets one to the YAML value); audited. */
@@ -106,10 +118,11 @@ export function createRulesService(deps: { db: Db; repo: DetectionRepo; audit: A
           });
         }
         await audit.record(trx, { actor, action: 'rule.updated', target: { type: 'rule', id }, details: { before: before ?? null, after: empty ? null : next } });
-        return present(def, compileRule(def, next), empty ? undefined : await repo.override(trx, id));
+        return { rule: compileRule(def, next), row: empty ? undefined : await repo.override(trx, id) };
       });
       for (const l of listeners) l();
-      return result;
+      // Names are read after the commit: on SQLite the transaction holds the one connection.
+      return present(def, result.rule, result.row, await namesOf(result.row ? [result.row] : []));
     },
 
     onChange(listener: () => void): () => void {

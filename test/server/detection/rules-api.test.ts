@@ -27,7 +27,11 @@ describeEachDialect('rules API', (dialect) => {
     const r = await admin.http.patch('/api/v1/rules/failed-logins-user').send({ threshold: 3, severity: 'high', window: '5m' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ threshold: 3, severity: 'high', window: '5m', defaults: { threshold: 5, severity: 'medium', window: '10m' } });
-    expect(r.body.overridden.by).toMatch(/^user:/);
+    // Who changed it: the stored label, and the name the screen shows.
+    const me = (await t.services.db.selectFrom('users').select('name').where('id', '=', admin.userId).executeTakeFirstOrThrow()).name;
+    expect(r.body.overridden).toMatchObject({ by: `user:${admin.userId}`, byName: me });
+    const listed = (await admin.http.get('/api/v1/rules')).body.items.find((i: { id: string }) => i.id === 'failed-logins-user');
+    expect(listed.overridden).toMatchObject({ by: `user:${admin.userId}`, byName: me });
     const base = Date.parse('2026-03-05T10:00:00+01:00');
     await insertEvents(t.store, [0, 1, 2].map((i) => eventRow({ time: base + i * 1000, user: 'u1', action: 'login_failed', outcome: 'failure', workstation: 'W1' })));
     await t.services.detector.drain();
