@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { catalogs } from '../../client/src/lib/i18n/catalog.ts';
 import { i18n, t } from '../../client/src/lib/i18n/i18n.svelte.ts';
 
@@ -14,6 +16,11 @@ describe('message catalogues', () => {
       const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect(names(catalogs.en[key]), key).toEqual(names(catalogs.fr[key]));
     }
+  });
+  it('label every param of the rule files (the rules screen shows these labels)', () => {
+    const names = new Set(fs.readdirSync('rules').flatMap((f) => Object.keys((parse(fs.readFileSync(`rules/${f}`, 'utf8')) as { params?: object }).params ?? {})));
+    expect(names.size).toBeGreaterThan(10);
+    for (const name of names) expect(Object.keys(catalogs.fr), name).toContain(`rules.param.${name}`);
   });
   it('speak French first, and switch to English', () => {
     expect(i18n.locale).toBe('fr');
