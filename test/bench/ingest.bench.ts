@@ -61,9 +61,20 @@ export async function run(args: string[]): Promise<void> {
     }
   } else if (!o['skip-pg']) console.log('(PostgreSQL skipped: set VIGIE_TEST_DATABASE_URL)');
   printTable(rows);
+  const main = rows.find((r) => r.dialect === 'sqlite' && r.path === 'HTTP NDJSON' && r.batch === 10_000)!;
+  const [rate, ratio] = [Number(main['events/s']), Number(main.ratio)];
+  const targets: Record<string, string | number>[] = [
+    { target: 'SQLite, NDJSON batches of 10,000: ≥ 50,000 events/s', measured: rate, met: rate >= 50_000 ? 'yes' : 'NO' },
+    { target: 'SQLite, NDJSON batches of 10,000: ≥ 0.6 of the floor', measured: ratio, met: ratio >= 0.6 ? 'yes' : 'NO' },
+  ];
 
   if (!o['skip-explorer']) {
     console.log(`\n### Explorer on ${Number(o['explorer-events']).toLocaleString('en-US')} events (SQLite; first page + bounded count, then the next page by cursor)\n`);
-    printTable(await benchExplorer(Number(o['explorer-events']), Number(o.repeat)));
+    const explorer = await benchExplorer(Number(o['explorer-events']), Number(o.repeat));
+    printTable(explorer);
+    const p95 = Number(explorer.at(-1)!['p95 ms']);
+    targets.push({ target: 'Explorer at ten million events: p95 ≤ 100 ms', measured: p95, met: p95 <= 100 ? 'yes' : 'NO' });
   }
+  console.log('\n### Targets (issue 6)\n');
+  printTable(targets);
 }
