@@ -2,25 +2,12 @@
 // rules and the same first-problem message, about ten times faster than the
 // zod schema on flat records. test/server/ingest/validate.test.ts holds the
 // two to each other on a generated corpus.
-import { ACCESS_ACTIONS, type AccessAction } from './ingest.tables.ts';
+import { ACCESS_ACTIONS, type AccessAction, type AccessEventsTable } from './ingest.tables.ts';
 import { CONTEXT_MAX_CHARS, CONTEXT_TOO_BIG_MESSAGE, NUL_MESSAGE } from './access-event.schema.ts';
 import { ISO_FORMAT_MESSAGE, ISO_REAL_MESSAGE, parseIsoTime } from './iso-time.ts';
 
-/** A valid record, in the columns it is stored in. */
-export interface ValidAccessEvent {
-  occurredAt: number;
-  occurredAtText: string;
-  userId: string | null;
-  action: AccessAction;
-  outcome: 'success' | 'failure';
-  patientId: string | null;
-  application: string | null;
-  workstation: string | null;
-  address: string | null;
-  department: string | null;
-  /** JSON text. */
-  context: string | null;
-}
+/** A valid record, in the columns it is stored in (all but those Vigie sets: id, receivedAt, sourceId). */
+export type ValidAccessEvent = Omit<AccessEventsTable, 'id' | 'receivedAt' | 'sourceId'>;
 
 const KNOWN = new Set(['time', 'user', 'action', 'outcome', 'patient', 'application', 'workstation', 'address', 'department', 'context']);
 const ACTIONS = new Set<string>(ACCESS_ACTIONS);
