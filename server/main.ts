@@ -37,19 +37,24 @@ async function main() {
     socket.on('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  for (const job of services.background) await job.start();
-  log.info(`Vigie listening on ${config.publicUrl}`, { port: config.port, database: store.dialect });
-  await announceFirstRun(services, (text) => process.stdout.write(text));
-
+  // The signal handlers are in place before the server listens: a SIGTERM that arrives while it
+  // starts (an orchestrator changing its mind) waits for the start to finish, then stops cleanly.
   let stopping = false;
+  const startup = (async () => {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    for (const job of services.background) await job.start();
+    log.info(`Vigie listening on ${config.publicUrl}`, { port: config.port, database: store.dialect });
+    if (!stopping) await announceFirstRun(services, (text) => process.stdout.write(text));
+  })();
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('shutting down', { signal });
+    // A start that failed is main()'s to report; here, only wait for it.
+    await startup.catch(() => undefined);
     const force = setTimeout(() => {
       log.warn('grace period over: closing remaining connections');
       for (const s of sockets) s.destroy();
@@ -73,6 +78,7 @@ async function main() {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  await startup;
 }
 
 main().catch((error) => {

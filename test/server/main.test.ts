@@ -37,6 +37,17 @@ describe('server/main.ts', () => {
     await startServeStop({}, 'sqlite');
   }, 40_000);
 
+  it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
+    const port = await freePort();
+    const run = start({ VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1', VIGIE_DATA_DIR: tempDir(), VIGIE_LOG_FORMAT: 'json' });
+    // The moment it says it listens, the first-run announcement is still to come.
+    const deadline = Date.now() + 20_000;
+    while (!run.output().includes('Vigie listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    run.child.kill('SIGTERM');
+    expect(await run.exited, run.output()).toBe(0);
+    expect(run.output().trim().split('\n').filter((l) => l.startsWith('{')).at(-1)).toContain('"message":"stopped"');
+  }, 40_000);
+
   it.skipIf(!PG_URL)(`does the same on PostgreSQL${PG_URL ? '' : ` (${PG_SKIP_REASON})`}`, async () => {
     const schema = await pgSchemaUrl();
     try {
