@@ -100,3 +100,50 @@ describe('parseIsoTime', () => {
     expect(parseIsoTime('2026-11-28 14:26:16Z')).toBe('format');
   });
 });
+
+describe('parseIsoTime against the ISO expression it replaced', () => {
+  // The regex-based parser of earlier versions: the reference for shape and value.
+  const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/;
+  const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  function reference(text: string): number | 'format' | 'calendar' {
+    const m = ISO.exec(text);
+    if (!m) return 'format';
+    const [year, month, day, hour, minute] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!];
+    const second = m[6] === undefined ? 0 : +m[6];
+    const ms = m[7] === undefined ? 0 : +(m[7] + '00').slice(0, 3);
+    if (year < 1900 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return 'calendar';
+    const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (day > DAYS[month - 1]! + (leap ? 1 : 0)) return 'calendar';
+    let offsetMinutes = 0;
+    if (m[9] !== undefined) {
+      if (+m[10]! > 18 || +m[11]! > 59) return 'calendar';
+      offsetMinutes = (m[9] === '-' ? -1 : 1) * (+m[10]! * 60 + +m[11]!);
+    }
+    return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  }
+
+  it('gives the same answer on valid times and on every one-character change, cut and insertion of them', () => {
+    const seeds = [
+      '2026-11-28T14:26:16+01:00', '2026-11-28T14:26:16.123456789-0330', '2026-11-28T14:26Z', '2026-11-28T14:26:16.5Z',
+      '2024-02-29T23:59:59.99+18:00', '1900-01-01T00:00:00Z', '2026-12-31T00:00+0000', '2026-06-30T12:00:00.1234567891Z',
+    ];
+    const alphabet = ['0', '1', '2', '3', '5', '9', '-', '+', ':', '.', 'T', 'Z', 'z', ' ', 'x', '٣'];
+    const cases = new Set(seeds);
+    for (const s of seeds) {
+      for (let i = 0; i <= s.length; i++) {
+        cases.add(s.slice(0, i));
+        cases.add(s.slice(0, i) + s.slice(i + 1));
+        for (const c of alphabet) {
+          cases.add(s.slice(0, i) + c + s.slice(i + 1));
+          cases.add(s.slice(0, i) + c + s.slice(i));
+        }
+      }
+    }
+    expect(cases.size).toBeGreaterThan(5_000);
+    const differing = [...cases].filter((c) => parseIsoTime(c) !== reference(c));
+    expect(differing).toEqual([]);
+    // Both kinds of refusal and plenty of valid times are in the corpus.
+    const kinds = new Set([...cases].map((c) => typeof reference(c) === 'number' ? 'number' : reference(c)));
+    expect(kinds).toEqual(new Set(['number', 'format', 'calendar']));
+  });
+});
