@@ -40,7 +40,8 @@ export class NdjsonSplitter {
         this.#emit(Buffer.concat(this.#pending));
         this.#pending = [];
       } else {
-        this.#emit(chunk.subarray(start, nl));
+        // Decoded in place: no Buffer view per line on the hot path.
+        this.#emitText(chunk.toString('utf8', start, nl));
       }
       start = nl + 1;
     }
@@ -53,9 +54,13 @@ export class NdjsonSplitter {
   }
 
   #emit(bytes: Buffer): void {
+    this.#emitText(bytes.toString('utf8'));
+  }
+
+  #emitText(raw: string): void {
     this.#line++;
     // `\r\n` line ends and blank lines are tolerated; blank lines are not records.
-    const text = bytes.toString('utf8').trim();
+    const text = raw.trim();
     if (text) this.sink(text, this.#index++, this.#line);
   }
 }
