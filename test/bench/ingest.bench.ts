@@ -1,9 +1,11 @@
-// `npm run bench -- ingest [--events N] [--explorer-events N] [--repeat N] [--skip-explorer] [--skip-pg]`
+// `npm run bench -- ingest [--events N] [--prefill N] [--explorer-events N] [--repeat N] [--skip-explorer] [--skip-pg]`
 // Ingest throughput (HTTP NDJSON batches of 1,000 and 10,000, FHIR Bundles)
 // on SQLite and PostgreSQL beside the same-run floor, the hot-path validator
 // against the zod schema, and the explorer's p50/p95 at ten million events.
 // Targets (issue 6): ≥ 50,000 events/s on SQLite with batches of 10,000;
 // ≥ 0.6 of the floor; explorer p95 ≤ 100 ms at ten million events.
+// --prefill N first loads N older events into both tables (the HTTP one and
+// the floor's twin): ingest slows as the user and patient indexes grow.
 import { parseArgs } from 'node:util';
 import { testEnvironment } from '../../server/config.ts';
 import { AccessEventRecord } from '../../server/ingest/access-event.schema.ts';
@@ -36,6 +38,7 @@ export async function run(args: string[]): Promise<void> {
     args,
     options: {
       events: { type: 'string', default: '200000' },
+      prefill: { type: 'string', default: '0' },
       'explorer-events': { type: 'string', default: '10000000' },
       repeat: { type: 'string', default: '20' },
       'skip-explorer': { type: 'boolean', default: false },
@@ -49,12 +52,14 @@ export async function run(args: string[]): Promise<void> {
   printTable(validators());
 
   console.log('\n### Throughput (one client, one batch in flight, keep-alive)\n');
-  const rows = await benchThroughput('sqlite', undefined, plan);
+  const prefill = Number(o.prefill);
+  if (prefill) console.log(`(both tables first hold ${prefill.toLocaleString('en-US')} older events)\n`);
+  const rows = await benchThroughput('sqlite', undefined, plan, prefill);
   const pgUrl = testEnvironment().databaseUrl;
   if (!o['skip-pg'] && pgUrl) {
     const [schema, twin] = [await pgSchemaUrl(), await pgSchemaUrl()];
     try {
-      rows.push(...(await benchThroughput('postgres', [schema.url, twin.url], plan)));
+      rows.push(...(await benchThroughput('postgres', [schema.url, twin.url], plan, prefill)));
     } finally {
       await schema.dispose();
       await twin.dispose();

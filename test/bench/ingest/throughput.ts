@@ -57,7 +57,12 @@ export interface ThroughputRow {
   [k: string]: string | number;
 }
 
-export async function benchThroughput(dialect: 'sqlite' | 'postgres', pgUrls: [string, string] | undefined, events: { ndjson1k: number; ndjson10k: number; fhir: number }): Promise<ThroughputRow[]> {
+export async function benchThroughput(
+  dialect: 'sqlite' | 'postgres',
+  pgUrls: [string, string] | undefined,
+  events: { ndjson1k: number; ndjson10k: number; fhir: number },
+  prefill = 0,
+): Promise<ThroughputRow[]> {
   const pgUrl = pgUrls?.[0];
   const dataDir = tempDir('vigie-bench-');
   const config = loadConfig({ NODE_ENV: 'production', VIGIE_DATA_DIR: dataDir, VIGIE_SECRET_KEY: '0f'.repeat(32), VIGIE_PORT: '0', VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024), ...(pgUrl ? { VIGIE_DATABASE_URL: pgUrl } : {}) });
@@ -92,6 +97,21 @@ export async function benchThroughput(dialect: 'sqlite' | 'postgres', pgUrls: [s
   const start = Date.UTC(2026, 10, 1);
   let n = 0;
   const batchOf = (size: number) => Array.from({ length: size }, () => syntheticEvent(random, n++, 1e7, start, start + 30 * 86_400_000));
+
+  // --prefill: both tables first hold the preceding months' events (the same
+  // rows in each), so the figures are those of a table that is not new.
+  if (prefill > 0) {
+    const main = createEventAppender(store);
+    const early = rng(1789);
+    const t0 = performance.now();
+    for (let done = 0; done < prefill; done += 50_000) {
+      const rows = Array.from({ length: Math.min(50_000, prefill - done) }, (_, i) => syntheticEvent(early, done + i, prefill, start - 330 * 86_400_000, start));
+      await store.db.transaction().execute((trx) => main(trx, 'prefill', start, rows));
+      await floor(rows);
+      process.stdout.write(`\r  ${dialect}: prefilled ${(done + rows.length).toLocaleString('en-US')} events in each table (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+    process.stdout.write('\n');
+  }
 
   async function measure(label: string, size: number, total: number, path: string, type: string, token: string, body: (rows: ValidAccessEvent[]) => Buffer, expected: (rows: ValidAccessEvent[]) => number) {
     let httpMs = 0;
