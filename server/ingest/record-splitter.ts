@@ -5,6 +5,7 @@
 // and the good ones around it are kept. The whole element is then parsed by
 // JSON.parse (native, fast) — a streaming tokenizer in JavaScript would be
 // several times slower and would lose the batch at the first syntax error.
+import { StringDecoder } from 'node:string_decoder';
 
 export interface RecordSink {
   /** A record's text (UTF-8 decoded, surrounding blanks removed), its 0-based index and, for NDJSON, its 1-based line. */
@@ -14,50 +15,41 @@ export interface RecordSink {
 /** The body's structure is broken (not the content of one record): the whole batch is refused. */
 export class StructureError extends Error {}
 
-const LF = 0x0a;
-
-/** Strips a leading UTF-8 byte-order mark. */
-function stripBom(buf: Buffer): Buffer {
-  return buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
-}
-
 export class NdjsonSplitter {
-  #pending: Buffer[] = [];
+  // Each chunk is decoded once (a character cut between chunks waits in the
+  // decoder) and lines are cut from the text: no Buffer view or decode per line.
+  #decoder = new StringDecoder('utf8');
+  #pending = '';
   #first = true;
   #index = 0;
   #line = 0;
   constructor(private readonly sink: RecordSink) {}
 
   push(chunk: Buffer): void {
-    if (this.#first) {
-      chunk = stripBom(chunk);
+    let text = this.#decoder.write(chunk);
+    if (this.#first && text) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark
       this.#first = false;
     }
     let start = 0;
-    for (let nl = chunk.indexOf(LF, start); nl !== -1; nl = chunk.indexOf(LF, start)) {
-      if (this.#pending.length) {
-        this.#pending.push(chunk.subarray(start, nl));
-        this.#emit(Buffer.concat(this.#pending));
-        this.#pending = [];
-      } else {
-        // Decoded in place: no Buffer view per line on the hot path.
-        this.#emitText(chunk.toString('utf8', start, nl));
-      }
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      const line = text.slice(start, nl);
+      if (this.#pending) {
+        this.#emit(this.#pending + line);
+        this.#pending = '';
+      } else this.#emit(line);
       start = nl + 1;
     }
-    if (start < chunk.length) this.#pending.push(chunk.subarray(start));
+    if (start < text.length) this.#pending += text.slice(start);
   }
 
   end(): void {
-    if (this.#pending.length) this.#emit(Buffer.concat(this.#pending));
-    this.#pending = [];
+    const rest = this.#pending + this.#decoder.end();
+    this.#pending = '';
+    if (rest) this.#emit(this.#first && rest.charCodeAt(0) === 0xfeff ? rest.slice(1) : rest);
   }
 
-  #emit(bytes: Buffer): void {
-    this.#emitText(bytes.toString('utf8'));
-  }
-
-  #emitText(raw: string): void {
+  #emit(raw: string): void {
     this.#line++;
     // `\r\n` line ends and blank lines are tolerated; blank lines are not records.
     const text = raw.trim();

@@ -50,6 +50,17 @@ describe('NdjsonSplitter', () => {
       ]);
     }
   });
+
+  it('drops a byte-order mark even cut across chunks, and decodes a broken UTF-8 sequence within its own line', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    for (const size of [1, 2, 4, 100]) {
+      expect(split('ndjson', Buffer.concat([bom, Buffer.from('{"a":"é"}\n{"b":2}')]), size).map((o) => o.text)).toEqual(['{"a":"é"}', '{"b":2}']);
+      // A lone lead byte of a three-byte character at a line's end: replaced, and the next line is intact.
+      const broken = Buffer.concat([Buffer.from('{"a":"x'), Buffer.from([0xe2, 0x82]), Buffer.from('"}\n{"b":"€"}\n')]);
+      expect(split('ndjson', broken, size).map((o) => o.text)).toEqual(['{"a":"x\ufffd"}', '{"b":"€"}']);
+    }
+    expect(split('ndjson', bom, 1)).toEqual([]);
+  });
 });
 
 describe('jsonErrorReason', () => {
