@@ -9,7 +9,7 @@
 import type { z } from 'zod';
 import { validateAccessEvent, type ValidAccessEvent } from '../access-event.validate.ts';
 import type { AccessAction } from '../ingest.tables.ts';
-import { AuditEventR4, type FhirAgent, type FhirCoding } from './fhir.schema.ts';
+import { AuditEventR4, isPlainAuditEventR4, type FhirAgent, type FhirCoding } from './fhir.schema.ts';
 import type { IssueType, OutcomeIssue } from './operation-outcome.ts';
 
 export const DCM = 'http://dicom.nema.org/resources/ontology/DCM';
@@ -89,9 +89,13 @@ export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent'): MapResu
   if (r.type === undefined && (r.code !== undefined || r.category !== undefined)) {
     return issue('not-supported', `${prefix}.code`, 'this is a FHIR R5 AuditEvent (category/code, outcome.code): only R4 is supported (type, subtype, recorded, outcome 0/4/8/12)');
   }
-  const parsed = AuditEventR4.safeParse(resource);
-  if (!parsed.success) return zodIssue(prefix, parsed.error);
-  const ae = parsed.data;
+  let ae: AuditEventR4;
+  if (isPlainAuditEventR4(resource)) ae = resource;
+  else {
+    const parsed = AuditEventR4.safeParse(resource);
+    if (!parsed.success) return zodIssue(prefix, parsed.error);
+    ae = parsed.data;
+  }
   const subtypes = ae.subtype ?? [];
   const failed = ae.outcome !== undefined && ae.outcome !== '0';
 

@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mapAuditEvent } from '../../../server/ingest/fhir/fhir.mapper.ts';
+import { AuditEventR4, isPlainAuditEventR4 } from '../../../server/ingest/fhir/fhir.schema.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import * as ex from './fhir-examples.ts';
@@ -76,6 +78,51 @@ describe('FHIR R4 AuditEvent → access event', () => {
   it('recognises an R5 AuditEvent and says it is not supported', () => {
     const r5 = { resourceType: 'AuditEvent', category: [{ coding: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110114' }] }], code: { coding: [{ code: '110122' }] }, recorded: '2023-01-01T00:00:00Z', agent: [], source: {} };
     expect(problem(r5)).toMatchObject({ code: 'not-supported', expression: ['AuditEvent.code'], diagnostics: expect.stringMatching(/R5.*only R4/) });
+  });
+});
+
+describe('the fast path (isPlainAuditEventR4) against the zod schema', () => {
+  /** Every example with each of its values (and whole objects and arrays) replaced, removed or emptied, one at a time. */
+  function mutations(value: unknown): unknown[] {
+    const replacements: unknown[] = [undefined, null, 0, 1, true, '', 'x', '2', '12', 'E', '2013-06-20T23:41:23Z', '2013-02-30T23:41:23Z', [], {}, [{}], [null], { code: 1 }];
+    const out: unknown[] = [];
+    const walk = (node: unknown, rebuild: (v: unknown) => unknown) => {
+      for (const r of replacements) out.push(rebuild(r));
+      if (Array.isArray(node)) node.forEach((child, i) => walk(child, (v) => rebuild(node.map((c, j) => (j === i ? v : c)).filter((c) => c !== undefined))));
+      else if (node !== null && typeof node === 'object') {
+        for (const [k, child] of Object.entries(node)) {
+          walk(child, (v) => {
+            const copy: Record<string, unknown> = { ...node };
+            if (v === undefined) delete copy[k];
+            else copy[k] = v;
+            return rebuild(copy);
+          });
+        }
+      }
+    };
+    walk(value, (v) => v);
+    return out;
+  }
+
+  it('accepts only what the schema accepts, unchanged, and accepts every valid example', () => {
+    const examples = [ex.login, ex.logout, ex.failedLogin, ex.search, ex.read, ex.update, ex.remove, ex.breakGlass, ex.btgRead, ex.error];
+    for (const e of examples) expect(isPlainAuditEventR4(e)).toBe(true);
+    let fast = 0;
+    let refusedBySchema = 0;
+    const corpus = examples.flatMap(mutations);
+    expect(corpus.length).toBeGreaterThan(5_000);
+    const disagreements: unknown[] = [];
+    for (const m of corpus) {
+      const schema = AuditEventR4.safeParse(m);
+      if (!schema.success) refusedBySchema++;
+      if (!isPlainAuditEventR4(m)) continue;
+      fast++;
+      if (!schema.success || !isDeepStrictEqual(schema.data, m)) disagreements.push(m);
+    }
+    expect(disagreements).toEqual([]);
+    // Both sides are exercised: many mutations stay valid, many are refused.
+    expect(fast).toBeGreaterThan(1_000);
+    expect(refusedBySchema).toBeGreaterThan(1_000);
   });
 });
 
