@@ -14,3 +14,12 @@ export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
+
+/**
+ * A progress line rewritten in place on a terminal; when the output is a
+ * file or a pipe, only the final line (`done: true`) is written.
+ */
+export function progress(text: string, done = false): void {
+  if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${text}${done ? '\n' : ''}`);
+  else if (done) process.stdout.write(`${text}\n`);
+}

@@ -12,7 +12,7 @@ import { AccessEventQuery } from '../../../server/ingest/explorer.schemas.ts';
 import { createSourcesRepo } from '../../../server/ingest/sources.repo.ts';
 import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
-import { percentile, printTable } from '../table.ts';
+import { percentile, printTable, progress } from '../table.ts';
 import { APPLICATIONS, DEPARTMENTS, PATIENTS, USERS, patientId, rng, syntheticEvent, userId } from './data.ts';
 
 export const CACHE_DIR = path.resolve('.cache/bench');
@@ -46,15 +46,15 @@ export async function explorerDatabase(total: number): Promise<Store> {
           insert.run(e.occurredAt, e.occurredAtText, e.occurredAt + 2000, 'bench', e.userId, e.action, e.outcome, e.patientId, e.application, e.workstation, e.address, e.department, e.context);
         }
       })();
-      process.stdout.write(`\r  building ${path.relative(process.cwd(), file)}: ${(Math.min(total, done + chunk) / 1e6).toFixed(1)} M rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      progress(`  building ${path.relative(process.cwd(), file)}: ${(Math.min(total, done + chunk) / 1e6).toFixed(1)} M rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
     for (const i of indexes) {
-      process.stdout.write(`\r  building ${path.relative(process.cwd(), file)}: index ${i.name}…                    `);
+      progress(`  building ${path.relative(process.cwd(), file)}: index ${i.name}…`);
       raw.exec(i.sql);
     }
     raw.pragma('synchronous = FULL');
     raw.pragma('wal_checkpoint(TRUNCATE)');
-    process.stdout.write(`\r  built ${path.relative(process.cwd(), file)} in ${((performance.now() - t0) / 1000).toFixed(0)} s                    \n`);
+    progress(`  built ${path.relative(process.cwd(), file)} in ${((performance.now() - t0) / 1000).toFixed(0)} s`, true);
     await store.close();
     fs.writeFileSync(ready, new Date().toISOString());
   }

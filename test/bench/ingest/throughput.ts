@@ -20,6 +20,7 @@ import { createLogger } from '../../../server/log.ts';
 import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
 import { tempDir } from '../../support/config.ts';
+import { progress } from '../table.ts';
 import { asRecord, rng, syntheticEvent } from './data.ts';
 
 const INSERT_SQLITE =
@@ -104,13 +105,14 @@ export async function benchThroughput(
     const main = createEventAppender(store);
     const early = rng(1789);
     const t0 = performance.now();
+    const said = (done: number, last = false) => progress(`  ${dialect}: prefilled ${done.toLocaleString('en-US')} events in each table (${((performance.now() - t0) / 1000).toFixed(0)} s)`, last);
     for (let done = 0; done < prefill; done += 50_000) {
       const rows = Array.from({ length: Math.min(50_000, prefill - done) }, (_, i) => syntheticEvent(early, done + i, prefill, start - 330 * 86_400_000, start));
       await store.db.transaction().execute((trx) => main(trx, 'prefill', start, rows));
       await floor(rows);
-      process.stdout.write(`\r  ${dialect}: prefilled ${(done + rows.length).toLocaleString('en-US')} events in each table (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      said(done + rows.length);
     }
-    process.stdout.write('\n');
+    said(prefill, true);
   }
 
   async function measure(label: string, size: number, total: number, path: string, type: string, token: string, body: (rows: ValidAccessEvent[]) => Buffer, expected: (rows: ValidAccessEvent[]) => number) {
