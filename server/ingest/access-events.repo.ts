@@ -1,7 +1,8 @@
-import { PostgresAdapter, sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import type { AccessAction, AccessEventsTable } from './ingest.tables.ts';
+import { TIMELINES } from './timelines.ts';
 
 export type AccessEventRow = Omit<AccessEventsTable, 'id'> & { id: number };
 export type NewAccessEventRow = Omit<AccessEventsTable, 'id'>;
@@ -41,34 +42,76 @@ type Q<O> = SelectQueryBuilder<Database, 'access_events', O>;
 /** The bulk of an EHR audit trail; every other action is rare (a percent or less). */
 const COMMON_ACTIONS = new Set<AccessAction>(['read', 'update', 'create', 'login', 'logout']);
 
-function filtered<O>(q: Q<O>, f: AccessEventFilter, sqlite: boolean): Q<O> {
+type Column = 'userId' | 'patientId' | 'action' | 'outcome' | 'application' | 'department' | 'sourceId' | 'occurredAt';
+/** `+column`: the same value, but SQLite will not use an index for it. */
+const unindexed = (c: Column) => sql<any>`+${sql.ref(c)}`;
+
+/**
+ * The filter's conditions. `mode: 'scan'` (SQLite's timeline tail) writes every
+ * column as `+column`, so the planner keeps to the id range it is given.
+ */
+function filtered<O>(q: Q<O>, f: AccessEventFilter, sqlite: boolean, mode: 'indexes' | 'scan' = 'indexes'): Q<O> {
+  const col = mode === 'scan' ? unindexed : (c: Column) => sql.ref<any>(c);
   // SQLite's planner cannot know that break-the-glass is rare and a department
   // is not: with rare actions only (and no user or patient), steer it to the
   // action index by writing `+department` (no index on an expression). At ten
   // million events this turns seconds into milliseconds (docs/ingest.md).
   // PostgreSQL's statistics see the skew by themselves.
   const rareActions = !!f.actions?.length && f.actions.every((a) => !COMMON_ACTIONS.has(a)) && f.user === undefined && f.patient === undefined;
-  const department = sqlite && rareActions ? sql<string>`+${sql.ref('department')}` : sql.ref<string>('department');
-  if (f.user !== undefined) q = q.where('userId', '=', f.user);
-  if (f.patient !== undefined) q = q.where('patientId', '=', f.patient);
-  if (f.actions?.length) q = f.actions.length === 1 ? q.where('action', '=', f.actions[0]!) : q.where('action', 'in', [...f.actions]);
-  if (f.outcome !== undefined) q = q.where('outcome', '=', f.outcome);
-  if (f.application !== undefined) q = q.where('application', '=', f.application);
+  const department = sqlite && rareActions ? unindexed('department') : col('department');
+  if (f.user !== undefined) q = q.where(col('userId'), '=', f.user);
+  if (f.patient !== undefined) q = q.where(col('patientId'), '=', f.patient);
+  if (f.actions?.length) q = f.actions.length === 1 ? q.where(col('action'), '=', f.actions[0]!) : q.where(col('action'), 'in', [...f.actions]);
+  if (f.outcome !== undefined) q = q.where(col('outcome'), '=', f.outcome);
+  if (f.application !== undefined) q = q.where(col('application'), '=', f.application);
   if (f.department !== undefined) q = q.where(department, '=', f.department);
-  if (f.sourceId !== undefined) q = q.where('sourceId', '=', f.sourceId);
-  if (f.from !== undefined) q = q.where('occurredAt', '>=', f.from);
-  if (f.to !== undefined) q = q.where('occurredAt', '<', f.to);
+  if (f.sourceId !== undefined) q = q.where(col('sourceId'), '=', f.sourceId);
+  if (f.from !== undefined) q = q.where(col('occurredAt'), '>=', f.from);
+  if (f.to !== undefined) q = q.where(col('occurredAt'), '<', f.to);
   const not = f.not ?? {};
-  const differs = (column: 'userId' | 'application' | 'department', value: string) => (eb: ExpressionBuilder<Database, 'access_events'>) => eb.or([eb(column, '!=', value), eb(column, 'is', null)]);
+  const differs = (column: 'userId' | 'application' | 'department', value: string) => (eb: ExpressionBuilder<Database, 'access_events'>) => eb.or([eb(col(column), '!=', value), eb(col(column), 'is', null)]);
   if (not.user !== undefined) q = q.where(differs('userId', not.user));
   if (not.application !== undefined) q = q.where(differs('application', not.application));
   if (not.department !== undefined) q = q.where(differs('department', not.department));
-  if (not.actions?.length) q = q.where('action', 'not in', [...not.actions]);
+  if (not.actions?.length) q = q.where(col('action'), 'not in', [...not.actions]);
   return q;
 }
 
 function isSqlite(db: Executor): boolean {
   return !(db.getExecutor().adapter instanceof PostgresAdapter);
+}
+
+/** The timeline a SQLite search reads (the patient's when both are given: it is the shorter). */
+function timelineOf(f: AccessEventFilter): { table: (typeof TIMELINES)[keyof typeof TIMELINES]['table']; subject: string } | undefined {
+  if (f.patient !== undefined) return { table: TIMELINES.patient.table, subject: f.patient };
+  if (f.user !== undefined) return { table: TIMELINES.user.table, subject: f.user };
+  return undefined;
+}
+
+const indexedThrough = (db: Executor) => db.selectFrom('access_event_timeline_state').select('indexedThrough').where('id', '=', 1);
+
+/**
+ * A user's or a patient's events on SQLite, as two arms of one statement (one
+ * snapshot): those in the timeline table, read in (at, eventId) order from its
+ * key and joined to their rows, and the tail not yet in it (id after
+ * `indexedThrough`), scanned. `select` picks the columns of both arms.
+ */
+function timelineArms<O>(db: Executor, f: AccessEventFilter, after: EventCursor | undefined, select: (q: Q<{}>) => Q<O>) {
+  const { table, subject } = timelineOf(f)!;
+  // Untyped here only: the joined builder reads access_events' columns by
+  // their plain names (the timeline's own are subject, at and eventId), which
+  // is all `select` and `filtered` use.
+  const joined = (db as unknown as Kysely<any>).selectFrom(`${table} as t`).innerJoin('access_events', 'access_events.id', 't.eventId');
+  // Both arms write their filters `+column`: the indexed one is driven by the timeline's key alone.
+  let indexed = filtered(select(joined as unknown as Q<{}>), f, true, 'scan') as unknown as SelectQueryBuilder<any, any, O>;
+  indexed = indexed.where('t.subject', '=', subject);
+  if (f.from !== undefined) indexed = indexed.where('t.at', '>=', f.from);
+  if (f.to !== undefined) indexed = indexed.where('t.at', '<', f.to);
+  if (after) indexed = indexed.where((eb) => eb(eb.refTuple('t.at', 't.eventId'), '<', eb.tuple(after.occurredAt, after.id)));
+  // The tail: its id range only (every filter written `+column`), however selective an index looks.
+  let tail = filtered(select(db.selectFrom('access_events') as unknown as Q<{}>), f, true, 'scan').where('id', '>', indexedThrough(db));
+  if (after) tail = tail.where((eb: ExpressionBuilder<Database, 'access_events'>) => eb(eb.tuple(unindexed('occurredAt'), eb.ref('id')), '<', eb.tuple(after.occurredAt, after.id)));
+  return { indexed, tail };
 }
 
 export function createAccessEventsRepo() {
@@ -91,6 +134,14 @@ export function createAccessEventsRepo() {
 
     /** One page of the explorer, newest first, by keyset (occurredAt, id). */
     async search(db: Executor, filter: AccessEventFilter, after: EventCursor | undefined, limit: number): Promise<AccessEventRow[]> {
+      if (isSqlite(db) && timelineOf(filter)) {
+        const { indexed, tail } = timelineArms(db, filter, after, (q) => q.select(ACCESS_EVENT_COLUMNS));
+        const a = indexed.orderBy('t.at', 'desc').orderBy('t.eventId', 'desc').limit(limit);
+        // Ordered by `+occurredAt`: the time index would otherwise be walked for its order, far past the tail.
+        const b = tail.orderBy(unindexed('occurredAt'), 'desc').orderBy('id', 'desc').limit(limit);
+        const r = await sql<AccessEventRow>`select * from (${a}) union all select * from (${b}) order by "occurredAt" desc, "id" desc limit ${limit}`.execute(db);
+        return r.rows;
+      }
       let q = filtered(db.selectFrom('access_events').select(ACCESS_EVENT_COLUMNS), filter, isSqlite(db));
       if (after) q = q.where((eb: ExpressionBuilder<Database, 'access_events'>) => eb(eb.refTuple('occurredAt', 'id'), '<', eb.tuple(after.occurredAt, after.id)));
       return q.orderBy('occurredAt', 'desc').orderBy('id', 'desc').limit(limit).execute() as Promise<AccessEventRow[]>;
@@ -98,6 +149,11 @@ export function createAccessEventsRepo() {
 
     /** How many rows match, counted up to `cap` (beyond it the answer is `cap + 1`: "more than cap"). */
     async countUpTo(db: Executor, filter: AccessEventFilter, cap: number): Promise<number> {
+      if (isSqlite(db) && timelineOf(filter)) {
+        const { indexed, tail } = timelineArms(db, filter, undefined, (q) => q.select('access_events.id' as 'id'));
+        const r = await sql<{ n: number }>`select (select count(*) from (${indexed.limit(cap + 1)})) + (select count(*) from (${tail.limit(cap + 1)})) as n`.execute(db);
+        return Math.min(Number(r.rows[0]!.n), cap + 1);
+      }
       const inner = filtered(db.selectFrom('access_events').select('id'), filter, isSqlite(db)).limit(cap + 1);
       const r = await db.selectFrom(inner.as('m')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(r.n);
@@ -105,6 +161,22 @@ export function createAccessEventsRepo() {
 
     /** Deletes up to `limit` of the oldest events that happened before `before`; returns how many. */
     async purgeBatch(db: Executor, before: number, limit: number): Promise<number> {
+      if (isSqlite(db)) {
+        // The events and, first, their timeline entries, found by their full key.
+        const rows = await db.selectFrom('access_events').select(['id', 'occurredAt', 'userId', 'patientId']).where('occurredAt', '<', before).orderBy('occurredAt').limit(limit).execute();
+        if (!rows.length) return 0;
+        for (let i = 0; i < rows.length; i += 300) {
+          const part = rows.slice(i, i + 300);
+          for (const [table, key] of [[TIMELINES.user.table, 'userId'], [TIMELINES.patient.table, 'patientId']] as const) {
+            const keyed = part.filter((r) => r[key] !== null);
+            if (!keyed.length) continue;
+            await db.deleteFrom(table).where((eb) => eb.or(keyed.map((r) => eb.and([eb('subject', '=', r[key]!), eb('at', '=', r.occurredAt), eb('eventId', '=', r.id)])))).execute();
+          }
+          const r = await db.deleteFrom('access_events').where('id', 'in', part.map((p) => p.id)).executeTakeFirst();
+          if (Number(r.numDeletedRows) !== part.length) throw new Error('access events changed during their purge');
+        }
+        return rows.length;
+      }
       const ids = db.selectFrom('access_events').select('id').where('occurredAt', '<', before).orderBy('occurredAt').limit(limit);
       const r = await db.deleteFrom('access_events').where('id', 'in', ids).executeTakeFirst();
       return Number(r.numDeletedRows);

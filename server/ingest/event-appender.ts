@@ -1,11 +1,13 @@
 // The hot path of ingest: appending validated access events inside the
 // batch's transaction. On SQLite a prepared statement on the raw handle (the
-// same single connection Kysely's transaction runs on), one row per call; on
+// same single connection Kysely's transaction runs on), one row per call, then
+// the user and patient timelines' catch-up when a chunk has gathered; on
 // PostgreSQL one INSERT … SELECT FROM unnest(arrays) per batch: a handful of
 // parameters whatever the batch size, no per-row round trip.
 import { sql } from 'kysely';
 import type { Store, Trx } from '../store/db.ts';
 import type { ValidAccessEvent } from './access-event.validate.ts';
+import { TIMELINE_CHUNK, catchUpTimelines } from './timelines.ts';
 
 export interface AppendResult {
   count: number;
@@ -19,10 +21,11 @@ export type EventAppender = (trx: Trx, sourceId: string, receivedAt: number, row
 const INSERT_SQLITE =
   'insert into access_events (occurredAt, occurredAtText, receivedAt, sourceId, userId, action, outcome, patientId, application, workstation, address, department, context) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
-export function createEventAppender(store: Store): EventAppender {
+export function createEventAppender(store: Store, options: { timelineChunk?: number } = {}): EventAppender {
   if (store.dialect === 'sqlite') {
     const raw = store.sqlite!;
     let stmt: ReturnType<typeof raw.prepare<unknown[]>> | undefined;
+    const chunk = options.timelineChunk ?? TIMELINE_CHUNK;
     return async (_trx, sourceId, receivedAt, rows) => {
       // Prepared lazily: the table exists only once migrations ran.
       stmt ??= raw.prepare<unknown[]>(INSERT_SQLITE);
@@ -33,6 +36,8 @@ export function createEventAppender(store: Store): EventAppender {
         lastId = Number(info.lastInsertRowid);
         firstId ??= lastId;
       }
+      // The user and patient timelines follow in sorted chunks, in this same transaction.
+      if (lastId !== null) catchUpTimelines(raw, lastId, chunk);
       return { count: rows.length, firstId, lastId };
     };
   }

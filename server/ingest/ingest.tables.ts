@@ -101,8 +101,29 @@ export interface SystemEventsTable {
   format: string;
 }
 
+/**
+ * SQLite only (migration 0011): a user's or a patient's events, keyed
+ * (subject, at, eventId), filled behind the append up to `indexedThrough`.
+ */
+export interface AccessEventTimelineTable {
+  /** The user id (user timeline) or the patient id (patient timeline). */
+  subject: string;
+  /** The event's occurredAt. */
+  at: number;
+  eventId: number;
+}
+
+export interface AccessEventTimelineStateTable {
+  id: number;
+  /** Every event with an id up to this one is in the timeline tables. */
+  indexedThrough: number;
+}
+
 export interface IngestTables {
   access_events: AccessEventsTable;
+  access_event_user_timeline: AccessEventTimelineTable;
+  access_event_patient_timeline: AccessEventTimelineTable;
+  access_event_timeline_state: AccessEventTimelineStateTable;
   sources: SourcesTable;
   source_daily_counts: SourceDailyCountsTable;
   ingest_batches: IngestBatchesTable;

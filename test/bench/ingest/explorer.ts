@@ -10,6 +10,7 @@ import { createAccessEventsRepo } from '../../../server/ingest/access-events.rep
 import { createExplorerService } from '../../../server/ingest/explorer.service.ts';
 import { AccessEventQuery } from '../../../server/ingest/explorer.schemas.ts';
 import { createSourcesRepo } from '../../../server/ingest/sources.repo.ts';
+import { catchUpTimelines } from '../../../server/ingest/timelines.ts';
 import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
 import { percentile, printTable, progress } from '../table.ts';
@@ -21,7 +22,8 @@ export const EXPLORER_END = Date.UTC(2026, 10, 28);
 
 /** Opens (building it the first time) the SQLite database of `total` events. */
 export async function explorerDatabase(total: number): Promise<Store> {
-  const file = path.join(CACHE_DIR, `explorer-${total}.db`);
+  // v2: with the SQLite timelines (migration 0011).
+  const file = path.join(CACHE_DIR, `explorer-v2-${total}.db`);
   const ready = `${file}.ready`;
   if (!fs.existsSync(ready)) {
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
@@ -52,6 +54,9 @@ export async function explorerDatabase(total: number): Promise<Store> {
       progress(`  building ${path.relative(process.cwd(), file)}: index ${i.name}…`);
       raw.exec(i.sql);
     }
+    progress(`  building ${path.relative(process.cwd(), file)}: user and patient timelines…`);
+    const last = raw.prepare('select max(id) from access_events').pluck().get() as number;
+    raw.transaction(() => catchUpTimelines(raw, last, 0))();
     raw.pragma('synchronous = FULL');
     raw.pragma('wal_checkpoint(TRUNCATE)');
     progress(`  built ${path.relative(process.cwd(), file)} in ${((performance.now() - t0) / 1000).toFixed(0)} s`, true);

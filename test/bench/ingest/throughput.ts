@@ -2,7 +2,8 @@
 // and 10,000, FHIR Bundles of 1,000), beside the floor measured in the same
 // run: the same rows inserted straight into the same table (same schema,
 // indexes and settings), one transaction per batch of the same size — a
-// prepared statement per row on SQLite, the same unnest() INSERT the server
+// prepared statement per row on SQLite (then the user and patient timelines'
+// catch-up, part of the table's upkeep), the same unnest() INSERT the server
 // uses on PostgreSQL. The floor writes to a twin database (a second file, or
 // schema) so each side pays its own WAL checkpoints; floor and HTTP batches
 // alternate, so both see the same table size and the same machine load.
@@ -16,6 +17,7 @@ import { systemClock } from '../../../server/clock.ts';
 import { loadConfig } from '../../../server/config.ts';
 import type { ValidAccessEvent } from '../../../server/ingest/access-event.validate.ts';
 import { createEventAppender } from '../../../server/ingest/event-appender.ts';
+import { catchUpTimelines } from '../../../server/ingest/timelines.ts';
 import { createLogger } from '../../../server/log.ts';
 import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
@@ -86,7 +88,10 @@ export async function benchThroughput(
     if (sqliteInsert) {
       const now = Date.now();
       twin.sqlite!.transaction(() => {
-        for (const r of rows) sqliteInsert.run(r.occurredAt, r.occurredAtText, now, ehr.source.id, r.userId, r.action, r.outcome, r.patientId, r.application, r.workstation, r.address, r.department, r.context);
+        let last = 0;
+        for (const r of rows) last = Number(sqliteInsert.run(r.occurredAt, r.occurredAtText, now, ehr.source.id, r.userId, r.action, r.outcome, r.patientId, r.application, r.workstation, r.address, r.department, r.context).lastInsertRowid);
+        // The table's own upkeep, as the server's appender does it: the timelines' catch-up when a chunk has gathered.
+        catchUpTimelines(twin.sqlite!, last);
       }).immediate();
     } else {
       await twin.db.transaction().execute((trx) => appendPg(trx, ehr.source.id, Date.now(), rows));
