@@ -151,7 +151,14 @@ export function createAccessEventsRepo() {
     async countUpTo(db: Executor, filter: AccessEventFilter, cap: number): Promise<number> {
       if (isSqlite(db) && timelineOf(filter)) {
         const { indexed, tail } = timelineArms(db, filter, undefined, (q) => q.select('access_events.id' as 'id'));
-        const r = await sql<{ n: number }>`select (select count(*) from (${indexed.limit(cap + 1)})) + (select count(*) from (${tail.limit(cap + 1)})) as n`.execute(db);
+        // Nothing but the subject and a period: the timeline alone answers, without reading the rows.
+        const { table, subject } = timelineOf(filter)!;
+        const bare = Object.entries(filter).every(([k, v]) => v === undefined || ['from', 'to', table === TIMELINES.user.table ? 'user' : 'patient'].includes(k) || (k === 'not' && !Object.values(v as object).some((x) => x !== undefined)));
+        let keys: SelectQueryBuilder<any, any, { eventId: number }> = (db as unknown as Kysely<any>).selectFrom(table).select('eventId').where('subject', '=', subject);
+        if (filter.from !== undefined) keys = keys.where('at', '>=', filter.from);
+        if (filter.to !== undefined) keys = keys.where('at', '<', filter.to);
+        const first: SelectQueryBuilder<any, any, unknown> = bare ? keys : indexed;
+        const r = await sql<{ n: number }>`select (select count(*) from (${first.limit(cap + 1)})) + (select count(*) from (${tail.limit(cap + 1)})) as n`.execute(db);
         return Math.min(Number(r.rows[0]!.n), cap + 1);
       }
       const inner = filtered(db.selectFrom('access_events').select('id'), filter, isSqlite(db)).limit(cap + 1);
