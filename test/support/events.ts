@@ -2,6 +2,7 @@
 // (the ingest endpoint is the real way in; these skip HTTP, not the format).
 import { AccessEventRecord } from '../../server/ingest/access-event.schema.ts';
 import type { NewAccessEventRow } from '../../server/ingest/access-events.repo.ts';
+import { catchUpTimelines } from '../../server/ingest/timelines.ts';
 import type { Store } from '../../server/store/db.ts';
 
 export type EventInput = Omit<AccessEventRecord, 'time'> & { time: string | number };
@@ -35,6 +36,8 @@ export async function insertEvents(store: Store, rows: readonly NewAccessEventRo
     );
     store.sqlite.transaction(() => {
       for (const r of rows) ids.push(Number(stmt.run(r).lastInsertRowid));
+      // As the server's appender does: the timelines follow in chunks.
+      if (ids.length) catchUpTimelines(store.sqlite!, ids.at(-1)!);
     })();
     return ids;
   }
