@@ -81,37 +81,57 @@ function isSqlite(db: Executor): boolean {
   return !(db.getExecutor().adapter instanceof PostgresAdapter);
 }
 
+interface Timeline {
+  kind: 'user' | 'patient';
+  table: (typeof TIMELINES)[keyof typeof TIMELINES]['table'];
+  subject: string;
+}
+
 /** The timeline a SQLite search reads (the patient's when both are given: it is the shorter). */
-function timelineOf(f: AccessEventFilter): { table: (typeof TIMELINES)[keyof typeof TIMELINES]['table']; subject: string } | undefined {
-  if (f.patient !== undefined) return { table: TIMELINES.patient.table, subject: f.patient };
-  if (f.user !== undefined) return { table: TIMELINES.user.table, subject: f.user };
+function timelineOf(f: AccessEventFilter): Timeline | undefined {
+  if (f.patient !== undefined) return { kind: 'patient', table: TIMELINES.patient.table, subject: f.patient };
+  if (f.user !== undefined) return { kind: 'user', table: TIMELINES.user.table, subject: f.user };
   return undefined;
+}
+
+/** True when the filter names its timeline's subject, at most a period, and nothing else. */
+function onlySubjectAndPeriod(f: AccessEventFilter, kind: Timeline['kind']): boolean {
+  const empty = (v: unknown) => v === undefined || (Array.isArray(v) && !v.length);
+  const { from: _from, to: _to, not, [kind]: _subject, ...rest } = f;
+  return Object.values(rest).every(empty) && Object.values(not ?? {}).every(empty);
 }
 
 const indexedThrough = (db: Executor) => db.selectFrom('access_event_timeline_state').select('indexedThrough').where('id', '=', 1);
 
-/**
- * A user's or a patient's events on SQLite, as two arms of one statement (one
- * snapshot): those in the timeline table, read in (at, eventId) order from its
- * key and joined to their rows, and the tail not yet in it (id after
- * `indexedThrough`), scanned. `select` picks the columns of both arms.
- */
-function timelineArms<O>(db: Executor, f: AccessEventFilter, after: EventCursor | undefined, select: (q: Q<{}>) => Q<O>) {
-  const { table, subject } = timelineOf(f)!;
-  // Untyped here only: the joined builder reads access_events' columns by
-  // their plain names (the timeline's own are subject, at and eventId), which
-  // is all `select` and `filtered` use.
-  const joined = (db as unknown as Kysely<any>).selectFrom(`${table} as t`).innerJoin('access_events', 'access_events.id', 't.eventId');
-  // Both arms write their filters `+column`: the indexed one is driven by the timeline's key alone.
-  let indexed = filtered(select(joined as unknown as Q<{}>), f, true, 'scan') as unknown as SelectQueryBuilder<any, any, O>;
-  indexed = indexed.where('t.subject', '=', subject);
-  if (f.from !== undefined) indexed = indexed.where('t.at', '>=', f.from);
-  if (f.to !== undefined) indexed = indexed.where('t.at', '<', f.to);
-  if (after) indexed = indexed.where((eb) => eb(eb.refTuple('t.at', 't.eventId'), '<', eb.tuple(after.occurredAt, after.id)));
-  // The tail: its id range only (every filter written `+column`), however selective an index looks.
+// A user's or a patient's events on SQLite are read as two arms of one
+// statement (one snapshot): those in the timeline table, read in (at, eventId)
+// order from its key and joined to their rows, and the tail not yet in it (id
+// after `indexedThrough`), read by its id range. Both arms write their filters
+// `+column`, so that no other index can lure the planner away from the
+// timeline's key or the id range.
+
+/** The timeline's entries of a subject (and period), in key order: untyped, as the timeline tables share one shape. */
+function timelineKeys(db: Executor, t: Timeline, f: AccessEventFilter, after?: EventCursor) {
+  let q = (db as unknown as Kysely<any>).selectFrom(`${t.table} as t`).where('t.subject', '=', t.subject);
+  if (f.from !== undefined) q = q.where('t.at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('t.at', '<', f.to);
+  if (after) q = q.where((eb) => eb(eb.refTuple('t.at', 't.eventId'), '<', eb.tuple(after.occurredAt, after.id)));
+  return q;
+}
+
+/** The indexed arm: the timeline's entries joined to their rows, which the other filters check. */
+function timelineArm<O>(db: Executor, t: Timeline, f: AccessEventFilter, after: EventCursor | undefined, select: (q: Q<{}>) => Q<O>) {
+  // The joined builder reads access_events' columns by their plain names (the
+  // timeline's own are subject, at and eventId), which is all `select` and `filtered` use.
+  const joined = timelineKeys(db, t, f, after).innerJoin('access_events', 'access_events.id', 't.eventId');
+  return filtered(select(joined as unknown as Q<{}>), f, true, 'scan') as unknown as SelectQueryBuilder<any, any, O>;
+}
+
+/** The tail arm: the events after `indexedThrough`, by their id range only, however selective an index looks. */
+function tailArm<O>(db: Executor, f: AccessEventFilter, after: EventCursor | undefined, select: (q: Q<{}>) => Q<O>) {
   let tail = filtered(select(db.selectFrom('access_events') as unknown as Q<{}>), f, true, 'scan').where('id', '>', indexedThrough(db));
   if (after) tail = tail.where((eb: ExpressionBuilder<Database, 'access_events'>) => eb(eb.tuple(unindexed('occurredAt'), eb.ref('id')), '<', eb.tuple(after.occurredAt, after.id)));
-  return { indexed, tail };
+  return tail;
 }
 
 export function createAccessEventsRepo() {
@@ -134,11 +154,12 @@ export function createAccessEventsRepo() {
 
     /** One page of the explorer, newest first, by keyset (occurredAt, id). */
     async search(db: Executor, filter: AccessEventFilter, after: EventCursor | undefined, limit: number): Promise<AccessEventRow[]> {
-      if (isSqlite(db) && timelineOf(filter)) {
-        const { indexed, tail } = timelineArms(db, filter, after, (q) => q.select(ACCESS_EVENT_COLUMNS));
-        const a = indexed.orderBy('t.at', 'desc').orderBy('t.eventId', 'desc').limit(limit);
+      const timeline = isSqlite(db) ? timelineOf(filter) : undefined;
+      if (timeline) {
+        const select = (q: Q<{}>) => q.select(ACCESS_EVENT_COLUMNS);
+        const a = timelineArm(db, timeline, filter, after, select).orderBy('t.at', 'desc').orderBy('t.eventId', 'desc').limit(limit);
         // Ordered by `+occurredAt`: the time index would otherwise be walked for its order, far past the tail.
-        const b = tail.orderBy(unindexed('occurredAt'), 'desc').orderBy('id', 'desc').limit(limit);
+        const b = tailArm(db, filter, after, select).orderBy(unindexed('occurredAt'), 'desc').orderBy('id', 'desc').limit(limit);
         const r = await sql<AccessEventRow>`select * from (${a}) union all select * from (${b}) order by "occurredAt" desc, "id" desc limit ${limit}`.execute(db);
         return r.rows;
       }
@@ -149,16 +170,13 @@ export function createAccessEventsRepo() {
 
     /** How many rows match, counted up to `cap` (beyond it the answer is `cap + 1`: "more than cap"). */
     async countUpTo(db: Executor, filter: AccessEventFilter, cap: number): Promise<number> {
-      if (isSqlite(db) && timelineOf(filter)) {
-        const { indexed, tail } = timelineArms(db, filter, undefined, (q) => q.select('access_events.id' as 'id'));
+      const timeline = isSqlite(db) ? timelineOf(filter) : undefined;
+      if (timeline) {
+        const select = (q: Q<{}>) => q.select('access_events.id' as 'id');
         // Nothing but the subject and a period: the timeline alone answers, without reading the rows.
-        const { table, subject } = timelineOf(filter)!;
-        const bare = Object.entries(filter).every(([k, v]) => v === undefined || ['from', 'to', table === TIMELINES.user.table ? 'user' : 'patient'].includes(k) || (k === 'not' && !Object.values(v as object).some((x) => x !== undefined)));
-        let keys: SelectQueryBuilder<any, any, { eventId: number }> = (db as unknown as Kysely<any>).selectFrom(table).select('eventId').where('subject', '=', subject);
-        if (filter.from !== undefined) keys = keys.where('at', '>=', filter.from);
-        if (filter.to !== undefined) keys = keys.where('at', '<', filter.to);
-        const first: SelectQueryBuilder<any, any, unknown> = bare ? keys : indexed;
-        const r = await sql<{ n: number }>`select (select count(*) from (${first.limit(cap + 1)})) + (select count(*) from (${tail.limit(cap + 1)})) as n`.execute(db);
+        const indexed: SelectQueryBuilder<any, any, unknown> = onlySubjectAndPeriod(filter, timeline.kind) ? timelineKeys(db, timeline, filter).select('t.eventId') : timelineArm(db, timeline, filter, undefined, select);
+        const tail = tailArm(db, filter, undefined, select);
+        const r = await sql<{ n: number }>`select (select count(*) from (${indexed.limit(cap + 1)})) + (select count(*) from (${tail.limit(cap + 1)})) as n`.execute(db);
         return Math.min(Number(r.rows[0]!.n), cap + 1);
       }
       const inner = filtered(db.selectFrom('access_events').select('id'), filter, isSqlite(db)).limit(cap + 1);

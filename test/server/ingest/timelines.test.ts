@@ -105,7 +105,7 @@ describe('timelines (SQLite)', () => {
       }
       // A bare subject is counted from its timeline alone, without reading the rows.
       if (!('actions' in f)) {
-        expect(count!.some((d) => d.startsWith(`SEARCH ${timeline} USING PRIMARY KEY (subject=?`))).toBe(true);
+        expect(count!.some((d) => d.startsWith('SEARCH t USING PRIMARY KEY (subject=?'))).toBe(true);
         expect(count!.filter((d) => /^(SCAN|SEARCH) access_events\b/.test(d))).toEqual(['SEARCH access_events USING INTEGER PRIMARY KEY (rowid>?)']);
       }
     }
