@@ -27,6 +27,7 @@ import { attachGateway, type VigieServer } from './realtime/gateway.ts';
 import { createRealtime, type Realtime } from './realtime/realtime.ts';
 import { createServices, type Services } from './services.ts';
 import type { Store } from './store/db.ts';
+import { DATABASE_RETRY_AFTER_SECONDS } from './store/store-errors.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 
@@ -64,13 +65,14 @@ export function createApp(options: AppOptions): VigieApp {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   });
   app.get('/readyz', async (_req, res) => {
-    try {
-      await store.ping();
+    const readiness = await store.readiness();
+    if (readiness.ready) {
       res.json({ status: 'ready', database: store.dialect });
-    } catch (error) {
-      log.warn('readiness check failed', { error });
-      res.status(503).json({ status: 'unavailable', database: store.dialect });
+      return;
     }
+    log.warn('readiness check failed', { reason: readiness.code, ...(readiness.error ? { error: readiness.error } : {}) });
+    res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    res.status(503).json({ status: 'unavailable', database: store.dialect, reason: readiness.code });
   });
 
   const api = express.Router();
@@ -96,7 +98,7 @@ export function createApp(options: AppOptions): VigieApp {
   app.use('/api/v1', api);
   app.use('/api', apiNotFound());
   app.use(spa(options.clientDir ?? CLIENT_DIST));
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, store.health));
 
   const server = http.createServer(app);
   const io: VigieServer = new Server(server, {

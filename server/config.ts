@@ -74,6 +74,11 @@ const variables = {
     doc: 'PostgreSQL URL; unset = SQLite in the data directory',
   },
   VIGIE_DATABASE_POOL_SIZE: { schema: int(1, 200), default: '10', doc: 'PostgreSQL pool size' },
+  VIGIE_DATABASE_CONNECT_TIMEOUT_MS: {
+    schema: int(100, 120000),
+    default: '5000',
+    doc: 'how long a new PostgreSQL connection may take; beyond, the request fails with 503 database.unavailable',
+  },
   VIGIE_SECRET_KEY: { schema: secretKey, default: undefined, doc: 'key for secrets at rest (64 hex digits); unset = generated into the data directory' },
   VIGIE_REDIS_URL: { schema: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL'), default: undefined, doc: 'Redis URL for several instances (Socket.IO adapter)' },
   VIGIE_LOG_LEVEL: { schema: logLevel, default: 'info', doc: 'log level' },
@@ -111,7 +116,7 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutMs: number };
   secretKey: Buffer | undefined;
   redisUrl: string | undefined;
   log: { level: Parsed<'VIGIE_LOG_LEVEL'>; format: 'json' | 'pretty' };
@@ -173,7 +178,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: v.VIGIE_HOST as string,
     dataDir,
     database: v.VIGIE_DATABASE_URL
-      ? { kind: 'postgres', url: v.VIGIE_DATABASE_URL as string, poolSize: v.VIGIE_DATABASE_POOL_SIZE as number }
+      ? {
+          kind: 'postgres',
+          url: v.VIGIE_DATABASE_URL as string,
+          poolSize: v.VIGIE_DATABASE_POOL_SIZE as number,
+          connectTimeoutMs: v.VIGIE_DATABASE_CONNECT_TIMEOUT_MS as number,
+        }
       : { kind: 'sqlite', file: path.join(dataDir, 'vigie.db') },
     secretKey: v.VIGIE_SECRET_KEY as Buffer | undefined,
     redisUrl: v.VIGIE_REDIS_URL as string | undefined,

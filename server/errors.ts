@@ -52,3 +52,7 @@ export class Unavailable extends AppError {
     super(code, message, details);
   }
 }
+/** 507: the database or the data directory has no space left; nothing was written. */
+export class InsufficientStorage extends AppError {
+  readonly status = 507;
+}

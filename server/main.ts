@@ -23,7 +23,7 @@ async function main() {
   const log = createLogger(config);
   if (!process.argv.includes('--no-build')) await ensureClientBuilt(CLIENT_DIST, log);
 
-  const store = openStore(config.database);
+  const store = openStore(config.database, { log });
   const applied = await migrateToLatest(store.db);
   if (applied.length) log.info('database migrated', { applied });
 

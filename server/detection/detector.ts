@@ -10,6 +10,7 @@ import type { Clock } from '../clock.ts';
 import type { DirectoryService } from '../directory/directory.service.ts';
 import type { AccessEventsRepo } from '../ingest/access-events.repo.ts';
 import type { EventLogSignal } from '../ingest/event-log.ts';
+import { backoffMs } from '../backoff.ts';
 import type { Logger } from '../log.ts';
 import { lockInTransaction, type Db, type Dialect } from '../store/db.ts';
 import type { DetectionRepo } from './detection.repo.ts';
@@ -29,6 +30,8 @@ export interface DetectorOptions {
   pollMs?: number;
   /** Re-read rule overrides and the directory version this often. */
   refreshMs?: number;
+  /** After failed batches in a row, wait pollMs, twice that… up to this (the database may be down). */
+  maxBackoffMs?: number;
 }
 
 export interface DetectorDeps {
@@ -77,6 +80,7 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
   const snapshotMs = options.snapshotMs ?? 60_000;
   const pollMs = options.pollMs ?? 1000;
   const refreshMs = options.refreshMs ?? 5000;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
 
   let engine: Engine | undefined;
   let cursor = 0;
@@ -90,6 +94,12 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void)[] = [];
+  let failures = 0;
+  let interrupt: (() => void) | undefined;
+  // The in-memory state matches the committed cursor only once recover() has
+  // run to its end: a recovery cut short (the database went away) is redone
+  // before the next batch rather than evaluating on a blank or half-built state.
+  let stale = true;
 
   /** Rebuilds the engine when the rules or the directory changed (the state is kept). */
   async function refresh(force = false) {
@@ -105,6 +115,7 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
 
   /** Loads the snapshot and replays, quietly, the events up to the committed cursor. */
   async function recover() {
+    stale = true;
     const row = await repo.state(db, DETECTOR_NAME);
     cursor = row?.cursor ?? 0;
     const state = row?.snapshot ? DetectorState.fromJSON(JSON.parse(row.snapshot)) : new DetectorState();
@@ -122,11 +133,13 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
     }
     sinceSnapshot = replayed;
     lastSnapshotAt = clock.now();
+    stale = false;
     if (replayed) log.info('detector state rebuilt', { replayed, cursor });
   }
 
   /** One batch: read, evaluate, commit alerts and cursor together, publish. Returns the events handled. */
   async function step(): Promise<number> {
+    if (stale) await recover();
     await refresh();
     const batch = await events.readAfterForDetection(db, cursor, batchSize);
     if (!batch.length) return 0;
@@ -186,7 +199,7 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
 
   /** Stores the state at the committed cursor (a clean stop restarts without a replay). */
   async function snapshot() {
-    if (!engine || sinceSnapshot === 0) return;
+    if (!engine || stale || sinceSnapshot === 0) return;
     const data = JSON.stringify(engine.state.toJSON());
     const at = cursor;
     await db.transaction().execute(async (trx) => {
@@ -203,9 +216,18 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
       let n = 0;
       try {
         n = await step();
+        if (failures) log.info('detector running again', { failures, cursor });
+        failures = 0;
       } catch (error) {
-        log.error('detector batch failed; retrying', { error });
-        await new Promise((r) => setTimeout(r, pollMs));
+        // Nothing of the batch was committed: it is read again after the pause.
+        const retryInMs = backoffMs(++failures, pollMs, maxBackoffMs);
+        log.error('detector batch failed; retrying', { error, failures, retryInMs });
+        await new Promise<void>((resolve) => {
+          interrupt = resolve;
+          timer = setTimeout(resolve, retryInMs);
+        });
+        clearTimeout(timer);
+        interrupt = undefined;
         continue;
       }
       if (n > 0 || again) continue;
@@ -218,9 +240,11 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
     }
   }
 
+  // New events were committed: the database is back, so a back-off ends early too.
   const poke = () => {
     again = true;
     wake?.();
+    interrupt?.();
   };
 
   return {
@@ -236,6 +260,7 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
       stopped = true;
       for (const u of unsubscribe) u();
       wake?.();
+      interrupt?.();
       await running;
       running = undefined;
       await snapshot();

@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError, NotFound, TooManyRequests, Unavailable } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { classifyStoreError } from '../store/store-errors.ts';
+import type { StoreHealth } from '../store/store-health.ts';
 import { loggablePath } from './request-context.ts';
 
 export interface ErrorBody {
@@ -11,18 +13,24 @@ export function apiNotFound() {
   return (req: Request, _res: Response, next: NextFunction) => next(new NotFound('route.not_found', `No route ${req.method} ${req.baseUrl}${req.path}`));
 }
 
-/** Maps the project's errors to JSON; anything else is logged and answered with a generic 500. */
-export function errorHandler(log: Logger) {
+/**
+ * Maps the project's errors to JSON, and a store failure (database unreachable,
+ * disk full: noted in `health`) to its project error; anything else is logged
+ * and answered with a generic 500.
+ */
+export function errorHandler(log: Logger, health?: StoreHealth) {
   return (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const requestId = req.id ?? 'unknown';
     let status = 500;
     let body: ErrorBody['error'] = { code: 'internal', message: 'Internal error', requestId };
-    if (err instanceof AppError) {
-      status = err.status;
-      body = { code: err.code, message: err.message, requestId, ...(err.details ? { details: err.details } : {}) };
-      if ((err instanceof TooManyRequests || err instanceof Unavailable) && err.retryAfterSeconds !== undefined) {
-        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+    const storeError = err instanceof AppError ? undefined : health ? health.failed(err) : classifyStoreError(err);
+    const known = err instanceof AppError ? err : storeError;
+    if (known) {
+      status = known.status;
+      body = { code: known.code, message: known.message, requestId, ...(known.details ? { details: known.details } : {}) };
+      if ((known instanceof TooManyRequests || known instanceof Unavailable) && known.retryAfterSeconds !== undefined) {
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
       }
     } else if (isBodyParserError(err)) {
       status = err.status;
@@ -33,7 +41,10 @@ export function errorHandler(log: Logger) {
             ? { code: 'body.malformed', message: `Malformed JSON body: ${err.message}`, requestId }
             : { code: 'body.invalid', message: 'Unreadable request body', requestId };
     }
-    if (status >= 500) log.error('unhandled error', { requestId, method: req.method, path: loggablePath(req.baseUrl + req.path), error: err });
+    const where = { requestId, method: req.method, path: loggablePath(req.baseUrl + req.path) };
+    // The store's own error, not only the answer's code: what the operator has to act on.
+    if (storeError) log[status === 503 ? 'warn' : 'error'](storeError.message, { ...where, code: storeError.code, error: err, errorCode: (err as { code?: unknown }).code });
+    else if (status >= 500) log.error('unhandled error', { ...where, error: err });
     res.status(status).json({ error: body });
   };
 }

@@ -6,6 +6,7 @@
 import type { Actor } from '../actor.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
+import { backoffMs } from '../backoff.ts';
 import type { Logger } from '../log.ts';
 import type { BackgroundJob } from '../services.ts';
 import type { Db } from '../store/db.ts';
@@ -14,6 +15,9 @@ import type { SourcesRepo } from './sources.repo.ts';
 import type { SystemEventsRepo } from './system-events.repo.ts';
 
 const DAY = 86_400_000;
+/** A failed run (the database down, the disk full) is retried after a minute, then two… up to an hour. */
+const RETRY_MS = 60_000;
+const RETRY_MAX_MS = 3_600_000;
 export const IDEMPOTENCY_KEY_DAYS = 7;
 
 export interface PurgeResult {
@@ -69,26 +73,36 @@ export function createRetention(deps: {
       return running;
     },
 
-    /** The daily job: a first run a minute after start, then every 24 hours. */
+    /** The daily job: a first run a minute after start, then every 24 hours (sooner again after a failed run). */
     job(): BackgroundJob {
       let timer: NodeJS.Timeout | undefined;
-      const tick = async (next: number) => {
+      let failures = 0;
+      let stopped = false;
+      const schedule = (ms: number) => {
+        if (stopped) return;
+        timer = setTimeout(() => void tick(), ms);
+        timer.unref();
+      };
+      const tick = async () => {
+        let next = DAY;
         try {
           const r = await this.run({ kind: 'system' });
+          failures = 0;
           log.info('retention purge done', { ...r });
         } catch (error) {
-          log.error('retention purge failed', { error });
+          next = backoffMs(++failures, RETRY_MS, RETRY_MAX_MS);
+          log.error('retention purge failed; retrying', { error, failures, retryInMs: next });
         }
-        timer = setTimeout(() => void tick(DAY), next);
-        timer.unref();
+        schedule(next);
       };
       return {
         name: 'retention',
         start() {
-          timer = setTimeout(() => void tick(DAY), 60_000);
-          timer.unref();
+          stopped = false;
+          schedule(60_000);
         },
         async stop() {
+          stopped = true;
           clearTimeout(timer);
           await running?.catch(() => undefined);
         },

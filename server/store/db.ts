@@ -4,7 +4,10 @@ import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
 import type { Database } from './schema.ts';
+import { storeFailure } from './store-errors.ts';
+import { createStoreHealth, type StoreHealth } from './store-health.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -19,24 +22,74 @@ export interface Store {
   sqlite?: SqliteDatabase.Database;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
+  /** Failures noted (a full disk) and writes that committed since: what readiness reports. */
+  health: StoreHealth;
+  /** Whether this instance can serve: the database answers and, after a disk-full failure, there is room again. */
+  readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
+
+export type Readiness = { ready: true } | { ready: false; code: 'database.unavailable' | 'storage.full'; error?: unknown };
+
+/** Free space (on the file system and under SQLite's page limit) that counts as "room again" after a disk-full failure. */
+export const ROOM_BYTES = 4 * 1024 * 1024;
 
 // SQLite transactions take the write lock at BEGIN, so two writers (the server
 // and a CLI command, say) queue on busy_timeout instead of failing on upgrade.
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    config: ConstructorParameters<typeof SqliteDriver>[0],
+    readonly store: { raw: SqliteDatabase.Database; health: StoreHealth },
+  ) {
+    super(config);
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.commitTransaction(connection);
+    } catch (error) {
+      this.store.health.failed(error);
+      throw error;
+    }
+    this.store.health.wrote();
+  }
+  // SQLITE_FULL (and IOERR, NOMEM) may already have rolled the whole
+  // transaction back: a ROLLBACK then fails with "no transaction is active"
+  // and, thrown from Kysely's catch, would hide the error that mattered.
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.store.raw.inTransaction) await super.rollbackTransaction(connection);
   }
 }
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+  readonly #store: ImmediateSqliteDriver['store'];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0], store: ImmediateSqliteDriver['store']) {
     super(config);
     this.#config = config;
+    this.#store = store;
   }
   override createDriver() {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#store);
+  }
+}
+
+/** Room for writes under SQLite's page limit and, for a file, on its file system. */
+function sqliteHasRoom(raw: SqliteDatabase.Database, file: string): boolean {
+  const pragma = (name: string) => raw.pragma(name, { simple: true }) as number;
+  if ((pragma('max_page_count') - pragma('page_count') + pragma('freelist_count')) * pragma('page_size') < ROOM_BYTES) return false;
+  if (file === ':memory:') return true;
+  const fsStats = fs.statfsSync(path.dirname(file));
+  return fsStats.bavail * fsStats.bsize >= ROOM_BYTES;
+}
+
+async function answers(ping: () => Promise<void>): Promise<Readiness | undefined> {
+  try {
+    await ping();
+    return undefined;
+  } catch (error) {
+    return { ready: false, code: storeFailure(error) === 'full' ? 'storage.full' : 'database.unavailable', error };
   }
 }
 
@@ -56,16 +109,42 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-export type DatabaseSettings = Config['database'] | { kind: 'sqlite'; file: ':memory:' };
+export type DatabaseSettings =
+  | Exclude<Config['database'], { kind: 'postgres' }>
+  | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutMs?: number }
+  | { kind: 'sqlite'; file: ':memory:' };
 
-export function openStore(settings: DatabaseSettings): Store {
+/** How long a new PostgreSQL connection may take before the request that needs it fails (503), by default. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+export function openStore(settings: DatabaseSettings, options: { log?: Logger } = {}): Store {
+  const { log } = options;
   if (settings.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize, types: pgTypes });
+    const pool = new pg.Pool({
+      connectionString: settings.url,
+      max: settings.poolSize,
+      types: pgTypes,
+      // During an outage a request fails fast instead of waiting on a connect that will not come.
+      connectionTimeoutMillis: settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      // A peer that vanished without a reset (a cut network) is found by TCP keep-alive, not never.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
+    // A connection that dies (a server restart, pg_terminate_backend) emits
+    // 'error' — on the pool for an idle client, on the client itself for one
+    // checked out between two statements. Unheard, either ends the process.
+    // The pool drops the dead client; a query on it fails (503) and the pool
+    // connects anew on the next one, so nothing more is needed to recover.
+    pool.on('error', (error) => log?.warn('database connection lost', { error, code: (error as { code?: string }).code }));
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const ping = async () => void (await sql`select 1`.execute(db));
     return {
       db,
       dialect: 'postgres',
-      ping: async () => void (await sql`select 1`.execute(db)),
+      ping,
+      health: createStoreHealth({ tracksSpace: false }),
+      readiness: async () => (await answers(ping)) ?? { ready: true },
       close: () => db.destroy(),
     };
   }
@@ -81,13 +160,25 @@ export function openStore(settings: DatabaseSettings): Store {
   // ~40 MB of WAL rather than 4 MB spares most batches a checkpoint of their own.
   raw.pragma('cache_size = -65536');
   raw.pragma('wal_autocheckpoint = 10000');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  const health = createStoreHealth({ tracksSpace: true });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }, { raw, health }) });
+  const ping = async () => void (await sql`select 1`.execute(db));
   let closed = false;
   return {
     db,
     dialect: 'sqlite',
     sqlite: raw,
-    ping: async () => void (await sql`select 1`.execute(db)),
+    ping,
+    health,
+    async readiness() {
+      const down = await answers(ping);
+      if (down) return down;
+      if (health.full) {
+        if (!sqliteHasRoom(raw, settings.file)) return { ready: false, code: 'storage.full' };
+        health.wrote();
+      }
+      return { ready: true };
+    },
     close: async () => {
       if (closed) return;
       closed = true;

@@ -52,7 +52,7 @@ describe('config', () => {
       VIGIE_TRUST_PROXY: '1',
       VIGIE_SECRET_KEY: 'ab'.repeat(32),
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/vigie', poolSize: 10 });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/vigie', poolSize: 10, connectTimeoutMs: 5000 });
     expect(config.publicOrigin).toBe('https://vigie.clinique.fr');
     expect(config.secureCookies).toBe(true);
     expect(config.trustProxy).toBe(1);

@@ -15,6 +15,8 @@ export const PG_SKIP_REASON = 'skipped: VIGIE_TEST_DATABASE_URL is not set (set 
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
 export interface TestStore extends Store {
+  /** On PostgreSQL, the store's schema, also its connections' application_name (fault tests end them by it). */
+  schema?: string;
   /** Drops what the test created (the PostgreSQL schema). */
   dispose(): Promise<void>;
 }
@@ -34,10 +36,12 @@ export async function openTestStore(dialect: Dialect, options: { file?: string; 
   await admin.end();
   const url = new URL(PG_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  url.searchParams.set('application_name', schema);
   const store = openStore({ kind: 'postgres', url: url.toString(), poolSize: 8 });
   if (options.migrate !== false) await migrateToLatest(store.db);
   let disposed = false;
   return Object.assign(store, {
+    schema,
     async dispose() {
       if (disposed) return;
       disposed = true;
@@ -51,7 +55,7 @@ export async function openTestStore(dialect: Dialect, options: { file?: string; 
 }
 
 /** A PostgreSQL URL whose connections use a fresh schema (for child processes); with a dispose function. */
-export async function pgSchemaUrl(): Promise<{ url: string; dispose(): Promise<void> }> {
+export async function pgSchemaUrl(): Promise<{ url: string; schema: string; dispose(): Promise<void> }> {
   if (!PG_URL) throw new Error(PG_SKIP_REASON);
   const schema = `vt_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -60,8 +64,10 @@ export async function pgSchemaUrl(): Promise<{ url: string; dispose(): Promise<v
   await admin.end();
   const url = new URL(PG_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  url.searchParams.set('application_name', schema);
   return {
     url: url.toString(),
+    schema,
     async dispose() {
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
