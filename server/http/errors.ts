@@ -43,7 +43,7 @@ export function errorHandler(log: Logger, health?: StoreHealth) {
     }
     const where = { requestId, method: req.method, path: loggablePath(req.baseUrl + req.path) };
     // The store's own error, not only the answer's code: what the operator has to act on.
-    if (storeError) log[status === 503 ? 'warn' : 'error'](storeError.message, { ...where, code: storeError.code, error: err, errorCode: (err as { code?: unknown }).code });
+    if (storeError) log[status === 503 ? 'warn' : 'error'](storeError.message, { ...where, answer: storeError.code, error: err, errorCode: (err as { code?: unknown }).code });
     else if (status >= 500) log.error('unhandled error', { ...where, error: err });
     res.status(status).json({ error: body });
   };

@@ -135,7 +135,7 @@ export function openStore(settings: DatabaseSettings, options: { log?: Logger } 
     // checked out between two statements. Unheard, either ends the process.
     // The pool drops the dead client; a query on it fails (503) and the pool
     // connects anew on the next one, so nothing more is needed to recover.
-    pool.on('error', (error) => log?.warn('database connection lost', { error, code: (error as { code?: string }).code }));
+    pool.on('error', (error) => log?.warn('database connection lost', { error, errorCode: (error as { code?: string }).code }));
     pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const ping = async () => void (await sql`select 1`.execute(db));
