@@ -17,6 +17,8 @@ import { migrateToLatest } from '../../../server/store/migrate.ts';
 import { createTestApp } from '../../support/app.ts';
 import { testConfig } from '../../support/config.ts';
 import { openTestStore, PG_SKIP_REASON, PG_URL, pgSchemaUrl } from '../../support/db.ts';
+import { sessionCookieName } from '../../../server/http/cookies.ts';
+import { createSession, createUser } from '../../support/factories.ts';
 import { captureLogger } from '../../support/log.ts';
 import { startPgProxy, terminateBackends } from '../../support/pg-faults.ts';
 import { createSource, eventRecord, ndjson } from '../ingest/helpers.ts';
@@ -138,13 +140,18 @@ suite(`PostgreSQL connections dropping under Vigie${PG_URL ? '' : ` (${PG_SKIP_R
     const store = openStore({ kind: 'postgres', url: proxy.url(schema.url), poolSize: 4, connectTimeoutMs: 500 }, { log: logs.log });
     cleanups.push(() => store.close());
     await migrateToLatest(store.db);
-    const vigie = createApp({ config: testConfig(), store, log: logs.log, clock: systemClock, clientDir: '/nonexistent' });
+    const config = testConfig();
+    const vigie = createApp({ config, store, log: logs.log, clock: systemClock, clientDir: '/nonexistent' });
     cleanups.push(async () => {
       await vigie.services.detector.stop().catch(() => undefined);
       await vigie.close();
     });
     const { auth } = await createSource(vigie.services);
     const post: Post = (b) => request(vigie.app).post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').set('Idempotency-Key', b.key).send(b.body);
+    const analyst = await createUser(vigie.services, { roles: ['analyst'] });
+    const cookie = `${sessionCookieName(config)}=${(await createSession(vigie.services, analyst.id)).token}`;
+    const me = () => request(vigie.app).get('/api/v1/auth/me').set('Origin', config.publicOrigin).set('Cookie', cookie);
+    await me().expect(200);
     const seen = { ok: 0, unavailable: 0 };
     const batches = [batchOf(0), batchOf(1), batchOf(2)];
     await vigie.services.detector.start();
@@ -165,6 +172,8 @@ suite(`PostgreSQL connections dropping under Vigie${PG_URL ? '' : ` (${PG_SKIP_R
       expect(await send(post, batches[1]!, seen)).toBe(false);
       // A connect that is reset fails at once; one that hangs, after the connect timeout (500 ms).
       expect(performance.now() - started, mode).toBeLessThan(3000);
+      // The console too: its session cannot be read, so 503, not 500 and not a hang.
+      expect((await me().expect(503)).body.error.code).toBe('database.unavailable');
       const ready = await request(vigie.app).get('/readyz').expect(503);
       expect(ready.body).toMatchObject({ status: 'unavailable', reason: 'database.unavailable' });
       expect(Number(ready.headers['retry-after'])).toBeGreaterThan(0);
@@ -183,6 +192,7 @@ suite(`PostgreSQL connections dropping under Vigie${PG_URL ? '' : ` (${PG_SKIP_R
     for (const b of batches.slice(1)) b.acked = await send(post, b, seen);
     expect(batches.every((b) => b.acked)).toBe(true);
     expect(await caughtUp()).toBe(true);
+    await me().expect(200);
     expect(logs.text()).not.toMatch(/"unhandled error"/);
     await expectStoredExactlyOnce(store.db, batches);
   }, 60_000);
