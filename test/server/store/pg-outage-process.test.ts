@@ -95,7 +95,12 @@ suite(`a Vigie process on PostgreSQL whose connections are terminated${PG_URL ? 
     expect(exit, `the Vigie process exited:\n${started.stderr().slice(-3000)}`).toBeUndefined();
     expect(terminated).toBeGreaterThanOrEqual(8);
 
-    for (const b of batches) for (let attempt = 0; !b.acked && attempt < 20; attempt++) await send(b).then(() => b.acked || sleep(100));
+    for (const b of batches) {
+      for (let attempt = 0; !b.acked && attempt < 20; attempt++) {
+        await send(b);
+        if (!b.acked) await sleep(100);
+      }
+    }
     expect(batches.every((b) => b.acked)).toBe(true);
     expect((await fetch(`http://127.0.0.1:${started.port}/readyz`)).status).toBe(200);
     console.info(`pg outage (process): ${batches.length} batches, ${terminated} backends terminated, answers ${JSON.stringify(Object.fromEntries(statuses))}`);
