@@ -169,7 +169,8 @@ export function createIngestService(deps: {
   }
 
   return {
-    reserve: () => writer.reserve(),
+    /** A place in the writer queue for a batch of `sourceId` (see IngestWriter.reserve). */
+    reserve: (sourceId?: string) => writer.reserve(sourceId),
     noteRefusal,
     refuseAll,
 
