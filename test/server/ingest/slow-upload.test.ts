@@ -68,6 +68,18 @@ describeEachDialect('slow uploaders', (dialect) => {
     expect(view.lastError).toMatch(/took longer than 1 s/);
   });
 
+  it('gives the FHIR endpoint the same deadline, answered as an OperationOutcome (issue type timeout)', async () => {
+    t = await createTestApp({ dialect, env: { VIGIE_INGEST_BODY_TIMEOUT_SECONDS: '1' } });
+    const base = await t.listen();
+    const { auth } = await createSource(t.services, 'fhir');
+    const slow = rawUpload(base, auth, '{"resourceType":"AuditEvent"}', '/api/v1/ingest/fhir');
+    slow.socket.write('{');
+    await slow.closed;
+    expect(slow.status(), slow.response()).toBe(408);
+    expect(slow.response()).toMatch(/"code":"timeout".*ingest\.body_timeout/);
+    expect(t.services.ingestWriter.stats().pending).toBe(0);
+  });
+
   it('keeps one source from taking every place: its fifth upload of eight places is 503 ingest.source_saturated, another source still gets in', async () => {
     t = await createTestApp({ dialect, env: { VIGIE_INGEST_QUEUE_BATCHES: '8' } });
     const base = await t.listen();
