@@ -79,3 +79,49 @@ export function shareOut(total: number, weights: readonly number[]): number[] {
   }
   return parts;
 }
+
+export interface KernelDrops {
+  /** A datagram of this source was read. */
+  seen(sourceId: string): void;
+  /**
+   * Reads the kernel's counter and counts what it dropped since the last
+   * reading on the sources whose datagrams came in meanwhile (else the last
+   * one seen); drops seen before any source is known wait for the next reading.
+   * Returns how many were counted.
+   */
+  count(): number;
+  /** Drops not yet put on any source. */
+  unattributed(): number;
+}
+
+export function createKernelDrops(deps: { port: number; receiveBuffer: number; noteDropped: (sourceId: string, count: number, reason: string) => void }): KernelDrops | undefined {
+  const read = kernelDropReader(deps.port);
+  if (!read) return undefined;
+  let total = read() ?? 0;
+  let pending = 0;
+  let last: string | undefined;
+  const since = new Map<string, number>();
+  const reason = (n: number) =>
+    `${n} UDP syslog datagram(s) dropped by the kernel: the socket's receive buffer (${deps.receiveBuffer} bytes) overflowed; raise VIGIE_SYSLOG_UDP_BUFFER_BYTES and net.core.rmem_max`;
+  return {
+    seen(sourceId) {
+      since.set(sourceId, (since.get(sourceId) ?? 0) + 1);
+      last = sourceId;
+    },
+    count() {
+      const now = read();
+      if (now === undefined) return 0;
+      pending += now - total;
+      total = now;
+      const ids = since.size ? [...since.keys()] : last ? [last] : [];
+      const weights = since.size ? [...since.values()] : [1];
+      since.clear();
+      if (pending <= 0 || !ids.length) return 0;
+      shareOut(pending, weights).forEach((n, i) => n && deps.noteDropped(ids[i]!, n, reason(n)));
+      const counted = pending;
+      pending = 0;
+      return counted;
+    },
+    unattributed: () => pending,
+  };
+}

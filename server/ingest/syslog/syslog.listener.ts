@@ -22,7 +22,7 @@ import type { SourcesService } from '../sources.service.ts';
 import type { NewSystemEventRow } from '../system-events.repo.ts';
 import type { ToolAlert } from '../tools/tool-alert.ts';
 import { FrameDecoder } from './syslog.framing.ts';
-import { kernelDropReader, shareOut } from './syslog.kernel-drops.ts';
+import { createKernelDrops, type KernelDrops } from './syslog.kernel-drops.ts';
 import { classifySyslog } from './syslog.mapper.ts';
 import { parseSyslog } from './syslog.parser.ts';
 
@@ -73,8 +73,6 @@ interface Batch {
   paused: boolean;
   /** UDP lines dropped at the backlog bound, not yet counted. */
   dropped: number;
-  /** UDP datagrams read since the kernel's counter was last read (to share its drops). */
-  udpSince: number;
 }
 
 export interface SyslogListener extends BackgroundJob {
@@ -104,10 +102,7 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
   let tcp: net.Server | undefined;
   let udp: dgram.Socket | undefined;
   let udpBuffer = 0;
-  let readKernelDrops: (() => number | undefined) | undefined;
-  let kernelDrops = 0;
-  let unattributed = 0;
-  let lastUdp: Batch | undefined;
+  let kernel: KernelDrops | undefined;
   let dropTimer: NodeJS.Timeout | undefined;
   let stopping = false;
   let stopped: Promise<void> | undefined;
@@ -123,7 +118,7 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
   function batchOf(source: SourceRow): Batch {
     let b = batches.get(source.id);
     if (!b) {
-      b = { source, lines: [], failures: 0, flushing: false, blocked: false, backoffMs: 0, sockets: new Set(), paused: false, dropped: 0, udpSince: 0 };
+      b = { source, lines: [], failures: 0, flushing: false, blocked: false, backoffMs: 0, sockets: new Set(), paused: false, dropped: 0 };
       batches.set(source.id, b);
     }
     b.source = source;
@@ -314,9 +309,7 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
 
   function takeDatagram(source: SourceRow | undefined, peer: string, message: Buffer): void {
     if (!source) return warnUnknown(peer);
-    const b = batchOf(source);
-    b.udpSince++;
-    lastUdp = b;
+    kernel?.seen(source.id);
     let end = message.length;
     while (end > 0 && (message[end - 1] === 0x0a || message[end - 1] === 0x0d || message[end - 1] === 0)) end--;
     if (end > 0) add(source, peer, frameText(message, Math.min(end, o.maxFrame)));
@@ -332,30 +325,9 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
     );
   }
 
-  /**
-   * Counts what the kernel dropped since the last reading on the sources whose
-   * datagrams came in meanwhile, in proportion (it does not say whose they were).
-   */
   function countKernelDrops(): void {
-    const total = readKernelDrops?.();
-    if (total === undefined) return;
-    // Drops seen before any datagram's source is known (its lookup still running) wait for the next reading.
-    const fresh = total - kernelDrops + unattributed;
-    kernelDrops = total;
-    unattributed = 0;
-    const active = [...batches.values()].filter((b) => b.udpSince > 0);
-    const weights = active.map((b) => b.udpSince);
-    if (fresh <= 0) return void active.forEach((b) => (b.udpSince = 0));
-    if (!active.length && lastUdp) {
-      active.push(lastUdp);
-      weights.push(1);
-    }
-    if (!active.length) return void (unattributed = fresh);
-    for (const b of active) b.udpSince = 0;
-    const reason = (n: number) =>
-      `${n} UDP syslog datagram(s) dropped by the kernel: the socket's receive buffer (${udpBuffer} bytes) overflowed; raise VIGIE_SYSLOG_UDP_BUFFER_BYTES and net.core.rmem_max`;
-    shareOut(fresh, weights).forEach((n, i) => n && ingest.noteDropped(active[i]!.source.id, n, reason(n)));
-    log.warn('syslog: the kernel dropped UDP datagrams (receive buffer full)', { dropped: fresh, receiveBuffer: udpBuffer });
+    const counted = kernel?.count() ?? 0;
+    if (counted > 0) log.warn('syslog: the kernel dropped UDP datagrams (receive buffer full)', { dropped: counted, receiveBuffer: udpBuffer });
   }
 
   async function drainUntil(deadline: number): Promise<void> {
@@ -386,10 +358,9 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
       // Linux reports twice the size asked (its bookkeeping share), capped at net.core.rmem_max.
       udpBuffer = udp.getRecvBufferSize();
       const granted = process.platform === 'linux' ? udpBuffer / 2 : udpBuffer;
-      readKernelDrops = kernelDropReader(port);
-      kernelDrops = readKernelDrops?.() ?? 0;
+      kernel = createKernelDrops({ port, receiveBuffer: udpBuffer, noteDropped: ingest.noteDropped });
       dropTimer = setInterval(countKernelDrops, KERNEL_DROPS_MS).unref();
-      log.info('syslog listening', { host: o.host, port, udpReceiveBuffer: udpBuffer, kernelDropCounter: readKernelDrops !== undefined });
+      log.info('syslog listening', { host: o.host, port, udpReceiveBuffer: udpBuffer, kernelDropCounter: kernel !== undefined });
       if (granted < o.udpBufferBytes) {
         log.warn('syslog: the UDP receive buffer is smaller than asked (the kernel caps it at net.core.rmem_max); bursts may be dropped', {
           asked: o.udpBufferBytes,
@@ -408,7 +379,7 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
         for (const s of sockets) while (s.listenerCount('data') && s.read() !== null);
         countKernelDrops();
         await new Promise<void>((resolve) => (udp ? udp.close(() => resolve()) : resolve()));
-        if (unattributed) log.warn('syslog: the kernel dropped UDP datagrams from senders never identified', { dropped: unattributed });
+        if (kernel?.unattributed()) log.warn('syslog: the kernel dropped UDP datagrams from senders never identified', { dropped: kernel.unattributed() });
         await drainUntil(Date.now() + o.stopTimeoutMs);
         for (const b of batches.values()) {
           if (b.lines.length) log.error('syslog lines not stored at shutdown: the writer did not take them in time', { source: b.source.id, lines: b.lines.length });
