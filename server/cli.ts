@@ -9,6 +9,7 @@ import { registerDirectoryCommands } from './directory/directory.cli.ts';
 import { registerSimulateCommand } from './simulator/simulate.cli.ts';
 import { CliExit, cliConfig } from './cli/context.ts';
 import { registerIngestCommands } from './ingest/ingest.cli.ts';
+import { serve } from './serve.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest, migrationStatus } from './store/migrate.ts';
 
@@ -17,6 +18,13 @@ export function buildProgram(): Command {
     .description('Vigie operator commands (they share the server configuration: VIGIE_* variables)')
     .showHelpAfterError()
     .exitOverride();
+
+  program
+    .command('serve')
+    .description('run the server in this process (what a supervisor should start: it receives SIGTERM itself)')
+    .option('--no-build', 'do not check that the console build is up to date')
+    // Resolves once listening; the process then runs until a signal stops it (serve() exits it).
+    .action((opts: { build: boolean }) => serve({ build: opts.build }));
 
   program
     .command('migrate')

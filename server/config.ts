@@ -96,8 +96,18 @@ const variables = {
   VIGIE_AUDIT_SEAL_INTERVAL_SECONDS: { schema: int(1, 86400), default: '300', doc: 'how often the audit head is sealed' },
   VIGIE_SYSLOG_PORT: { schema: int(0, 65535), default: undefined, doc: 'syslog port (TCP and UDP); unset = no syslog listener' },
   VIGIE_SYSLOG_HOST: { schema: z.string().trim().min(1, 'a host name or address'), default: '0.0.0.0', doc: 'syslog listen address' },
+  VIGIE_SYSLOG_UDP_BUFFER_BYTES: {
+    schema: int(4096, 1024 * 1024 * 1024),
+    default: String(8 * 1024 * 1024),
+    doc: 'receive buffer asked for the syslog UDP socket (bursts); the kernel caps it at net.core.rmem_max',
+  },
   VIGIE_INGEST_MAX_BYTES: { schema: int(1024, 1024 * 1024 * 1024), default: String(10 * 1024 * 1024), doc: 'largest ingest request body' },
   VIGIE_INGEST_QUEUE_BATCHES: { schema: int(1, 1000), default: '8', doc: 'ingest batches that may wait for the writer; beyond, 503 with Retry-After' },
+  VIGIE_INGEST_BODY_TIMEOUT_SECONDS: {
+    schema: int(1, 3600),
+    default: '60',
+    doc: 'how long an ingest request body may take to arrive; beyond, 408 ingest.body_timeout and the connection is closed',
+  },
   VIGIE_RETENTION_DAYS: {
     schema: int(183, 3650, 'a number of days between 183 (the six-month floor of CSP R.6113-9-2) and 3650'),
     default: '365',
@@ -128,8 +138,8 @@ export interface Config {
   session: { idleMs: number; absoluteMs: number };
   login: { addressMaxFailures: number };
   audit: { sealIntervalMs: number };
-  syslog: { port: number; host: string } | undefined;
-  ingest: { maxBytes: number; queueBatches: number };
+  syslog: { port: number; host: string; udpBufferBytes: number } | undefined;
+  ingest: { maxBytes: number; queueBatches: number; bodyTimeoutSeconds: number };
   retentionDays: number;
   rulesDir: string;
   detector: boolean;
@@ -202,8 +212,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     login: { addressMaxFailures: v.VIGIE_LOGIN_ADDRESS_MAX_FAILURES as number },
     audit: { sealIntervalMs: (v.VIGIE_AUDIT_SEAL_INTERVAL_SECONDS as number) * 1000 },
-    syslog: v.VIGIE_SYSLOG_PORT === undefined ? undefined : { port: v.VIGIE_SYSLOG_PORT as number, host: v.VIGIE_SYSLOG_HOST as string },
-    ingest: { maxBytes: v.VIGIE_INGEST_MAX_BYTES as number, queueBatches: v.VIGIE_INGEST_QUEUE_BATCHES as number },
+    syslog: v.VIGIE_SYSLOG_PORT === undefined ? undefined : { port: v.VIGIE_SYSLOG_PORT as number, host: v.VIGIE_SYSLOG_HOST as string, udpBufferBytes: v.VIGIE_SYSLOG_UDP_BUFFER_BYTES as number },
+    ingest: {
+      maxBytes: v.VIGIE_INGEST_MAX_BYTES as number,
+      queueBatches: v.VIGIE_INGEST_QUEUE_BATCHES as number,
+      bodyTimeoutSeconds: v.VIGIE_INGEST_BODY_TIMEOUT_SECONDS as number,
+    },
     retentionDays: v.VIGIE_RETENTION_DAYS as number,
     rulesDir: path.resolve(v.VIGIE_RULES_DIR as string),
     detector: v.VIGIE_DETECTOR as boolean,

@@ -30,6 +30,10 @@ export class Forbidden extends AppError {
 export class NotFound extends AppError {
   readonly status = 404;
 }
+/** 408: the request took too long to arrive (a body sent too slowly). */
+export class RequestTimeout extends AppError {
+  readonly status = 408;
+}
 /** 409: the state changed underneath, or the thing already exists. */
 export class Conflict extends AppError {
   readonly status = 409;

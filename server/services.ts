@@ -146,7 +146,7 @@ export function createServices(deps: ServiceDeps) {
   const retention = createRetention({ db, accessEvents, systemEvents, sources: sourcesRepo, audit, clock, log: deps.log, retentionDays: config.retentionDays });
   background.push(retention.job());
   // Stopped before the writer (jobs stop in reverse order): its last lines still commit.
-  const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: config.syslog }) : undefined;
+  const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: { ...config.syslog, stopTimeoutMs: config.shutdownTimeoutMs } }) : undefined;
   if (syslog) background.push(syslog);
 
   return {

@@ -1,7 +1,8 @@
 // Token-authenticated ingest endpoints (no cookie, no CSRF): access events as
 // a JSON array or NDJSON, FHIR AuditEvents (fhir.routes.ts) and tool alerts.
-// Each handler: reserve a place in the writer queue (503 when saturated),
-// stream-parse and validate the body record by record, commit, answer.
+// Each handler: reserve a place in the writer queue (503 when saturated, or
+// when this source already holds its share), stream-parse and validate the
+// body record by record within the body deadline (408), commit, answer.
 import express from 'express';
 import { NotFound } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -9,6 +10,7 @@ import type { Config } from '../config.ts';
 import { validateAccessEvent, type ValidAccessEvent } from './access-event.validate.ts';
 import { fhirRoutes } from './fhir/fhir.routes.ts';
 import { bodyFormat } from './ingest.body.ts';
+import { closeWhenStopping, withinBodyDeadline } from './ingest.flow.ts';
 import { countRefusals, idempotencyKey, receive, sendAnswer } from './ingest.http.ts';
 import { requireKind, sourceActor, sourceAuth } from './source-auth.ts';
 import { mapGenericAlert } from './tools/generic.ts';
@@ -30,9 +32,9 @@ export function ingestRoutes(services: Services, config: Readonly<Config>): expr
   router.post('/events', requireKind('ehr'), async (req, res) => {
     const format = bodyFormat(req.get('content-type'));
     const key = idempotencyKey(req);
-    const ticket = services.ingest.reserve();
+    const ticket = services.ingest.reserve(req.source!.id);
     try {
-      const { items, rejected, digest } = await receive<ValidAccessEvent>(req, res, config, format, validateAccessEvent);
+      const { items, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ValidAccessEvent>(req, res, config, format, validateAccessEvent));
       sendAnswer(res, await services.ingest.commitEvents(ticket, sourceActor(req), req.source!, items, { format: `events:${format}`, digest, idempotencyKey: key, rejected }));
     } finally {
       ticket.release();
@@ -45,9 +47,9 @@ export function ingestRoutes(services: Services, config: Readonly<Config>): expr
     if (!map) throw new NotFound('ingest.alert_format_unknown', `Unknown alert format "${name}"; use one of: ${Object.keys(ALERT_MAPPERS).join(', ')}`);
     const format = bodyFormat(req.get('content-type'));
     const key = idempotencyKey(req);
-    const ticket = services.ingest.reserve();
+    const ticket = services.ingest.reserve(req.source!.id);
     try {
-      const { items, rejected, digest } = await receive<ToolAlert>(req, res, config, format, map);
+      const { items, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ToolAlert>(req, res, config, format, map));
       sendAnswer(res, await services.ingest.commitAlerts(ticket, sourceActor(req), req.source!, items, { format: `alerts:${name}`, digest, idempotencyKey: key, rejected }));
     } finally {
       ticket.release();
@@ -56,5 +58,6 @@ export function ingestRoutes(services: Services, config: Readonly<Config>): expr
 
   router.use((req, _res, next) => next(new NotFound('route.not_found', `No ingest route ${req.method} ${req.baseUrl}${req.path}`)));
   router.use(countRefusals(services));
+  router.use(closeWhenStopping());
   return router;
 }

@@ -71,7 +71,7 @@ export function createIngestService(deps: {
 
   // Refusals that never reach a batch transaction (a malformed body, a
   // disabled source) are counted in memory and written by one small queued job.
-  const refusals = new Map<string, { count: number; error: string }>();
+  const refusals = new Map<string, { count: number; error: string; dropped?: number }>();
   let flushQueued = false;
   function flushRefusals(): void {
     if (flushQueued) return;
@@ -84,6 +84,7 @@ export function createIngestService(deps: {
         refusals.clear();
         for (const [sourceId, r] of items) {
           await sources.addCounts(trx, sourceId, parisDay(now), 0, r.count);
+          await sources.addDropped(trx, sourceId, parisDay(now), r.dropped ?? 0);
           await sources.touch(trx, sourceId, now, r.error);
         }
       })
@@ -168,8 +169,19 @@ export function createIngestService(deps: {
     flushRefusals();
   }
 
+  /** Counts syslog UDP datagrams lost (not refused: never read or never kept), with the reason as the last error. */
+  function noteDropped(sourceId: string, count: number, error: string): void {
+    const r = refusals.get(sourceId) ?? { count: 0, error };
+    r.dropped = (r.dropped ?? 0) + count;
+    r.error = error;
+    refusals.set(sourceId, r);
+    flushRefusals();
+  }
+
   return {
-    reserve: () => writer.reserve(),
+    noteDropped,
+    /** A place in the writer queue for a batch of `sourceId` (see IngestWriter.reserve). */
+    reserve: (sourceId?: string) => writer.reserve(sourceId),
     noteRefusal,
     refuseAll,
 

@@ -61,6 +61,8 @@ export interface SourceDailyCountsTable {
   day: string;
   accepted: number;
   refused: number;
+  /** Syslog UDP datagrams lost before they could be read or kept (0013). */
+  dropped: Generated<number>;
 }
 
 /** A committed batch sent with an Idempotency-Key: a resend answers the same without adding anything. */

@@ -1,7 +1,9 @@
 // The single writer of the event log: batches wait in a bounded queue and are
 // committed one transaction at a time. When the queue is full the caller gets
 // 503 with Retry-After before its body is even read (back-pressure, not loss);
-// an acknowledgement is only ever given after the commit.
+// an acknowledgement is only ever given after the commit. One holder (a
+// source) may take at most half the places, so that a few slow or greedy
+// senders of one source cannot shut every other source out.
 import type { AuditService } from '../audit/audit.service.ts';
 import { Unavailable } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
@@ -14,17 +16,29 @@ export interface WriterTicket {
 }
 
 export interface IngestWriter {
-  /** Takes a place in the queue, or throws 503 with Retry-After when it is full or the writer is stopping. */
-  reserve(): WriterTicket;
+  /**
+   * Takes a place in the queue, or throws 503 with Retry-After when it is full, when `holder` (a source id)
+   * already holds its share (`maxPerHolder`), or when the writer is stopping.
+   */
+  reserve(holder?: string): WriterTicket;
   /** Runs a small bookkeeping transaction (counters) outside the bound: it never carries records. */
   enqueue<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
   stats(): { pending: number; capacity: number; committed: number; averageMs: number };
+  /** Refuses new batches from now on (503 `ingest.stopping`); the ones already queued still commit. */
+  refuse(): void;
   /** Refuses new batches and waits for the queued ones to commit. */
   stop(): Promise<void>;
 }
 
+/** The places one holder may take: half the queue, at least one. */
+export function maxPerHolder(capacity: number): number {
+  return Math.max(1, Math.floor(capacity / 2));
+}
+
 export function createIngestWriter(deps: { db: Db; audit: AuditService; capacity: number }): IngestWriter {
   const { db, audit, capacity } = deps;
+  const share = maxPerHolder(capacity);
+  const held = new Map<string, number>();
   let pending = 0;
   let stopping = false;
   let committed = 0;
@@ -54,18 +68,35 @@ export function createIngestWriter(deps: { db: Db; audit: AuditService; capacity
   }
 
   return {
-    reserve() {
+    reserve(holder) {
       if (stopping) throw new Unavailable('ingest.stopping', 'Vigie is shutting down; retry shortly', 5);
+      const retryAfter = () => Math.max(1, Math.ceil((averageMs * pending) / 1000));
       if (pending >= capacity) {
-        const seconds = Math.max(1, Math.ceil((averageMs * pending) / 1000));
+        const seconds = retryAfter();
         throw new Unavailable('ingest.saturated', `The ingest queue is full (${capacity} batches); retry after ${seconds} s`, seconds, { retryAfterSeconds: seconds });
       }
+      const mine = holder === undefined ? 0 : (held.get(holder) ?? 0);
+      if (holder !== undefined && mine >= share) {
+        const seconds = retryAfter();
+        throw new Unavailable(
+          'ingest.source_saturated',
+          `This source already has ${mine} batches in the ingest queue (at most ${share} of ${capacity}); retry after ${seconds} s`,
+          seconds,
+          { retryAfterSeconds: seconds, maxPerSource: share },
+        );
+      }
       pending++;
+      if (holder !== undefined) held.set(holder, mine + 1);
       let released = false;
       const release = () => {
         if (!released) {
           released = true;
           pending--;
+          if (holder !== undefined) {
+            const left = (held.get(holder) ?? 1) - 1;
+            if (left) held.set(holder, left);
+            else held.delete(holder);
+          }
         }
       };
       return {
@@ -81,6 +112,9 @@ export function createIngestWriter(deps: { db: Db; audit: AuditService; capacity
     },
     enqueue: run,
     stats: () => ({ pending, capacity, committed, averageMs }),
+    refuse() {
+      stopping = true;
+    },
     async stop() {
       stopping = true;
       await tail;

@@ -1,3 +1,4 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../store/db.ts';
 import type { IngestBatchesTable, SourceDailyCountsTable, SourcesTable } from './ingest.tables.ts';
 
@@ -53,8 +54,17 @@ export function createSourcesRepo() {
         )
         .execute();
     },
-    async countsOn(db: Executor, day: string): Promise<SourceDailyCountsTable[]> {
-      return db.selectFrom('source_daily_counts').select(['sourceId', 'day', 'accepted', 'refused']).where('day', '=', day).execute();
+    /** UDP syslog datagrams lost (listener backlog full, kernel buffer overflowed): counted, since they cannot be kept. */
+    async addDropped(db: Executor, sourceId: string, day: string, dropped: number): Promise<void> {
+      if (!dropped) return;
+      await db
+        .insertInto('source_daily_counts')
+        .values({ sourceId, day, accepted: 0, refused: 0, dropped })
+        .onConflict((oc) => oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({ dropped: eb('source_daily_counts.dropped', '+', eb.ref('excluded.dropped')) })))
+        .execute();
+    },
+    async countsOn(db: Executor, day: string): Promise<Selectable<SourceDailyCountsTable>[]> {
+      return db.selectFrom('source_daily_counts').select(['sourceId', 'day', 'accepted', 'refused', 'dropped']).where('day', '=', day).execute();
     },
     async findBatch(db: Executor, sourceId: string, idempotencyKey: string): Promise<IngestBatchRow | undefined> {
       return db

@@ -35,10 +35,17 @@ export interface SourceView {
   lastSeenAt: number | null;
   lastError: string | null;
   lastErrorAt: number | null;
-  today: { accepted: number; refused: number };
+  /** `dropped`: syslog UDP datagrams lost (see docs/ingest.md, "Syslog"). */
+  today: DayCounts;
 }
 
-export function presentSource(row: SourceRow, today = { accepted: 0, refused: 0 }): SourceView {
+export interface DayCounts {
+  accepted: number;
+  refused: number;
+  dropped: number;
+}
+
+export function presentSource(row: SourceRow, today: DayCounts = { accepted: 0, refused: 0, dropped: 0 }): SourceView {
   return {
     id: row.id,
     name: row.name,
@@ -165,7 +172,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
 
     async list(): Promise<SourceView[]> {
       const [rows, counts] = await Promise.all([repo.list(db), repo.countsOn(db, parisDay(clock.now()))]);
-      const byId = new Map(counts.map((c) => [c.sourceId, { accepted: Number(c.accepted), refused: Number(c.refused) }]));
+      const byId = new Map(counts.map((c) => [c.sourceId, { accepted: Number(c.accepted), refused: Number(c.refused), dropped: Number(c.dropped) }]));
       return rows.map((r) => presentSource(r, byId.get(r.id)));
     },
 
@@ -173,9 +180,9 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
       return presentSource(await mustFind(db, id), await this.countsToday(id));
     },
 
-    async countsToday(id: string): Promise<{ accepted: number; refused: number }> {
+    async countsToday(id: string): Promise<DayCounts> {
       const c = (await repo.countsOn(db, parisDay(clock.now()))).find((x) => x.sourceId === id);
-      return { accepted: Number(c?.accepted ?? 0), refused: Number(c?.refused ?? 0) };
+      return { accepted: Number(c?.accepted ?? 0), refused: Number(c?.refused ?? 0), dropped: Number(c?.dropped ?? 0) };
     },
 
     /** The source a bearer token belongs to: 401 when unknown or revoked, 403 when disabled. */

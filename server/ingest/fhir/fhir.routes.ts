@@ -8,6 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
 import type { ValidAccessEvent } from '../access-event.validate.ts';
 import { bodyFormat } from '../ingest.body.ts';
+import { closeWhenStopping, withinBodyDeadline } from '../ingest.flow.ts';
 import { countRefusals, idempotencyKey, receive, sendAnswer } from '../ingest.http.ts';
 import type { Refusal } from '../ingest.service.ts';
 import { requireKind, sourceActor, sourceAuth } from '../source-auth.ts';
@@ -24,7 +25,7 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
   router.post('/', requireKind('fhir'), async (req, res) => {
     const format = bodyFormat(req.get('content-type'), ACCEPTED_TYPES);
     const key = idempotencyKey(req);
-    const ticket = services.ingest.reserve();
+    const ticket = services.ingest.reserve(req.source!.id);
     try {
       // Each AuditEvent of the body (alone, in a Bundle, or one per NDJSON line) gives access events or an issue.
       const issues: OutcomeIssue[] = [];
@@ -34,7 +35,7 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
         issues.push(issue);
         refusals.push({ index: resources - 1, reason: issue.diagnostics });
       };
-      const { items, rejected, digest } = await receive<ValidAccessEvent[]>(req, res, config, format, (value, index) => {
+      const reading = receive<ValidAccessEvent[]>(req, res, config, format, (value, index) => {
         const entries = resourcesOf(value);
         if (!Array.isArray(entries)) {
           resources++;
@@ -50,6 +51,7 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
         }
         return events;
       });
+      const { items, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, reading);
       for (const r of rejected) {
         resources++;
         refuse({ severity: 'error', code: 'structure', diagnostics: r.line === undefined ? r.reason : `line ${r.line}: ${r.reason}` });
@@ -77,6 +79,7 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
   });
 
   router.use(countRefusals(services));
+  router.use(closeWhenStopping());
   router.use(fhirErrors(services.log));
   return router;
 }

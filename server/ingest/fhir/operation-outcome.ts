@@ -3,7 +3,7 @@ import { AppError } from '../../errors.ts';
 
 export type IssueSeverity = 'fatal' | 'error' | 'warning' | 'information';
 /** A subset of http://hl7.org/fhir/issue-type. */
-export type IssueType = 'invalid' | 'structure' | 'required' | 'value' | 'not-supported' | 'security' | 'login' | 'forbidden' | 'too-costly' | 'throttled' | 'transient' | 'conflict' | 'exception' | 'informational' | 'processing';
+export type IssueType = 'invalid' | 'structure' | 'required' | 'value' | 'not-supported' | 'security' | 'login' | 'forbidden' | 'too-costly' | 'throttled' | 'timeout' | 'transient' | 'conflict' | 'exception' | 'informational' | 'processing';
 
 export interface OutcomeIssue {
   severity: IssueSeverity;
@@ -31,6 +31,8 @@ export function issueTypeOf(error: AppError): IssueType {
       return 'login';
     case 403:
       return 'forbidden';
+    case 408:
+      return 'timeout';
     case 409:
       return 'conflict';
     case 413:
