@@ -62,6 +62,30 @@ describeEachDialect('syslog flow control', (dialect) => {
     sender.destroy();
   }, 30_000);
 
+  it('keeps every TCP line through a full disk that lasts longer than the old retries, and stores them once there is room', async () => {
+    if (dialect !== 'sqlite') return;
+    const source = await setup();
+    const raw = t.store.sqlite!;
+    const defaultMax = raw.pragma('max_page_count', { simple: true }) as number;
+    // No page left: every syslog commit fails with SQLITE_FULL until the limit is lifted.
+    raw.pragma(`max_page_count = ${raw.pragma('page_count', { simple: true }) as number}`);
+    const sender = net.connect(syslog.ports().tcp, '127.0.0.1');
+    await new Promise((r) => sender.once('connect', r));
+    sender.write(Array.from({ length: 99 }, (_, i) => line(i) + '\n').join(''));
+    // The listener used to give a failing batch up after five attempts about a second apart.
+    await new Promise((r) => setTimeout(r, 7_000));
+    raw.pragma(`max_page_count = ${defaultMax}`);
+    const kept = await eventually(async () => {
+      const s = await stored();
+      expect(s).toHaveLength(99);
+      return s;
+    });
+    expect(kept).toEqual(Array.from({ length: 99 }, (_, i) => i));
+    expect((await t.services.sources.get(source.id)).today).toMatchObject({ accepted: 99, refused: 0 });
+    expect(t.logs.text()).not.toMatch(/given up/);
+    sender.destroy();
+  });
+
   it('counts UDP datagrams beyond the backlog while the writer is busy as dropped: received + dropped = sent', async () => {
     const source = await setup({ VIGIE_INGEST_QUEUE_BATCHES: '1' }, { port: 0, host: '127.0.0.1', backlogLines: 10, flushMs: 20 });
     const hold = t.services.ingest.reserve();
