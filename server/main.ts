@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { CLIENT_DIST, createApp } from './app.ts';
 import { ensureClientBuilt } from './client-build.ts';
 import { announceFirstRun } from './auth/setup.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, configWarnings, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -21,6 +21,7 @@ async function main() {
     throw error;
   }
   const log = createLogger(config);
+  for (const warning of configWarnings(config)) log.warn(warning);
   if (!process.argv.includes('--no-build')) await ensureClientBuilt(CLIENT_DIST, log);
 
   const store = openStore(config.database);

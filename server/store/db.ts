@@ -58,6 +58,20 @@ const pgTypes = {
 
 export type DatabaseSettings = Config['database'] | { kind: 'sqlite'; file: ':memory:' };
 
+/**
+ * Creates the database file, and its directories, readable by Vigie's user
+ * only (0600, 0700): it holds patient identifiers. SQLite gives its -wal and
+ * -shm files the database file's mode. An existing file keeps its mode.
+ */
+function createPrivateFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 export function openStore(settings: DatabaseSettings): Store {
   if (settings.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: settings.url, max: settings.poolSize, types: pgTypes });
@@ -69,7 +83,7 @@ export function openStore(settings: DatabaseSettings): Store {
       close: () => db.destroy(),
     };
   }
-  if (settings.file !== ':memory:') fs.mkdirSync(path.dirname(settings.file), { recursive: true });
+  if (settings.file !== ':memory:') createPrivateFile(settings.file);
   const raw = new SqliteDatabase(settings.file);
   raw.pragma('journal_mode = WAL');
   // FULL: an acknowledged commit survives a power cut, not only a crash.
