@@ -1,5 +1,6 @@
 // The only file that reads process.env. Every setting is a VIGIE_* variable,
 // validated here once; a bad value stops the start with a message naming it.
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -30,17 +31,36 @@ const url = (protocols: string[], what: string) =>
       }
     }, what);
 
-/** Express's "trust proxy": false, true, a hop count, or a list of addresses/subnets. */
+/**
+ * Express's "trust proxy": false; a hop count (the number of proxies in front
+ * of Vigie: the address is the one the outermost of them saw); or the proxies'
+ * addresses or subnets (or Express's names loopback, linklocal, uniquelocal).
+ * `true` trusts any X-Forwarded-For, forged ones too: allowed, warned at start.
+ */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (entry: string) => {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address, prefix, extra] = entry.split('/');
+  const family = net.isIP(address ?? '');
+  if (!family || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
 const trustProxy = z
   .string()
   .trim()
   .min(1, 'false, true, a hop count or a comma-separated list of addresses')
-  .transform((v): boolean | number | string[] => {
+  .transform((v, ctx): boolean | number | string[] => {
     const lower = v.toLowerCase();
     if (lower === 'false' || lower === '0') return false;
     if (lower === 'true') return true;
     if (/^\d+$/.test(v)) return Number(v);
-    return v.split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = entries.find((e) => !isProxyAddress(e));
+    if (bad !== undefined || !entries.length) {
+      ctx.addIssue({ code: 'custom', message: `false, a hop count, or the proxies' addresses or subnets, comma-separated (${JSON.stringify(bad ?? v)} is none of these)` });
+      return z.NEVER;
+    }
+    return entries;
   });
 
 /** 32 bytes, written as 64 hex digits or base64. */
@@ -84,7 +104,11 @@ const variables = {
   VIGIE_LOG_LEVEL: { schema: logLevel, default: 'info', doc: 'log level' },
   VIGIE_LOG_FORMAT: { schema: z.enum(['json', 'pretty'], { error: 'json or pretty' }), default: undefined, doc: 'json in production, pretty otherwise' },
   VIGIE_PUBLIC_URL: { schema: url(['http:', 'https:'], 'an http:// or https:// URL'), default: undefined, doc: 'public origin of the console; http://localhost:PORT when unset' },
-  VIGIE_TRUST_PROXY: { schema: trustProxy, default: 'false', doc: 'Express trust proxy setting' },
+  VIGIE_TRUST_PROXY: {
+    schema: trustProxy,
+    default: 'false',
+    doc: "whose X-Forwarded-For to believe: false, the number of proxies in front (1 = one reverse proxy), or the proxies' addresses/subnets, comma-separated; true believes anyone (warned at start)",
+  },
   VIGIE_SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600000), default: '10000', doc: 'how long in-flight requests may finish at shutdown' },
   VIGIE_SESSION_IDLE_MINUTES: { schema: int(1, 1440), default: '30', doc: 'session idle timeout' },
   VIGIE_SESSION_ABSOLUTE_HOURS: { schema: int(1, 168), default: '12', doc: 'session absolute timeout' },
@@ -224,6 +248,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     directoryImportMaxBytes: v.VIGIE_DIRECTORY_IMPORT_MAX_BYTES as number,
   };
   return deepFreeze(config);
+}
+
+/** What an operator should hear at start about a configuration that is allowed but unsafe. */
+export function configWarnings(config: Pick<Config, 'trustProxy'>): string[] {
+  const warnings: string[] = [];
+  if (config.trustProxy === true) {
+    warnings.push(
+      'VIGIE_TRUST_PROXY=true believes any X-Forwarded-For header, so a client can forge its address (address locks, audit): set the number of proxies in front of Vigie, or their addresses',
+    );
+  }
+  return warnings;
 }
 
 /** Test settings come from VIGIE_TEST_* variables; read here so that no other file touches process.env. */

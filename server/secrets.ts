@@ -1,5 +1,6 @@
 // The master key for secrets at rest (TOTP secrets, audit seals): from
-// VIGIE_SECRET_KEY, or generated once into the data directory with mode 0600.
+// VIGIE_SECRET_KEY, or generated once into the data directory with mode 0600
+// (the directory, when this creates it, 0700).
 // Never in the database. Each use derives its own key with HKDF.
 import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ export const KEY_FILE = 'secret.key';
 export function loadMasterKey(config: Pick<Config, 'secretKey' | 'dataDir'>): Buffer {
   if (config.secretKey) return config.secretKey;
   const file = path.join(config.dataDir, KEY_FILE);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   try {
     // 'wx': only the first start creates it; a concurrent start reads the winner's.
     fs.writeFileSync(file, randomBytes(32).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });

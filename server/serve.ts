@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { CLIENT_DIST, createApp } from './app.ts';
 import { ensureClientBuilt } from './client-build.ts';
 import { announceFirstRun } from './auth/setup.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, configWarnings, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
@@ -23,6 +23,7 @@ export async function serve(options: { build: boolean }): Promise<void> {
     throw error;
   }
   const log = createLogger(config);
+  for (const warning of configWarnings(config)) log.warn(warning);
   if (options.build) await ensureClientBuilt(CLIENT_DIST, log);
 
   const store = openStore(config.database, { log });

@@ -82,7 +82,7 @@ export function createServices(deps: ServiceDeps) {
   const enrolmentRepo = createEnrolmentRepo();
   const factors = createFactors({ users, recovery: recoveryRepo, box, hashRecovery: recoveryCodeHasher(deriveKey(masterKey, 'recovery-codes')), clock });
   const throttle = createThrottle({ repo: createThrottleRepo(), clock, dialect: store.dialect, key: deriveKey(masterKey, 'login-throttle'), addressMaxFailures: config.login.addressMaxFailures });
-  const attempts = createAttempts({ throttle, audit, clock });
+  const attempts = createAttempts({ db, dialect: store.dialect, throttle, audit, clock });
   const enrolment = createEnrolmentService({ db, dialect: store.dialect, repo: enrolmentRepo, users, factors, passwords, box, sessions, attempts, audit, clock, publicOrigin: config.publicOrigin });
   const login = createLoginService({ db, users, passwords, factors, sessions, attempts, audit, clock });
   const account = createAccountService({ db, users, passwords, factors, sessions, attempts, audit, clock });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeDigits, wholeNumber } from '../http/numbers.ts';
 import { isoWithOffset } from '../ingest/access-event.schema.ts';
 import { ALERT_STATUSES, SEVERITIES } from './alerts.tables.ts';
 
@@ -10,7 +11,7 @@ const listOf = <T extends readonly [string, ...string[]]>(values: T) =>
     .pipe(z.array(z.enum(values, { error: `each one of ${values.join(', ')}` })));
 
 /** A time: epoch milliseconds, or ISO 8601 with its offset. */
-const instant = z.union([z.string().regex(/^\d+$/).transform(Number), isoWithOffset.transform((s) => Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')))], {
+const instant = z.union([wholeNumber('epoch milliseconds'), isoWithOffset.transform((s) => Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')))], {
   error: 'epoch milliseconds or an ISO 8601 time with its offset',
 });
 
@@ -24,9 +25,9 @@ export const AlertListQuery = z.strictObject({
   'not.user': z.string().trim().min(1).max(128).optional(),
   from: instant.optional(),
   to: instant.optional(),
-  cursor: z.string().regex(/^\d+$/, 'a cursor from a previous page').optional(),
+  cursor: wholeDigits('a cursor from a previous page').optional(),
   limit: z.string().regex(/^\d+$/, 'a number from 1 to 200').transform(Number).pipe(z.number().int().min(1, 'at least 1').max(200, 'at most 200')).default(50),
 });
 export type AlertListQuery = z.output<typeof AlertListQuery>;
 
-export const AlertIdParam = z.object({ id: z.string().regex(/^\d+$/, 'an alert id').transform(Number) });
+export const AlertIdParam = z.object({ id: wholeNumber('an alert id', { min: 1 }) });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeDigits } from '../http/numbers.ts';
 import { ISO_FORMAT_MESSAGE, ISO_REAL_MESSAGE, parseIsoTime } from '../ingest/iso-time.ts';
 import { REPORT_CATEGORIES } from './report.text.ts';
 
@@ -40,7 +41,7 @@ export const ReportInput = z.strictObject({
 export type ReportInput = z.output<typeof ReportInput>;
 
 export const MyReportsQuery = z.strictObject({
-  cursor: z.string().regex(/^\d+$/, 'a cursor from a previous page').optional(),
+  cursor: wholeDigits('a cursor from a previous page').optional(),
   limit: z.string().regex(/^\d+$/, 'a number from 1 to 100').transform(Number).pipe(z.number().int().min(1, 'at least 1').max(100, 'at most 100')).default(20),
 });
 export type MyReportsQuery = z.output<typeof MyReportsQuery>;

@@ -1,5 +1,6 @@
 // The audit log's query parameters: filters shared by the list and the export.
 import { z } from 'zod';
+import { isWhole, wholeNumber } from '../http/numbers.ts';
 
 // Query strings carry empty values for cleared filters: treat them as absent.
 const optional = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -38,7 +39,12 @@ const coherent = <T extends FilterShape>(f: T, ctx: z.RefinementCtx) => {
 export const AuditListQuery = z
   .strictObject({
     ...filters,
-    cursor: optional(z.string().regex(/^\d{1,16}-\d{1,16}$/, 'a cursor from a previous page (nextCursor)')),
+    cursor: optional(
+      z
+        .string()
+        .regex(/^\d{1,16}-\d{1,16}$/, 'a cursor from a previous page (nextCursor)')
+        .refine((s) => s.split('-').every((part) => isWhole(part)), 'a cursor from a previous page (nextCursor)'),
+    ),
     limit: optional(z.coerce.number({ error: 'a number from 1 to 200' }).int('an integer').min(1, 'at least 1').max(200, 'at most 200')),
   })
   .superRefine(coherent);
@@ -52,8 +58,5 @@ export type AuditExportQuery = z.output<typeof AuditExportQuery>;
 export const AuditVerifyQuery = z.strictObject({});
 
 export const AuditEntryParams = z.strictObject({
-  seq: z
-    .string()
-    .regex(/^[1-9]\d{0,15}$/, 'an entry number (1, 2, 3…)')
-    .transform(Number),
+  seq: wholeNumber('an entry number (1, 2, 3…)', { min: 1 }),
 });

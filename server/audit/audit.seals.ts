@@ -56,10 +56,10 @@ export function createSealFile({ dataDir, key }: { dataDir: string; key: Buffer 
   const file = path.join(dataDir, SEAL_FILE);
   return {
     file,
-    /** Appends one seal, durably: one write of a whole line in append mode, then fsync. */
+    /** Appends one seal, durably: one write of a whole line in append mode, then fsync. The file is Vigie's user's only (0600). */
     async append(seal: Seal): Promise<void> {
-      await fs.promises.mkdir(dataDir, { recursive: true });
-      const handle = await fs.promises.open(file, 'a', 0o640);
+      await fs.promises.mkdir(dataDir, { recursive: true, mode: 0o700 });
+      const handle = await fs.promises.open(file, 'a', 0o600);
       try {
         await handle.write(sealLine(key, seal) + '\n');
         await handle.sync();

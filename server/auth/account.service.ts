@@ -5,7 +5,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Invalid, Unauthorized } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
-import { lockedError, type Attempts } from './attempts.ts';
+import { inTransaction, lockedError, type Attempts } from './attempts.ts';
 import type { Factors } from './factors.ts';
 import type { PasswordHasher } from './password.ts';
 import { checkNewPassword } from './password-policy.ts';
@@ -22,17 +22,22 @@ export function createAccountService(deps: { db: Db; users: UserRepo; passwords:
    * otherwise counts the failure (it may lock the account) and refuses.
    */
   async function reauthenticated<T>(actor: UserActor, proof: { password: string; code: string }, then: (trx: Trx, user: UserRow) => Promise<T>): Promise<T> {
-    const user = await users.findById(db, actor.id);
-    if (!user) throw new Unauthorized('auth.required', 'Authentication required');
-    await attempts.assertAllowed(db, actor, user.email);
-    const passwordOk = await passwords.verify(user.passwordHash, proof.password);
-    const outcome = await db.transaction().execute(async (trx) => {
-      const codeOk = passwordOk && (await factors.totp(trx, user, proof.code));
-      if (!passwordOk || !codeOk) {
-        const failed = await attempts.fail(trx, actor, { email: user.email, userId: user.id, action: 'user.reauth_failed', details: { factor: passwordOk ? 'totp' : 'password', reason: 'wrong' } });
-        return { ok: false as const, ...failed };
-      }
-      return { ok: true as const, value: await then(trx, user) };
+    const found = await users.findById(db, actor.id);
+    if (!found) throw new Unauthorized('auth.required', 'Authentication required');
+    // One check at a time per account (attempts.ts): parallel guesses wait for the lock.
+    const outcome = await attempts.serialised({ email: found.email }, async (db) => {
+      await attempts.assertAllowed(db, actor, found.email);
+      const user = await users.findById(db, actor.id);
+      if (!user) throw new Unauthorized('auth.required', 'Authentication required');
+      const passwordOk = await passwords.verify(user.passwordHash, proof.password);
+      return inTransaction(db, async (trx) => {
+        const codeOk = passwordOk && (await factors.totp(trx, user, proof.code));
+        if (!passwordOk || !codeOk) {
+          const failed = await attempts.fail(trx, actor, { email: user.email, userId: user.id, action: 'user.reauth_failed', details: { factor: passwordOk ? 'totp' : 'password', reason: 'wrong' } });
+          return { ok: false as const, ...failed };
+        }
+        return { ok: true as const, value: await then(trx, user) };
+      });
     });
     if (!outcome.ok) {
       if (outcome.accountLocked) throw lockedError(outcome.retryAfterSeconds);
@@ -70,16 +75,20 @@ export function createAccountService(deps: { db: Db; users: UserRepo; passwords:
      * lock, both outcomes audited. Throws Invalid `auth.step_up_failed` or 429.
      */
     async stepUp(actor: UserActor, code: string, purpose: string): Promise<void> {
-      const user = await users.findById(db, actor.id);
-      if (!user) throw new Unauthorized('auth.required', 'Authentication required');
-      await attempts.assertAllowed(db, actor, user.email);
-      const outcome = await db.transaction().execute(async (trx) => {
-        if (await factors.totp(trx, user, code)) {
-          await audit.record(trx, { actor, action: 'user.step_up', target: { type: 'user', id: user.id }, details: { purpose } });
-          return { ok: true as const };
-        }
-        const failed = await attempts.fail(trx, actor, { email: user.email, userId: user.id, action: 'user.reauth_failed', details: { factor: 'totp', reason: `step_up:${purpose}` } });
-        return { ok: false as const, ...failed };
+      const found = await users.findById(db, actor.id);
+      if (!found) throw new Unauthorized('auth.required', 'Authentication required');
+      const outcome = await attempts.serialised({ email: found.email }, async (db) => {
+        await attempts.assertAllowed(db, actor, found.email);
+        const user = await users.findById(db, actor.id);
+        if (!user) throw new Unauthorized('auth.required', 'Authentication required');
+        return inTransaction(db, async (trx) => {
+          if (await factors.totp(trx, user, code)) {
+            await audit.record(trx, { actor, action: 'user.step_up', target: { type: 'user', id: user.id }, details: { purpose } });
+            return { ok: true as const };
+          }
+          const failed = await attempts.fail(trx, actor, { email: user.email, userId: user.id, action: 'user.reauth_failed', details: { factor: 'totp', reason: `step_up:${purpose}` } });
+          return { ok: false as const, ...failed };
+        });
       });
       if (!outcome.ok) {
         if (outcome.accountLocked) throw lockedError(outcome.retryAfterSeconds);

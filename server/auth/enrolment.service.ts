@@ -8,7 +8,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { lockInTransaction, type Db, type Dialect, type Trx } from '../store/db.ts';
-import type { Attempts } from './attempts.ts';
+import { inTransaction, type Attempts } from './attempts.ts';
 import type { EnrolmentKind } from './auth.tables.ts';
 import type { EnrolmentRepo, EnrolmentTokenRow } from './enrolment.repo.ts';
 import { userSecretContext, type Factors } from './factors.ts';
@@ -146,63 +146,75 @@ export function createEnrolmentService(deps: {
      * secret, becomes active, gets ten recovery codes and a full session.
      */
     async confirm(actor: Actor, token: string, code: string, meta: { address?: string | null; userAgent?: string | null; previousSessionId?: string }) {
-      const row = await usable(actor, token);
-      if (!row.passwordHash || !row.totpSecret) throw new Conflict('enrolment.totp_first', 'Fetch the TOTP secret first');
-      const secret = box.open(row.totpSecret, enrolSecretContext(row.id));
-      const step = await verifyTotp({ secret, code, atMs: clock.now() });
-      if (step === null) {
-        const failures = row.confirmFailures + 1;
-        const dropped = failures >= MAX_CONFIRM_FAILURES;
-        await db.transaction().execute(async (trx) => {
-          await repo.update(trx, row.id, { confirmFailures: failures, ...(dropped ? { totpSecret: null } : {}) });
-          await attempts.fail(trx, actor, { userId: row.userId ?? undefined, action: 'user.enrol_failed', details: { factor: 'code', reason: dropped ? 'secret_dropped' : 'wrong_code' } });
+      const link = await usable(actor, token);
+      // One code at a time per link (attempts.ts), each reading the failures
+      // and the secret the one before left: parallel guesses cannot outrun the limit.
+      const outcome = await attempts.serialised({ key: `enrolment:${link.id}` }, async (db) => {
+        const fresh = await repo.findByTokenHash(db, link.tokenHash);
+        if (!fresh || fresh.usedAt !== null || fresh.expiresAt <= clock.now()) throw invalidLink();
+        const row = { ...fresh, email: link.email, name: link.name };
+        if (!row.passwordHash || !row.totpSecret) throw new Conflict('enrolment.totp_first', 'Fetch the TOTP secret first');
+        const secret = box.open(row.totpSecret, enrolSecretContext(row.id));
+        const step = await verifyTotp({ secret, code, atMs: clock.now() });
+        if (step === null) {
+          const failures = row.confirmFailures + 1;
+          const dropped = failures >= MAX_CONFIRM_FAILURES;
+          await inTransaction(db, async (trx) => {
+            await repo.update(trx, row.id, { confirmFailures: failures, ...(dropped ? { totpSecret: null } : {}) });
+            await attempts.fail(trx, actor, { userId: row.userId ?? undefined, action: 'user.enrol_failed', details: { factor: 'code', reason: dropped ? 'secret_dropped' : 'wrong_code' } });
+          });
+          return { ok: false as const, failures, dropped };
+        }
+        const done = await inTransaction(db, async (trx) => {
+          if (!(await repo.markUsed(trx, row.id, clock.now()))) throw invalidLink();
+          const now = clock.now();
+          let userId = row.userId;
+          let roles: Role[] = [];
+          if (row.kind === 'setup') {
+            await lockInTransaction(trx, dialect, 'vigie:setup');
+            if ((await users.count(trx)) > 0) throw new Conflict('setup.done', 'Vigie already has an administrator: ask them for an invitation');
+            userId = randomUUID();
+            roles = ['admin'];
+            await users.insert(
+              trx,
+              { id: userId, email: row.email, name: row.name ?? row.email, status: 'active', passwordHash: null, totpSecret: null, totpLastStep: null, locale: 'fr', createdAt: now, updatedAt: now, lastLoginAt: null },
+              roles,
+            );
+          }
+          const user = await users.findById(trx, userId!);
+          if (!user || user.status === 'disabled') throw invalidLink();
+          await users.update(trx, user.id, {
+            passwordHash: row.passwordHash,
+            totpSecret: box.seal(secret, userSecretContext(user.id)),
+            totpLastStep: step,
+            status: 'active',
+            updatedAt: now,
+            lastLoginAt: now,
+          });
+          const recoveryCodes = await factors.newRecoveryCodes(trx, user.id);
+          const ended = await sessions.revokeAllOfUser(trx, user.id);
+          // The browser may hold someone else's session (an administrator trying the link): it ends too.
+          if (meta.previousSessionId && !ended.includes(meta.previousSessionId)) {
+            await sessions.revoke(trx, meta.previousSessionId);
+            ended.push(meta.previousSessionId);
+          }
+          const issued = await sessions.issue(trx, { userId: user.id, stage: 'full', address: meta.address, userAgent: meta.userAgent });
+          await attempts.succeed(trx, user.email);
+          const subject: Actor = { kind: 'anonymous', subject: user.id, requestId: 'requestId' in actor ? actor.requestId : undefined, address: meta.address ?? undefined };
+          await audit.record(trx, { actor: subject, action: 'user.enrol', target: { type: 'user', id: user.id }, details: { kind: row.kind, ...(roles.length ? { roles } : {}) } });
+          await audit.record(trx, { actor: subject, action: 'user.login', target: { type: 'user', id: user.id }, details: { method: 'enrolment', sessionId: issued.session.id } });
+          return { recoveryCodes, token: issued.token, sessionId: issued.session.id, endedSessionIds: ended };
         });
-        throw new Invalid('enrolment.invalid_code', dropped ? 'Too many wrong codes: scan the new QR code and try again' : 'This code is not valid: type the code your app shows now', {
+        return { ok: true as const, done };
+      });
+      if (!outcome.ok) {
+        throw new Invalid('enrolment.invalid_code', outcome.dropped ? 'Too many wrong codes: scan the new QR code and try again' : 'This code is not valid: type the code your app shows now', {
           field: 'code',
-          restart: dropped,
-          attemptsLeft: MAX_CONFIRM_FAILURES - failures,
+          restart: outcome.dropped,
+          attemptsLeft: MAX_CONFIRM_FAILURES - outcome.failures,
         });
       }
-      return db.transaction().execute(async (trx) => {
-        if (!(await repo.markUsed(trx, row.id, clock.now()))) throw invalidLink();
-        const now = clock.now();
-        let userId = row.userId;
-        let roles: Role[] = [];
-        if (row.kind === 'setup') {
-          await lockInTransaction(trx, dialect, 'vigie:setup');
-          if ((await users.count(trx)) > 0) throw new Conflict('setup.done', 'Vigie already has an administrator: ask them for an invitation');
-          userId = randomUUID();
-          roles = ['admin'];
-          await users.insert(
-            trx,
-            { id: userId, email: row.email, name: row.name ?? row.email, status: 'active', passwordHash: null, totpSecret: null, totpLastStep: null, locale: 'fr', createdAt: now, updatedAt: now, lastLoginAt: null },
-            roles,
-          );
-        }
-        const user = await users.findById(trx, userId!);
-        if (!user || user.status === 'disabled') throw invalidLink();
-        await users.update(trx, user.id, {
-          passwordHash: row.passwordHash,
-          totpSecret: box.seal(secret, userSecretContext(user.id)),
-          totpLastStep: step,
-          status: 'active',
-          updatedAt: now,
-          lastLoginAt: now,
-        });
-        const recoveryCodes = await factors.newRecoveryCodes(trx, user.id);
-        const ended = await sessions.revokeAllOfUser(trx, user.id);
-        // The browser may hold someone else's session (an administrator trying the link): it ends too.
-        if (meta.previousSessionId && !ended.includes(meta.previousSessionId)) {
-          await sessions.revoke(trx, meta.previousSessionId);
-          ended.push(meta.previousSessionId);
-        }
-        const issued = await sessions.issue(trx, { userId: user.id, stage: 'full', address: meta.address, userAgent: meta.userAgent });
-        await attempts.succeed(trx, user.email);
-        const subject: Actor = { kind: 'anonymous', subject: user.id, requestId: 'requestId' in actor ? actor.requestId : undefined, address: meta.address ?? undefined };
-        await audit.record(trx, { actor: subject, action: 'user.enrol', target: { type: 'user', id: user.id }, details: { kind: row.kind, ...(roles.length ? { roles } : {}) } });
-        await audit.record(trx, { actor: subject, action: 'user.login', target: { type: 'user', id: user.id }, details: { method: 'enrolment', sessionId: issued.session.id } });
-        return { recoveryCodes, token: issued.token, sessionId: issued.session.id, endedSessionIds: ended };
-      });
+      return outcome.done;
     },
   };
 }

@@ -7,7 +7,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Unauthorized } from '../errors.ts';
 import type { Db } from '../store/db.ts';
-import { lockedError, type Attempts } from './attempts.ts';
+import { inTransaction, lockedError, type Attempts } from './attempts.ts';
 import { codeKind, type Factors } from './factors.ts';
 import type { PasswordHasher } from './password.ts';
 import type { SessionContext, SessionService } from './session.service.ts';
@@ -29,65 +29,76 @@ export function createLoginService(deps: { db: Db; users: UserRepo; passwords: P
     /** First factor. Returns the pre-authentication session's clear token. */
     async password(actor: Actor, input: { email: string; password: string }, meta: LoginMeta): Promise<{ token: string; endedSessionIds: string[] }> {
       const email = input.email.trim().toLowerCase();
-      await attempts.assertAllowed(db, actor, email);
-      const user = await users.findByEmail(db, email);
-      const enrolled = user !== undefined && user.status === 'active' && user.passwordHash !== null && user.totpSecret !== null;
-      const ok = await passwords.verify(enrolled ? user.passwordHash : null, input.password);
-      const subject: Actor = { ...actor, kind: 'anonymous', subject: user?.id } as Actor;
-      if (!ok || !enrolled) {
-        const reason = !user ? 'unknown_account' : user.status !== 'active' ? `account_${user.status}` : !enrolled ? 'not_enrolled' : 'wrong_password';
-        const failed = await db.transaction().execute((trx) => attempts.fail(trx, subject, { email, userId: user?.id, action: 'user.login_failed', details: { factor: 'password', reason } }));
-        throw failed.accountLocked ? lockedError(failed.retryAfterSeconds) : invalidCredentials();
-      }
-      const rehash = passwords.needsRehash(user.passwordHash!) ? await passwords.hash(input.password) : null;
-      return db.transaction().execute(async (trx) => {
-        const ended: string[] = [];
-        if (meta.previousSessionId) {
-          await sessions.revoke(trx, meta.previousSessionId);
-          ended.push(meta.previousSessionId);
+      const outcome = await attempts.serialised({ email }, async (db) => {
+        await attempts.assertAllowed(db, actor, email);
+        const user = await users.findByEmail(db, email);
+        const enrolled = user !== undefined && user.status === 'active' && user.passwordHash !== null && user.totpSecret !== null;
+        const ok = await passwords.verify(enrolled ? user.passwordHash : null, input.password);
+        const subject: Actor = { ...actor, kind: 'anonymous', subject: user?.id } as Actor;
+        if (!ok || !enrolled) {
+          const reason = !user ? 'unknown_account' : user.status !== 'active' ? `account_${user.status}` : !enrolled ? 'not_enrolled' : 'wrong_password';
+          const failed = await inTransaction(db, (trx) => attempts.fail(trx, subject, { email, userId: user?.id, action: 'user.login_failed', details: { factor: 'password', reason } }));
+          return { ok: false as const, ...failed };
         }
-        if (rehash) await users.update(trx, user.id, { passwordHash: rehash, updatedAt: clock.now() });
-        const { token, session } = await sessions.issue(trx, { userId: user.id, stage: 'password', address: meta.address, userAgent: meta.userAgent });
-        await audit.record(trx, { actor: subject, action: 'user.login_password', target: { type: 'user', id: user.id }, details: { sessionId: session.id, rehashed: rehash !== null } });
-        return { token, endedSessionIds: ended };
+        const rehash = passwords.needsRehash(user.passwordHash!) ? await passwords.hash(input.password) : null;
+        return inTransaction(db, async (trx) => {
+          const ended: string[] = [];
+          if (meta.previousSessionId) {
+            await sessions.revoke(trx, meta.previousSessionId);
+            ended.push(meta.previousSessionId);
+          }
+          if (rehash) await users.update(trx, user.id, { passwordHash: rehash, updatedAt: clock.now() });
+          const { token, session } = await sessions.issue(trx, { userId: user.id, stage: 'password', address: meta.address, userAgent: meta.userAgent });
+          await audit.record(trx, { actor: subject, action: 'user.login_password', target: { type: 'user', id: user.id }, details: { sessionId: session.id, rehashed: rehash !== null } });
+          return { ok: true as const, token, endedSessionIds: ended };
+        });
       });
+      if (!outcome.ok) throw outcome.accountLocked ? lockedError(outcome.retryAfterSeconds) : invalidCredentials();
+      return { token: outcome.token, endedSessionIds: outcome.endedSessionIds };
     },
 
     /** Second factor, on a pre-authentication session. Returns the full session's clear token. */
     async secondFactor(actor: Actor, context: SessionContext, code: string, meta: LoginMeta): Promise<{ token: string; userId: string }> {
-      if (context.session.stage !== 'password') throw new Unauthorized('auth.mfa_not_started', 'Log in with your email and password first');
-      const user = await users.findById(db, context.user.id);
-      if (!user) throw new Unauthorized('auth.mfa_not_started', 'Log in with your email and password first');
-      await attempts.assertAllowed(db, actor, user.email);
-      const subject: Actor = { ...actor, kind: 'anonymous', subject: user.id } as Actor;
-      const outcome = await db.transaction().execute(async (trx) => {
-        const method = await factors.either(trx, user, code);
-        if (!method) {
-          const kind = codeKind(code);
-          const failed = await attempts.fail(trx, subject, {
-            email: user.email,
-            userId: user.id,
-            action: 'user.login_failed',
-            details: { factor: kind ?? 'totp', reason: kind ? 'wrong_or_used_code' : 'malformed_code' },
-          });
-          // A locked account's half-open login ends: after the delay it starts again from the password.
-          if (failed.accountLocked) await sessions.revoke(trx, context.session.id);
-          return { ok: false as const, ...failed };
-        }
-        const now = clock.now();
-        await sessions.revoke(trx, context.session.id);
-        const { token, session } = await sessions.issue(trx, { userId: user.id, stage: 'full', address: meta.address, userAgent: meta.userAgent });
-        await users.update(trx, user.id, { lastLoginAt: now });
-        await attempts.succeed(trx, user.email);
-        const left = method === 'recovery' ? await factors.recoveryCodesLeft(trx, user.id) : undefined;
-        await audit.record(trx, { actor: subject, action: 'user.login', target: { type: 'user', id: user.id }, details: { method, sessionId: session.id, ...(left !== undefined ? { recoveryCodesLeft: left } : {}) } });
-        return { ok: true as const, token };
+      const notStarted = () => new Unauthorized('auth.mfa_not_started', 'Log in with your email and password first');
+      if (context.session.stage !== 'password') throw notStarted();
+      const found = await users.findById(db, context.user.id);
+      if (!found) throw notStarted();
+      const subject: Actor = { ...actor, kind: 'anonymous', subject: found.id } as Actor;
+      const outcome = await attempts.serialised({ email: found.email }, async (db) => {
+        await attempts.assertAllowed(db, actor, found.email);
+        // Read again in turn: a guess queued behind others sees the session
+        // they ended and the TOTP step they used.
+        const user = await users.findById(db, found.id);
+        if (!user || !(await sessions.isLive(db, context.session.id))) throw notStarted();
+        return inTransaction(db, async (trx) => {
+          const method = await factors.either(trx, user, code);
+          if (!method) {
+            const kind = codeKind(code);
+            const failed = await attempts.fail(trx, subject, {
+              email: user.email,
+              userId: user.id,
+              action: 'user.login_failed',
+              details: { factor: kind ?? 'totp', reason: kind ? 'wrong_or_used_code' : 'malformed_code' },
+            });
+            // A locked account's half-open login ends: after the delay it starts again from the password.
+            if (failed.accountLocked) await sessions.revoke(trx, context.session.id);
+            return { ok: false as const, ...failed };
+          }
+          const now = clock.now();
+          await sessions.revoke(trx, context.session.id);
+          const { token, session } = await sessions.issue(trx, { userId: user.id, stage: 'full', address: meta.address, userAgent: meta.userAgent });
+          await users.update(trx, user.id, { lastLoginAt: now });
+          await attempts.succeed(trx, user.email);
+          const left = method === 'recovery' ? await factors.recoveryCodesLeft(trx, user.id) : undefined;
+          await audit.record(trx, { actor: subject, action: 'user.login', target: { type: 'user', id: user.id }, details: { method, sessionId: session.id, ...(left !== undefined ? { recoveryCodesLeft: left } : {}) } });
+          return { ok: true as const, token };
+        });
       });
       if (!outcome.ok) {
         if (outcome.accountLocked) throw lockedError(outcome.retryAfterSeconds);
         throw new Unauthorized('auth.invalid_code', 'This code is not valid');
       }
-      return { token: outcome.token, userId: user.id };
+      return { token: outcome.token, userId: found.id };
     },
   };
 }

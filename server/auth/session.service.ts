@@ -56,8 +56,13 @@ export function createSessionService(deps: {
       return { token, session };
     },
 
-    /** The live session behind a cookie token, or undefined (unknown, revoked, idle, expired, user not active). */
-    async resolve(token: string | undefined): Promise<SessionContext | undefined> {
+    /**
+     * The live session behind a cookie token, or undefined (unknown, revoked,
+     * idle, expired, user not active). A request is activity and keeps the
+     * session from going idle; `{ touch: false }` only looks (a socket's
+     * re-check: an open tab is not someone at the screen).
+     */
+    async resolve(token: string | undefined, options: { touch?: boolean } = {}): Promise<SessionContext | undefined> {
       if (!token || token.length > 200) return undefined;
       const row = await sessions.findByTokenHash(db, sha256Hex(token));
       if (!row || row.revokedAt !== null) return undefined;
@@ -66,13 +71,20 @@ export function createSessionService(deps: {
       const user = await users.findById(db, row.userId);
       if (!user || user.status === 'disabled') return undefined;
       if (row.stage === 'full' && user.status !== 'active') return undefined;
-      if (now - row.lastSeenAt >= TOUCH_EVERY_MS) await sessions.touch(db, row.id, now);
+      const touched = options.touch !== false && now - row.lastSeenAt >= TOUCH_EVERY_MS;
+      if (touched) await sessions.touch(db, row.id, now);
       const { tokenHash: _omit, ...session } = row;
       return {
-        session: { ...session, lastSeenAt: now - row.lastSeenAt >= TOUCH_EVERY_MS ? now : row.lastSeenAt },
+        session: { ...session, lastSeenAt: touched ? now : row.lastSeenAt },
         user: { id: user.id, email: user.email, name: user.name, status: user.status, locale: user.locale },
         roles: await users.rolesOf(db, user.id),
       };
+    },
+
+    /** Whether the session is neither revoked nor expired (read in the caller's transaction). */
+    async isLive(db: Executor, sessionId: string): Promise<boolean> {
+      const row = await sessions.findById(db, sessionId);
+      return row !== undefined && row.revokedAt === null && clock.now() < row.expiresAt;
     },
 
     /** Marks a session revoked; call `disconnect` after the commit. */

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../actor.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
-import { Conflict, NotFound } from '../errors.ts';
+import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
 import type { EnrolmentRepo } from './enrolment.repo.ts';
 import type { EnrolmentLink, EnrolmentService } from './enrolment.service.ts';
@@ -111,8 +111,12 @@ export function createUsersService(deps: {
       });
     },
 
-    /** Roles apply at the next request; the user's sockets are told to reconnect so their rooms follow. */
+    /**
+     * Roles apply at the next request; the user's sockets are told to reconnect so their rooms follow.
+     * Nobody changes their own: an administrator who could make themselves analyst could read every patient.
+     */
     async setRoles(actor: Actor, id: string, roles: Role[]): Promise<{ changed: boolean }> {
+      if (actor.kind === 'user' && actor.id === id) throw new Forbidden('user.own_roles', 'You cannot change your own roles: ask another administrator');
       const next = [...new Set(roles)].sort();
       return db.transaction().execute(async (trx) => {
         await load(trx, id);

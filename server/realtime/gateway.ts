@@ -33,7 +33,8 @@ export function attachGateway(deps: {
       const origin = socket.handshake.headers.origin;
       if (origin !== config.publicOrigin) return next(new Error('origin_refused'));
       const token = readCookie(socket.handshake.headers.cookie, sessionCookieName(config));
-      const context = await sessions.resolve(token);
+      // Opening a socket is not activity: a tab that reconnects by itself must not keep its session alive.
+      const context = await sessions.resolve(token, { touch: false });
       if (!context || context.session.stage !== 'full') return next(new Error('unauthorized'));
       socket.data = { userId: context.user.id, sessionId: context.session.id };
       const rooms: Room[] = [`user:${context.user.id}`, `session:${context.session.id}`, ...context.roles.map((r) => `role:${r}` as const)];
@@ -54,12 +55,14 @@ export function attachGateway(deps: {
     }
   });
 
-  // Sockets outlive HTTP requests: end those whose session expired or went idle.
+  // Sockets outlive HTTP requests: end those whose session expired, was
+  // revoked or went idle. Only looks: a re-check is not activity, or an open
+  // tab would stay signed in until the absolute limit.
   const recheck = setInterval(async () => {
     try {
       for (const socket of await io.local.fetchSockets()) {
         const token = readCookie(socket.handshake.headers.cookie, sessionCookieName(config));
-        const context = await sessions.resolve(token);
+        const context = await sessions.resolve(token, { touch: false });
         if (!context || context.session.id !== socket.data.sessionId) {
           socket.emit('session.ended', { reason: 'expired' });
           socket.disconnect(true);

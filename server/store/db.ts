@@ -114,6 +114,20 @@ export type DatabaseSettings =
   | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutMs?: number }
   | { kind: 'sqlite'; file: ':memory:' };
 
+/**
+ * Creates the database file, and its directories, readable by Vigie's user
+ * only (0600, 0700): it holds patient identifiers. SQLite gives its -wal and
+ * -shm files the database file's mode. An existing file keeps its mode.
+ */
+function createPrivateFile(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /** How long a new PostgreSQL connection may take before the request that needs it fails (503), by default. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
@@ -148,7 +162,7 @@ export function openStore(settings: DatabaseSettings, options: { log?: Logger } 
       close: () => db.destroy(),
     };
   }
-  if (settings.file !== ':memory:') fs.mkdirSync(path.dirname(settings.file), { recursive: true });
+  if (settings.file !== ':memory:') createPrivateFile(settings.file);
   const raw = new SqliteDatabase(settings.file);
   raw.pragma('journal_mode = WAL');
   // FULL: an acknowledged commit survives a power cut, not only a crash.

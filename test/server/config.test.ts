@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { ConfigError, configWarnings, loadConfig } from '../../server/config.ts';
 
 describe('config', () => {
   it('has working defaults: SQLite in ./data, port 3000', () => {
@@ -58,5 +58,15 @@ describe('config', () => {
     expect(config.trustProxy).toBe(1);
     expect(config.secretKey?.length).toBe(32);
     expect(() => loadConfig({ VIGIE_SECRET_KEY: 'short' })).toThrow(/VIGIE_SECRET_KEY.*64 hex digits/);
+  });
+
+  it('reads VIGIE_TRUST_PROXY as a hop count or the proxies\' addresses, refuses a malformed address, and warns about true', () => {
+    expect(loadConfig({ VIGIE_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ VIGIE_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ VIGIE_TRUST_PROXY: '10.0.0.5, 192.168.1.0/24, ::1, loopback' }).trustProxy).toEqual(['10.0.0.5', '192.168.1.0/24', '::1', 'loopback']);
+    expect(() => loadConfig({ VIGIE_TRUST_PROXY: '10.0.0.5, proxy.clinique.fr' })).toThrow(/VIGIE_TRUST_PROXY=.*"proxy\.clinique\.fr" is none of these/);
+    expect(() => loadConfig({ VIGIE_TRUST_PROXY: '10.0.0.0/33' })).toThrow(/VIGIE_TRUST_PROXY/);
+    expect(configWarnings(loadConfig({ VIGIE_TRUST_PROXY: 'true' }))).toEqual([expect.stringMatching(/VIGIE_TRUST_PROXY=true believes any X-Forwarded-For.*forge/)]);
+    for (const value of ['false', '1', '10.0.0.5']) expect(configWarnings(loadConfig({ VIGIE_TRUST_PROXY: value }))).toEqual([]);
   });
 });

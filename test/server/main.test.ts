@@ -37,6 +37,16 @@ describe('server/main.ts', () => {
     expect(run.output()).toMatch(/VIGIE_PORT="abc": expected an integer/);
   });
 
+  it('warns at start when VIGIE_TRUST_PROXY=true believes any X-Forwarded-For', async () => {
+    const port = await freePort();
+    const run = start({ VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1', VIGIE_DATA_DIR: tempDir(), VIGIE_TRUST_PROXY: 'true' });
+    const deadline = Date.now() + 20_000;
+    while (!run.output().includes('Vigie listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    run.child.kill('SIGTERM');
+    expect(await run.exited, run.output()).toBe(0);
+    expect(run.output()).toMatch(/VIGIE_TRUST_PROXY=true believes any X-Forwarded-For/);
+  }, 40_000);
+
   it('starts, migrates, serves /healthz and /readyz, and stops cleanly on SIGTERM', async () => {
     await startServeStop({}, 'sqlite');
   }, 40_000);

@@ -16,6 +16,7 @@ const BY_CODE: Record<string, MessageKey> = {
   'user.exists': 'authError.user_exists',
   'user.last_admin': 'authError.last_admin',
   'user.self': 'authError.self',
+  'user.own_roles': 'authError.own_roles',
   'setup.done': 'authError.setup_done',
 };
 

@@ -1,6 +1,7 @@
 // Administration of accounts over HTTP, and what it does to live sessions and sockets.
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { cliActor } from '../../../server/actor.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { enrolThroughLink, GOOD_PASSWORD, login, nextStep, tokenOf } from '../../support/auth-flow.ts';
 import { describeEachDialect } from '../../support/db.ts';
@@ -122,9 +123,21 @@ describeEachDialect('user administration', (dialect) => {
 
   it('never leaves Vigie without an active administrator, and an admin cannot disable themselves', async () => {
     expect((await admin.http.post(`/api/v1/users/${admin.userId}/disable`).expect(409)).body.error.code).toBe('user.self');
-    expect((await admin.http.put(`/api/v1/users/${admin.userId}/roles`).send({ roles: ['analyst'] }).expect(409)).body.error.code).toBe('user.last_admin');
+    await expect(t.services.userAdmin.setRoles(cliActor, admin.userId, ['analyst'])).rejects.toMatchObject({ code: 'user.last_admin' });
     const other = await t.as('admin');
     await admin.http.put(`/api/v1/users/${other.userId}/roles`).send({ roles: ['analyst'] }).expect(200);
+  });
+
+  it('refuses that an administrator change their own roles (granting themselves analyst would reveal patients), audits nothing', async () => {
+    for (const roles of [['admin', 'analyst'], ['analyst'], ['admin']]) {
+      const res = await admin.http.put(`/api/v1/users/${admin.userId}/roles`).send({ roles }).expect(403);
+      expect(res.body.error.code).toBe('user.own_roles');
+    }
+    expect((await admin.http.get('/api/v1/auth/me').expect(200)).body.roles).toEqual(['admin']);
+    expect(await t.store.db.selectFrom('audit_entries').select('seq').where('action', '=', 'user.roles_change').execute()).toEqual([]);
+    // Another administrator may.
+    const other = await t.as('admin');
+    await other.http.put(`/api/v1/users/${admin.userId}/roles`).send({ roles: ['admin', 'analyst'] }).expect(200);
   });
 
   it('shows a locked account and unlocks it', async () => {

@@ -106,6 +106,7 @@ export const fr = {
   'users.done.saved': 'Modifications enregistrées.',
   'users.empty': 'Aucun utilisateur.',
   'users.you': '(vous)',
+  'users.ownRoles': 'Vos rôles : un autre administrateur les change',
   'role.reporter': 'Déclarant',
   'role.analyst': 'Analyste',
   'role.approver': 'Valideur',
@@ -125,6 +126,7 @@ export const fr = {
   'authError.user_exists': 'Un utilisateur a déjà cette adresse e-mail.',
   'authError.last_admin': 'C’est le dernier administrateur actif : nommez d’abord un autre administrateur.',
   'authError.self': 'Vous ne pouvez pas faire cela sur votre propre compte : demandez à un autre administrateur.',
+  'authError.own_roles': 'Vous ne pouvez pas changer vos propres rôles : demandez à un autre administrateur.',
   'authError.setup_done': 'Vigie a déjà un administrateur : demandez-lui une invitation.',
 } as const;
 
@@ -235,6 +237,7 @@ export const en: Record<keyof typeof fr, string> = {
   'users.done.saved': 'Changes saved.',
   'users.empty': 'No users.',
   'users.you': '(you)',
+  'users.ownRoles': 'Your roles: another administrator changes them',
   'role.reporter': 'Reporter',
   'role.analyst': 'Analyst',
   'role.approver': 'Approver',
@@ -254,5 +257,6 @@ export const en: Record<keyof typeof fr, string> = {
   'authError.user_exists': 'A user already has this email address.',
   'authError.last_admin': 'This is the last active administrator: make someone else administrator first.',
   'authError.self': 'You cannot do this to your own account: ask another administrator.',
+  'authError.own_roles': 'You cannot change your own roles: ask another administrator.',
   'authError.setup_done': 'Vigie already has an administrator: ask them for an invitation.',
 };
