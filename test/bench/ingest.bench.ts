@@ -88,7 +88,7 @@ export async function run(args: string[]): Promise<void> {
   const targets: Record<string, string | number>[] = [{ target: 'SQLite, NDJSON batches of 10,000: ≥ 50,000 events/s', measured: rate, met: met(rate >= 50_000) }];
   for (const r of rows.filter((row) => typeof row.ratio === 'number' && Number(row.batch) >= 1_000)) {
     const ratio = Number(r.ratio);
-    targets.push({ target: `${r.dialect}, ${r.path}, batches of ${r.batch.toLocaleString('en-US')}: ≥ 0.7 of the floor`, measured: ratio, met: met(ratio >= 0.7) });
+    targets.push({ target: `${r.dialect}, ${r.path}, batches of ${Number(r.batch).toLocaleString('en-US')}: ≥ 0.7 of the floor`, measured: ratio, met: met(ratio >= 0.7) });
   }
   for (const r of rows.filter((row) => row.path === 'HTTP tool alerts (new)' && row.dialect === 'sqlite')) {
     const alertsRate = Number(r['events/s']);

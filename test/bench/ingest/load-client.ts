@@ -74,7 +74,7 @@ async function run(plan: LoadPlan): Promise<PhaseResult[]> {
   const probing = (async () => {
     while (!stop) {
       for (const [key, path] of PROBES) {
-        const during = phase;
+        const during: string | null = phase;
         const ms = await get(plan.port, path, plan.cookie, probeAgent);
         // A request counts for the phase it started and ended in.
         if (during && during === phase) samples.get(during)![key].push(ms);

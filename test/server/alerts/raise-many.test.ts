@@ -23,7 +23,7 @@ function input(fingerprint: string, seenAt: number, extra: Partial<RaiseAlertInp
   };
 }
 
-/** Alerts already stored before the batch: open ones, one closed, one outside the window. */
+/** Alerts already stored before the batch: open ones, one dismissed, one outside the window. */
 const before: RaiseAlertInput[] = [input('a', 10_000), input('b', 10_000), input('c', 10_000), input('old', 1_000)];
 
 /** The batch: folds into stored and new alerts, repeats, out-of-order times, evidence, and enough distinct alerts to cross chunks. */
@@ -51,7 +51,7 @@ describeEachDialect('alerts.raiseMany', (dialect) => {
       await t.services.db.transaction().execute(async (trx) => {
         for (const i of before) await t.services.alerts.raise(trx, actor, i);
       });
-      await t.services.db.updateTable('alerts').set({ status: 'closed' }).where('fingerprint', '=', 'c').execute();
+      await t.services.db.updateTable('alerts').set({ status: 'dismissed' }).where('fingerprint', '=', 'c').execute();
       t.clock.advance(60_000);
     }
   });
@@ -86,7 +86,7 @@ describeEachDialect('alerts.raiseMany', (dialect) => {
     const count = (fingerprint: string) => b.alerts.filter((r) => r.fingerprint === fingerprint).map((r) => [r.status, r.count]);
     expect(count('a')).toEqual([['new', 5]]);
     expect(count('n1')).toEqual([['new', 2], ['new', 2]]);
-    expect(count('c')).toEqual([['closed', 1], ['new', 1]]);
+    expect(count('c')).toEqual([['dismissed', 1], ['new', 1]]);
     expect(count('old')).toEqual([['new', 1], ['new', 1]]);
     expect(count('b')).toEqual([['new', 1], ['new', 2]]);
     expect(count('many-3')).toEqual([['new', 2]]);
