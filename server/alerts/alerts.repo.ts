@@ -27,6 +27,10 @@ export interface AlertFilter {
   beforeId?: number;
 }
 
+// Rows (or fingerprints) per statement of a batch: a fixed size keeps the
+// statement's text the same from batch to batch, so SQLite's is prepared once.
+const CHUNK = 100;
+
 export function createAlertsRepo() {
   return {
     async insert(db: Executor, row: NewAlertRow): Promise<AlertRow> {
@@ -51,6 +55,52 @@ export function createAlertsRepo() {
         .where('id', '=', id)
         .returning(ALERT_COLUMNS)
         .executeTakeFirstOrThrow() as Promise<AlertRow>;
+    },
+    /**
+     * The open alert seen last for each fingerprint (the highest id on a tie),
+     * among those seen since the fingerprint's `since`: the fold targets of a batch.
+     */
+    async latestOpen(db: Executor, since: ReadonlyMap<string, number>): Promise<AlertRow[]> {
+      const best = new Map<string, AlertRow>();
+      const fingerprints = [...since.keys()];
+      for (let i = 0; i < fingerprints.length; i += CHUNK) {
+        const chunk = fingerprints.slice(i, i + CHUNK);
+        const rows = (await db
+          .selectFrom('alerts')
+          .select(ALERT_COLUMNS)
+          .where('fingerprint', 'in', chunk)
+          .where('lastSeenAt', '>=', Math.min(...chunk.map((f) => since.get(f)!)))
+          .execute()) as AlertRow[];
+        for (const row of rows) {
+          // Open ones only, decided here: a status condition in the query lets a planner walk
+          // the status index (every open alert) instead of one fingerprint range per value.
+          if (row.status !== 'new' && row.status !== 'acknowledged') continue;
+          const kept = best.get(row.fingerprint);
+          if (!kept || row.lastSeenAt > kept.lastSeenAt || (row.lastSeenAt === kept.lastSeenAt && row.id > kept.id)) best.set(row.fingerprint, row);
+        }
+      }
+      return [...best.values()].filter((row) => row.lastSeenAt >= since.get(row.fingerprint)!);
+    },
+    /** Inserts rows by chunks and returns their ids, in the rows' order. */
+    async insertMany(db: Executor, rows: readonly NewAlertRow[]): Promise<number[]> {
+      const ids: number[] = [];
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        const chunk = rows.slice(i, i + CHUNK);
+        // Ids are assigned in VALUES order; RETURNING's order is not promised, hence the sort, and the check.
+        const back = (await db.insertInto('alerts').values(chunk).returning(['id', 'fingerprint']).execute()).sort((a, b) => a.id - b.id);
+        if (back.length !== chunk.length || back.some((r, j) => r.fingerprint !== chunk[j]!.fingerprint)) throw new Error('alerts.insertMany: ids do not follow the rows');
+        ids.push(...back.map((r) => r.id));
+      }
+      return ids;
+    },
+    async addEvidenceMany(db: Executor, pairs: readonly { alertId: number; eventId: number }[]): Promise<void> {
+      for (let i = 0; i < pairs.length; i += CHUNK) {
+        await db
+          .insertInto('alert_evidence')
+          .values(pairs.slice(i, i + CHUNK))
+          .onConflict((oc) => oc.columns(['alertId', 'eventId']).doNothing())
+          .execute();
+      }
     },
     async addEvidence(db: Executor, alertId: number, eventIds: readonly number[]): Promise<void> {
       const ids = [...new Set(eventIds)];

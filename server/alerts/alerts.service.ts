@@ -14,6 +14,7 @@ import type { AlertFilter, AlertRow, AlertsRepo } from './alerts.repo.ts';
 import type { AlertOrigin, Severity } from './alerts.tables.ts';
 import { maskPatientId } from '../privacy.ts';
 import { maskTerms } from './report.text.ts';
+import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './alerts.batch.ts';
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
@@ -79,46 +80,30 @@ export function createAlertsService(deps: AlertDeps) {
       // Serialise with other writers so two repeats never both create an alert.
       await audit.lock(trx);
       const now = clock.now();
-      const occurrences = Math.max(1, input.occurrences ?? 1);
-      const lastSeenAt = Math.max(input.seenAt, input.lastSeenAt ?? input.seenAt);
-      const target = await repo.findFoldTarget(trx, input.fingerprint, input.seenAt - input.windowMs);
+      const p = prepareAlert(input);
+      const target = await repo.findFoldTarget(trx, p.row.fingerprint, p.since);
       if (target) {
-        const alert = await repo.fold(trx, target.id, occurrences, Math.max(target.lastSeenAt, lastSeenAt), now);
-        await repo.addEvidence(trx, alert.id, input.evidence ?? []);
-        await audit.record(trx, { actor, action: 'alert.updated', target: { type: 'alert', id: alert.id }, details: { change: 'fold', rule: alert.rule, count: alert.count } });
+        const alert = await repo.fold(trx, target.id, p.row.count, Math.max(target.lastSeenAt, p.row.lastSeenAt), now);
+        await repo.addEvidence(trx, alert.id, p.evidence);
+        await audit.record(trx, { actor, action: 'alert.updated', target: { type: 'alert', id: alert.id }, details: foldDetails(alert) });
         return { alert, created: false };
       }
-      const title = typeof input.title === 'string' ? { fr: input.title, en: null } : input.title;
-      const alert = await repo.insert(trx, {
-        origin: input.origin,
-        rule: input.rule,
-        severity: input.severity,
-        status: 'new',
-        title: title.fr,
-        titleEn: title.en,
-        explanationFr: input.explanation.fr,
-        explanationEn: input.explanation.en,
-        fingerprint: input.fingerprint,
-        count: occurrences,
-        firstSeenAt: input.seenAt,
-        lastSeenAt,
-        createdAt: now,
-        updatedAt: now,
-        userId: input.userId ?? null,
-        patientId: input.patientId ?? null,
-        host: input.host ?? null,
-        sourceId: input.sourceId ?? null,
-        details: JSON.stringify(input.details ?? {}),
-        reportedBy: input.reportedBy ?? null,
-      });
-      await repo.addEvidence(trx, alert.id, input.evidence ?? []);
-      await audit.record(trx, {
-        actor,
-        action: 'alert.raised',
-        target: { type: 'alert', id: alert.id },
-        details: { rule: alert.rule, origin: alert.origin, severity: alert.severity, evidence: (input.evidence ?? []).length },
-      });
+      const alert = await repo.insert(trx, { ...p.row, createdAt: now, updatedAt: now });
+      await repo.addEvidence(trx, alert.id, p.evidence);
+      await audit.record(trx, { actor, action: 'alert.raised', target: { type: 'alert', id: alert.id }, details: raisedDetails(alert, p) });
       return { alert, created: true };
+    },
+
+    /**
+     * Raises or folds many inputs inside the caller's transaction, with the
+     * same rows, counts, results and audit entries (one per input, in input
+     * order) as `raise` called on each in turn — an input may fold into an
+     * alert an earlier input of the same call created — but with one lookup of
+     * the open alerts, multi-row inserts and one update per folded alert.
+     * One clock reading stands for the whole call.
+     */
+    async raiseMany(trx: Trx, actor: Actor, inputs: readonly RaiseAlertInput[]): Promise<RaisedAlert[]> {
+      return raiseMany({ repo, audit, now: clock.now() }, trx, actor, inputs);
     },
 
     /** After the commit: tells the live queues, once per alert with its latest state. */

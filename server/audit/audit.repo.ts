@@ -109,6 +109,10 @@ export function createAuditRepo() {
     async insert(db: Executor, row: AuditEntryRow): Promise<void> {
       await db.insertInto('audit_entries').values(row).execute();
     },
+    /** Rows in chain order, by chunks of a fixed size (the same statement text from batch to batch: SQLite prepares it once). */
+    async insertMany(db: Executor, rows: readonly AuditEntryRow[]): Promise<void> {
+      for (let i = 0; i < rows.length; i += 100) await db.insertInto('audit_entries').values(rows.slice(i, i + 100)).execute();
+    },
     /** Entries in chain order from `afterSeq` (exclusive), for verification. */
     async range(db: Executor, afterSeq: number, limit: number): Promise<AuditEntryRow[]> {
       return db.selectFrom('audit_entries').select(COLUMNS).where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(limit).execute();

@@ -83,9 +83,8 @@ export function createIngestService(deps: {
         const items = [...refusals];
         refusals.clear();
         for (const [sourceId, r] of items) {
-          await sources.addCounts(trx, sourceId, parisDay(now), 0, r.count);
+          await sources.recordActivity(trx, { sourceId, at: now, day: parisDay(now), accepted: 0, refused: r.count, error: r.error });
           await sources.addDropped(trx, sourceId, parisDay(now), r.dropped ?? 0);
-          await sources.touch(trx, sourceId, now, r.error);
         }
       })
       .catch((error) => log.warn('could not record ingest refusals', { error }));
@@ -114,8 +113,7 @@ export function createIngestService(deps: {
       const written = await write(trx, now);
       const outcome: IngestOutcome = { ...written, rejected: [...meta.rejected] };
       const refused = meta.rejected.length;
-      await sources.addCounts(trx, source.id, parisDay(now), written.accepted, refused);
-      await sources.touch(trx, source.id, now, describeRefusals(meta.rejected));
+      await sources.recordActivity(trx, { sourceId: source.id, at: now, day: parisDay(now), accepted: written.accepted, refused, error: describeRefusals(meta.rejected) });
       await audit.record(trx, {
         actor,
         action: 'ingest.batch',
@@ -217,8 +215,7 @@ export function createIngestService(deps: {
         source,
         meta,
         async (trx) => {
-          const raised: RaisedAlert[] = [];
-          for (const input of inputs) raised.push(await alerts.raise(trx, actor, { ...input, sourceId: source.id }));
+          const raised = await alerts.raiseMany(trx, actor, inputs.map((input) => ({ ...input, sourceId: source.id })));
           return { accepted: raised.length, firstEventId: null, lastEventId: null, alerts: raised, systemEvents: 0 };
         },
         (o) => ({
@@ -238,8 +235,7 @@ export function createIngestService(deps: {
         meta,
         async (trx, now) => {
           const r = await appendEvents(trx, source.id, now, batch.rows);
-          const raised: RaisedAlert[] = [];
-          for (const input of batch.alerts) raised.push(await alerts.raise(trx, actor, { ...input, sourceId: source.id }));
+          const raised = await alerts.raiseMany(trx, actor, batch.alerts.map((input) => ({ ...input, sourceId: source.id })));
           await systemEvents.insertMany(trx, batch.systemEvents.map((e) => ({ ...e, receivedAt: now })));
           return { accepted: r.count + raised.length + batch.systemEvents.length, firstEventId: r.firstId, lastEventId: r.lastId, alerts: raised, systemEvents: batch.systemEvents.length };
         },

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { SqliteAdapter } from 'kysely';
 import type { Executor } from '../store/db.ts';
 import type { IngestBatchesTable, SourceDailyCountsTable, SourcesTable } from './ingest.tables.ts';
 
@@ -11,7 +12,7 @@ const SOURCE_COLUMNS = [
 ] as const;
 
 export function createSourcesRepo() {
-  return {
+  const repo = {
     async insert(db: Executor, row: SourceRow): Promise<void> {
       await db.insertInto('sources').values(row).execute();
     },
@@ -63,6 +64,32 @@ export function createSourcesRepo() {
         .onConflict((oc) => oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({ dropped: eb('source_daily_counts.dropped', '+', eb.ref('excluded.dropped')) })))
         .execute();
     },
+    /**
+     * A batch's bookkeeping: the day's counters (when something was counted)
+     * and the source's last seen (and last error, when given). One statement on
+     * PostgreSQL (the update rides in a CTE of the upsert: one round trip, not
+     * two); on SQLite, where a statement costs no round trip, the same two.
+     */
+    async recordActivity(db: Executor, a: { sourceId: string; at: number; day: string; accepted: number; refused: number; error?: string }): Promise<void> {
+      const seen = a.error === undefined ? { lastSeenAt: a.at } : { lastSeenAt: a.at, lastError: a.error, lastErrorAt: a.at };
+      const counted = a.accepted !== 0 || a.refused !== 0;
+      if (!counted || db.getExecutor().adapter instanceof SqliteAdapter) {
+        await repo.addCounts(db, a.sourceId, a.day, a.accepted, a.refused);
+        await repo.touch(db, a.sourceId, a.at, a.error);
+        return;
+      }
+      await db
+        .with('touched', (qb) => qb.updateTable('sources').set(seen).where('id', '=', a.sourceId))
+        .insertInto('source_daily_counts')
+        .values({ sourceId: a.sourceId, day: a.day, accepted: a.accepted, refused: a.refused })
+        .onConflict((oc) =>
+          oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({
+            accepted: eb('source_daily_counts.accepted', '+', eb.ref('excluded.accepted')),
+            refused: eb('source_daily_counts.refused', '+', eb.ref('excluded.refused')),
+          })),
+        )
+        .execute();
+    },
     async countsOn(db: Executor, day: string): Promise<Selectable<SourceDailyCountsTable>[]> {
       return db.selectFrom('source_daily_counts').select(['sourceId', 'day', 'accepted', 'refused', 'dropped']).where('day', '=', day).execute();
     },
@@ -83,6 +110,7 @@ export function createSourcesRepo() {
       return Number(r.numDeletedRows);
     },
   };
+  return repo;
 }
 
 export type SourcesRepo = ReturnType<typeof createSourcesRepo>;

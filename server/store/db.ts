@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SelectQueryNode, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type QueryResult, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -34,14 +34,97 @@ export type Readiness = { ready: true } | { ready: false; code: 'database.unavai
 /** Free space (on the file system and under SQLite's page limit) that counts as "room again" after a disk-full failure. */
 export const ROOM_BYTES = 4 * 1024 * 1024;
 
+/** How many prepared statements one SQLite connection keeps (least recently used go first). */
+export const STATEMENT_CACHE_SIZE = 500;
+// Longer SQL (a many-row VALUES list, say) is rarely repeated word for word: prepared each time, not kept.
+const CACHEABLE_SQL_LENGTH = 16_384;
+// Statements that change the schema or the connection are never kept, and running one empties the
+// cache: SQLite re-prepares a stale statement by itself, but a migration should leave nothing behind.
+const SCHEMA_CHANGE = /^\s*(create|alter|drop|pragma|vacuum|attach|detach|reindex|analyze)\b/i;
+
+/**
+ * Kysely's SQLite connection prepares every query anew; this one keeps the
+ * prepared statements by SQL text (an LRU of `size`): better-sqlite3
+ * statements are reusable, and a batch runs the same dozen bookkeeping
+ * statements every time. Whether a statement returns rows (`reader`) is
+ * decided per statement, as Kysely does.
+ */
+export class CachedSqliteConnection implements DatabaseConnection {
+  readonly #db: SqliteDatabase.Database;
+  readonly #size: number;
+  readonly #statements = new Map<string, SqliteDatabase.Statement>();
+  hits = 0;
+  misses = 0;
+
+  constructor(db: SqliteDatabase.Database, size = STATEMENT_CACHE_SIZE) {
+    this.#db = db;
+    this.#size = size;
+  }
+
+  get cached(): number {
+    return this.#statements.size;
+  }
+
+  clear(): void {
+    this.#statements.clear();
+  }
+
+  #statement(sqlText: string): SqliteDatabase.Statement {
+    const kept = this.#statements.get(sqlText);
+    if (kept) {
+      this.hits++;
+      // Most recently used last: the Map's first key is the one to evict.
+      this.#statements.delete(sqlText);
+      this.#statements.set(sqlText, kept);
+      return kept;
+    }
+    this.misses++;
+    if (SCHEMA_CHANGE.test(sqlText)) {
+      this.#statements.clear();
+      return this.#db.prepare(sqlText);
+    }
+    const stmt = this.#db.prepare(sqlText);
+    if (sqlText.length <= CACHEABLE_SQL_LENGTH) {
+      this.#statements.set(sqlText, stmt);
+      if (this.#statements.size > this.#size) this.#statements.delete(this.#statements.keys().next().value!);
+    }
+    return stmt;
+  }
+
+  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const { sql: sqlText, parameters } = compiledQuery;
+    const stmt = this.#statement(sqlText);
+    if (stmt.reader) return Promise.resolve({ rows: stmt.all(parameters) as R[] });
+    const { changes, lastInsertRowid } = stmt.run(parameters);
+    return Promise.resolve({ numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] });
+  }
+
+  // A streamed statement stays busy while it is iterated: it gets a statement of its own, never a kept one.
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const { sql: sqlText, parameters, query } = compiledQuery;
+    if (!SelectQueryNode.is(query)) throw new Error('Sqlite driver only supports streaming of select queries');
+    for (const row of this.#db.prepare(sqlText).iterate(parameters)) yield { rows: [row as R] };
+  }
+}
+
 // SQLite transactions take the write lock at BEGIN, so two writers (the server
 // and a CLI command, say) queue on busy_timeout instead of failing on upgrade.
 class ImmediateSqliteDriver extends SqliteDriver {
+  #connection: CachedSqliteConnection | undefined;
   constructor(
     config: ConstructorParameters<typeof SqliteDriver>[0],
     readonly store: { raw: SqliteDatabase.Database; health: StoreHealth },
   ) {
     super(config);
+  }
+  override async init(): Promise<void> {
+    await super.init();
+    this.#connection = new CachedSqliteConnection(this.store.raw);
+  }
+  // The parent's mutex still serialises the single connection; the statements go through the cache.
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    await super.acquireConnection();
+    return this.#connection!;
   }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));

@@ -1,5 +1,5 @@
 // Ingest throughput through the real HTTP endpoints (NDJSON batches of 1,000
-// and 10,000, FHIR Bundles of 1,000), beside the floor measured in the same
+// and 10,000, FHIR Bundles of 1,000; tool alerts, which have no floor), beside the floor measured in the same
 // run: the same rows inserted straight into the same table (same schema,
 // indexes and settings), one transaction per batch of the same size — a
 // prepared statement per row on SQLite (then the user and patient timelines'
@@ -23,38 +23,17 @@ import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
 import { tempDir } from '../../support/config.ts';
 import { progress } from '../table.ts';
-import { asRecord, rng, syntheticEvent } from './data.ts';
+import { bundleBody, ndjsonBody, post, toolAlertsBody } from './bodies.ts';
+import { rng, syntheticEvent } from './data.ts';
 
 const INSERT_SQLITE =
   'insert into access_events (occurredAt, occurredAtText, receivedAt, sourceId, userId, action, outcome, patientId, application, workstation, address, department, context) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
-function post(port: number, path: string, token: string, type: string, body: Buffer, agent: http.Agent): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { Authorization: `Bearer ${token}`, 'Content-Type': type, 'Content-Length': body.length } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** A FHIR R4 AuditEvent (BALP-style REST read) for a synthetic event. */
-function auditEvent(e: ValidAccessEvent) {
-  return {
-    resourceType: 'AuditEvent',
-    type: { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest' },
-    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: 'read' }],
-    action: 'R',
-    recorded: e.occurredAtText,
-    outcome: '0',
-    agent: [{ who: { identifier: { value: e.userId } }, requestor: true, network: { address: e.address, type: '2' } }],
-    source: { observer: { display: e.application } },
-    entity: [{ what: { reference: `Patient/${e.patientId ?? 'P0'}` }, type: { code: '1' }, role: { code: '1' } }],
-  };
-}
+/** This process's CPU time since `from` (the server's, and the one client's small share), in ms. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(from);
+  return (c.user + c.system) / 1000;
+};
 
 export interface ThroughputRow {
   [k: string]: string | number;
@@ -63,7 +42,7 @@ export interface ThroughputRow {
 export async function benchThroughput(
   dialect: 'sqlite' | 'postgres',
   pgUrls: [string, string] | undefined,
-  events: { ndjson1k: number; ndjson10k: number; fhir: number },
+  events: { ndjson1k: number; ndjson10k: number; fhir: number; alerts?: number },
   prefill = 0,
 ): Promise<ThroughputRow[]> {
   const pgUrl = pgUrls?.[0];
@@ -135,26 +114,51 @@ export async function benchThroughput(
       const rows = batchOf(size);
       plan.push({ rows, payload: body(rows) });
     }
+    let cpu = 0;
     for (const { rows, payload } of plan) {
       floorMs += await floor(rows);
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const res = await post(port, path, token, type, payload, agent);
       httpMs += performance.now() - t0;
+      cpu += cpuMs(c0);
       if (res.status >= 300) throw new Error(`${label}: ${res.status} ${res.text.slice(0, 300)}`);
       done += expected(rows);
     }
     const httpRate = (done / httpMs) * 1000;
     const floorRate = (done / floorMs) * 1000;
-    return { dialect, path: label, batch: size, events: done, 'events/s': Math.round(httpRate), 'floor events/s': Math.round(floorRate), ratio: Math.round((httpRate / floorRate) * 100) / 100 };
+    return { dialect, path: label, batch: size, events: done, 'events/s': Math.round(httpRate), 'floor events/s': Math.round(floorRate), ratio: Math.round((httpRate / floorRate) * 100) / 100, 'CPU ms/1k': (cpu / done) * 1000, 'ms/request': httpMs / plan.length, 'floor ms/batch': floorMs / plan.length };
+  }
+
+  /** Tool alerts (generic, NDJSON), every one a new alert: no floor of its own, the target is absolute. */
+  async function measureAlerts(size: number, total: number) {
+    const tools = await vigie.services.sources.create(cliActor, { name: 'bench-tools', kind: 'alerts' });
+    let sent = 0;
+    const body = () => toolAlertsBody(batchOf(size), (sent += size));
+    await post(port, '/api/v1/ingest/alerts/generic', tools.token, 'application/x-ndjson', body(), agent);
+    const plan = Array.from({ length: Math.ceil(total / size) }, body);
+    let ms = 0;
+    let cpu = 0;
+    for (const payload of plan) {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      const res = await post(port, '/api/v1/ingest/alerts/generic', tools.token, 'application/x-ndjson', payload, agent);
+      ms += performance.now() - t0;
+      cpu += cpuMs(c0);
+      if (res.status >= 300) throw new Error(`tool alerts: ${res.status} ${res.text.slice(0, 300)}`);
+    }
+    const done = plan.length * size;
+    return { dialect, path: 'HTTP tool alerts (new)', batch: size, events: done, 'events/s': Math.round((done / ms) * 1000), 'floor events/s': '—', ratio: '—', 'CPU ms/1k': (cpu / done) * 1000, 'ms/request': ms / plan.length, 'floor ms/batch': '—' };
   }
 
   try {
-    const ndjson = (rows: ValidAccessEvent[]) => Buffer.from(rows.map((r) => JSON.stringify(asRecord(r))).join('\n') + '\n');
-    const bundle = (rows: ValidAccessEvent[]) => Buffer.from(JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: rows.map((r) => ({ resource: auditEvent(r) })) }));
     const out: ThroughputRow[] = [];
-    out.push(await measure('HTTP NDJSON', 1_000, events.ndjson1k, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjson, (r) => r.length));
-    out.push(await measure('HTTP NDJSON', 10_000, events.ndjson10k, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjson, (r) => r.length));
-    out.push(await measure('HTTP FHIR Bundle', 1_000, events.fhir, '/api/v1/ingest/fhir', 'application/fhir+json', fhir.token, bundle, (r) => r.length));
+    // Batches of one record: what a request costs beyond its records (against a one-row commit).
+    out.push(await measure('HTTP NDJSON', 1, 300, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjsonBody, (r) => r.length));
+    out.push(await measure('HTTP NDJSON', 1_000, events.ndjson1k, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjsonBody, (r) => r.length));
+    out.push(await measure('HTTP NDJSON', 10_000, events.ndjson10k, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjsonBody, (r) => r.length));
+    out.push(await measure('HTTP FHIR Bundle', 1_000, events.fhir, '/api/v1/ingest/fhir', 'application/fhir+json', fhir.token, bundleBody, (r) => r.length));
+    if (events.alerts) out.push(await measureAlerts(1_000, events.alerts));
     const { n: rowsNow } = await sql<{ n: number }>`select count(*) as n from access_events`.execute(store.db).then((r) => r.rows[0]!);
     for (const row of out) row['rows at end'] = Number(rowsNow);
     return out;
