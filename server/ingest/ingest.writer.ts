@@ -1,48 +1,63 @@
 // The single writer of the event log: batches wait in a bounded queue and are
 // committed one transaction at a time. When the queue is full the caller gets
 // 503 with Retry-After before its body is even read (back-pressure, not loss);
-// an acknowledgement is only ever given after the commit.
+// an acknowledgement is only ever given after the commit. Where the
+// transaction runs is the executor's business: in this thread
+// (`inlineExecutor`) or in the SQLite writer thread (ingest.thread.ts).
 import type { AuditService } from '../audit/audit.service.ts';
 import { Unavailable } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
+import type { BatchJob, JobResult } from './ingest.batch.ts';
 
-export interface WriterTicket {
-  /** Runs `fn` in the next batch transaction (after the chain lock) and resolves after the commit. */
-  commit<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+export interface WriterTicket<J = BatchJob, R = JobResult> {
+  /** Runs the job in the next batch transaction and resolves after the commit. */
+  commit(job: J): Promise<R>;
   /** Frees the place in the queue (idempotent; done by `commit` when it settles). */
   release(): void;
 }
 
-export interface IngestWriter {
+export interface IngestWriter<J = BatchJob, R = JobResult> {
   /** Takes a place in the queue, or throws 503 with Retry-After when it is full or the writer is stopping. */
-  reserve(): WriterTicket;
-  /** Runs a small bookkeeping transaction (counters) outside the bound: it never carries records. */
-  enqueue<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  reserve(): WriterTicket<J, R>;
+  /** Runs a small bookkeeping job (counters) outside the bound: it never carries records. `make` builds it when its turn comes. */
+  enqueue(make: () => J): Promise<R>;
+  /** Resolves once every job queued so far has settled. */
+  drain(): Promise<void>;
   stats(): { pending: number; capacity: number; committed: number; averageMs: number };
-  /** Refuses new batches and waits for the queued ones to commit. */
+  /** Refuses new batches, waits for the queued ones to commit, then closes the executor. */
   stop(): Promise<void>;
 }
 
-export function createIngestWriter(deps: { db: Db; audit: AuditService; capacity: number }): IngestWriter {
-  const { db, audit, capacity } = deps;
+/** Runs one job to its commit (or its failure). */
+export type BatchExecutor<J, R> = (job: J) => Promise<R>;
+
+/** A transaction on this thread's connection: the chain's lock first, then `run`. */
+export function inlineExecutor<J, R>(db: Db, audit: AuditService, run: (trx: Trx, job: J) => Promise<R>): BatchExecutor<J, R> {
+  return (job) =>
+    db.transaction().execute(async (trx) => {
+      // ORDER: take the audit chain's lock before the first insert. On
+      // PostgreSQL it is held until commit, so event ids are assigned in
+      // commit order: a reader of `id > cursor` (the detector) never sees a
+      // larger id committed while a smaller one is still in flight, and thus
+      // never skips an event. (SQLite's single writer gives this already.)
+      await audit.lock(trx);
+      return run(trx, job);
+    });
+}
+
+export function createIngestWriter<J = BatchJob, R = JobResult>(deps: { execute: BatchExecutor<J, R>; capacity: number; close?: () => Promise<void> }): IngestWriter<J, R> {
+  const { execute, capacity } = deps;
   let pending = 0;
   let stopping = false;
+  let stopped: Promise<void> | undefined;
   let committed = 0;
   let averageMs = 0;
   let tail: Promise<unknown> = Promise.resolve();
 
-  function run<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+  function run(make: () => J): Promise<R> {
     const result = tail.then(async () => {
       const started = performance.now();
-      const value = await db.transaction().execute(async (trx) => {
-        // ORDER: take the audit chain's lock before the first insert. On
-        // PostgreSQL it is held until commit, so event ids are assigned in
-        // commit order: a reader of `id > cursor` (the detector) never sees a
-        // larger id committed while a smaller one is still in flight, and thus
-        // never skips an event. (SQLite's single writer gives this already.)
-        await audit.lock(trx);
-        return fn(trx);
-      });
+      const value = await execute(make());
       const ms = performance.now() - started;
       averageMs = committed ? averageMs * 0.9 + ms * 0.1 : ms;
       committed++;
@@ -69,9 +84,9 @@ export function createIngestWriter(deps: { db: Db; audit: AuditService; capacity
         }
       };
       return {
-        async commit(fn) {
+        async commit(job) {
           try {
-            return await run(fn);
+            return await run(() => job);
           } finally {
             release();
           }
@@ -80,10 +95,22 @@ export function createIngestWriter(deps: { db: Db; audit: AuditService; capacity
       };
     },
     enqueue: run,
-    stats: () => ({ pending, capacity, committed, averageMs }),
-    async stop() {
-      stopping = true;
+    async drain() {
       await tail;
+    },
+    stats: () => ({ pending, capacity, committed, averageMs }),
+    stop() {
+      stopping = true;
+      stopped ??= (async () => {
+        // Jobs queued while draining (a refusals flush) are drained too.
+        let seen: Promise<unknown>;
+        do {
+          seen = tail;
+          await seen;
+        } while (seen !== tail);
+        await deps.close?.();
+      })();
+      return stopped;
     },
   };
 }

@@ -1,0 +1,94 @@
+// The SQLite write path off the event loop: batch jobs run in a worker thread
+// (ingest.thread.worker.ts) with its own connection to the database file, so
+// that a batch's synchronous better-sqlite3 work never holds the main thread.
+// A job crosses as a structured clone of its validated rows; the main thread
+// awaits the thread's answer, which comes only after the commit. If the
+// thread dies, the batches it held fail (503: never acknowledged) and the
+// next batch starts a new thread.
+import { Worker } from 'node:worker_threads';
+import { Unavailable } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { BatchJob, JobResult } from './ingest.batch.ts';
+import type { FromThread, ToThread } from './ingest.thread.worker.ts';
+import { rebuildError } from './thread-errors.ts';
+
+export interface WriterThreadData {
+  file: string;
+  /** The main connection's count of statements waiting for the write lock (db.ts). */
+  waitingWriters: Int32Array;
+  timelineChunk?: number;
+  entry: string;
+}
+
+const BOOT = new URL('./ingest.thread.boot.mjs', import.meta.url);
+const ENTRY = new URL('./ingest.thread.worker.ts', import.meta.url).href;
+const CLOSE_WAIT_MS = 10_000;
+
+export interface ThreadExecutor {
+  execute(job: BatchJob, now: number): Promise<JobResult>;
+  /** Lets the thread finish what it holds, close its connection and exit. */
+  close(): Promise<void>;
+  /** The running thread, if any (tests end it to check a crash is never acknowledged). */
+  thread(): Worker | undefined;
+}
+
+export function createThreadExecutor(options: { file: string; waitingWriters: Int32Array; log: Logger; timelineChunk?: number }): ThreadExecutor {
+  const { log } = options;
+  const inFlight = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let worker: Worker | undefined;
+  let closing = false;
+
+  function failInFlight(): void {
+    for (const [id, job] of inFlight) {
+      inFlight.delete(id);
+      job.reject(new Unavailable('ingest.writer_restarted', 'The ingest writer stopped before this batch was acknowledged; send it again (with its Idempotency-Key a retry cannot duplicate it)', 1));
+    }
+  }
+
+  function start(): Worker {
+    const data: WriterThreadData = { file: options.file, waitingWriters: options.waitingWriters, timelineChunk: options.timelineChunk, entry: ENTRY };
+    const w = new Worker(BOOT, { workerData: data, name: 'vigie-ingest-writer' });
+    w.unref();
+    w.on('message', (message: FromThread) => {
+      const job = inFlight.get(message.id);
+      if (!job) return;
+      inFlight.delete(message.id);
+      if (!inFlight.size) w.unref();
+      if ('result' in message) job.resolve(message.result);
+      else job.reject(rebuildError(message.error));
+    });
+    w.on('error', (error) => log.error('ingest writer thread failed', { error }));
+    w.on('exit', (code) => {
+      if (worker === w) worker = undefined;
+      if (!closing || inFlight.size) log.error('ingest writer thread stopped; the batches it held are not acknowledged, the next batch starts a new thread', { code, batches: inFlight.size });
+      failInFlight();
+    });
+    return w;
+  }
+
+  return {
+    execute(job, now) {
+      if (closing) return Promise.reject(new Unavailable('ingest.stopping', 'Vigie is shutting down; retry shortly', 5));
+      worker ??= start();
+      const id = nextId++;
+      const answer = new Promise<JobResult>((resolve, reject) => inFlight.set(id, { resolve, reject }));
+      // Held while a batch is in flight: a process never exits under an unacknowledged batch.
+      worker.ref();
+      worker.postMessage({ type: 'job', id, job, now } satisfies ToThread);
+      return answer;
+    },
+    async close() {
+      closing = true;
+      const w = worker;
+      if (!w) return;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.ref();
+      w.postMessage({ type: 'close' } satisfies ToThread);
+      const timer = setTimeout(() => void w.terminate(), CLOSE_WAIT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+    thread: () => worker,
+  };
+}
