@@ -189,8 +189,8 @@ function ingestExecutor(deps: ServiceDeps, audit: ReturnType<typeof createAuditS
   const capacity = config.ingest.queueBatches;
   if (config.ingest.writerThread && store.dialect === 'sqlite' && store.file && store.waitingWriters) {
     const thread = createThreadExecutor({ file: store.file, waitingWriters: store.waitingWriters, log });
-    return { execute: (job: BatchJob) => thread.execute(job, clock.now()), capacity, close: () => thread.close(), thread };
+    return { prepare: thread.prepare, execute: (job: BatchJob) => thread.execute(job, clock.now()), capacity, close: () => thread.close(), thread };
   }
   const runner = batchRunnerOn(store, clock);
-  return { execute: inlineExecutor(store.db, audit, (trx, job: BatchJob) => runner.run(trx, job, clock.now())), capacity, close: undefined, thread: undefined };
+  return { execute: inlineExecutor(store.db, audit, (trx, job: BatchJob) => runner.run(trx, job, clock.now())), prepare: undefined, capacity, close: undefined, thread: undefined };
 }

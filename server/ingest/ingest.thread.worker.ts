@@ -9,9 +9,15 @@ import { openStore } from '../store/db.ts';
 import { batchRunnerOn, type BatchJob, type JobResult } from './ingest.batch.ts';
 import { inlineExecutor } from './ingest.writer.ts';
 import { sendError, type SentError } from './thread-errors.ts';
-import type { WriterThreadData } from './ingest.thread.ts';
+import { Unavailable } from '../errors.ts';
+import type { BulkField, WriterThreadData } from './ingest.thread.ts';
 
-export type ToThread = { type: 'job'; id: number; job: BatchJob; now: number } | { type: 'close' };
+export type ToThread =
+  /** A slice of a job's array, sent ahead of the job. */
+  | { type: 'part'; id: number; field: BulkField; items: unknown[] }
+  /** The job, its arrays emptied when they were sent ahead (`counts` says how many to expect). */
+  | { type: 'job'; id: number; job: BatchJob; now: number; counts: Partial<Record<BulkField, number>> }
+  | { type: 'close' };
 export type FromThread = { id: number; result: JobResult } | { id: number; error: SentError };
 
 /** How long the thread lets main-thread writers in before its next batch, at most. */
@@ -34,9 +40,31 @@ function letMainThreadIn(): void {
   }
 }
 
+/** Puts a job's arrays back together from the slices sent ahead; a missing slice fails the job. */
+const parts = new Map<number, Map<BulkField, unknown[]>>();
+function assemble(message: Extract<ToThread, { type: 'job' }>): BatchJob {
+  const received = parts.get(message.id);
+  parts.delete(message.id);
+  const job: Record<string, unknown> = { ...message.job };
+  for (const [field, count] of Object.entries(message.counts) as [BulkField, number][]) {
+    const items = received?.get(field) ?? [];
+    if (items.length !== count) throw new Unavailable('ingest.handover_incomplete', `The writer thread received ${items.length} of the batch's ${count} ${field}; send the batch again`, 1);
+    job[field] = items;
+  }
+  return job as BatchJob;
+}
+
 // Jobs run one at a time, in arrival order (the main thread's writer queue sends them so).
 let tail = Promise.resolve();
 port.on('message', (message: ToThread) => {
+  if (message.type === 'part') {
+    let fields = parts.get(message.id);
+    if (!fields) parts.set(message.id, (fields = new Map()));
+    const items = fields.get(message.field);
+    if (items) for (const item of message.items) items.push(item);
+    else fields.set(message.field, message.items);
+    return;
+  }
   if (message.type === 'close') {
     tail = tail.then(async () => {
       await store.close();
@@ -49,7 +77,7 @@ port.on('message', (message: ToThread) => {
     now = message.now;
     let reply: FromThread;
     try {
-      reply = { id: message.id, result: await execute(message.job) };
+      reply = { id: message.id, result: await execute(assemble(message)) };
     } catch (error) {
       reply = { id: message.id, error: sendError(error) };
     }

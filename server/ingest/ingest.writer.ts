@@ -45,8 +45,20 @@ export function inlineExecutor<J, R>(db: Db, audit: AuditService, run: (trx: Trx
     });
 }
 
-export function createIngestWriter<J = BatchJob, R = JobResult>(deps: { execute: BatchExecutor<J, R>; capacity: number; close?: () => Promise<void> }): IngestWriter<J, R> {
-  const { execute, capacity } = deps;
+export interface WriterDeps<J, R> {
+  execute: BatchExecutor<J, R>;
+  /**
+   * Started as soon as a batch is handed to `commit`, before its turn: the
+   * writer thread receives a batch's rows while it commits the one before.
+   * What it returns is what `execute` is given when the turn comes.
+   */
+  prepare?: (job: J) => Promise<J>;
+  capacity: number;
+  close?: () => Promise<void>;
+}
+
+export function createIngestWriter<J = BatchJob, R = JobResult>(deps: WriterDeps<J, R>): IngestWriter<J, R> {
+  const { execute, prepare, capacity } = deps;
   let pending = 0;
   let stopping = false;
   let stopped: Promise<void> | undefined;
@@ -54,10 +66,11 @@ export function createIngestWriter<J = BatchJob, R = JobResult>(deps: { execute:
   let averageMs = 0;
   let tail: Promise<unknown> = Promise.resolve();
 
-  function run(make: () => J): Promise<R> {
+  function run(make: () => J | Promise<J>): Promise<R> {
     const result = tail.then(async () => {
+      const job = await make();
       const started = performance.now();
-      const value = await execute(make());
+      const value = await execute(job);
       const ms = performance.now() - started;
       averageMs = committed ? averageMs * 0.9 + ms * 0.1 : ms;
       committed++;
@@ -86,7 +99,10 @@ export function createIngestWriter<J = BatchJob, R = JobResult>(deps: { execute:
       return {
         async commit(job) {
           try {
-            return await run(() => job);
+            const prepared = prepare ? prepare(job) : job;
+            // A failed handover is this batch's failure, when its turn comes (never an unhandled rejection before).
+            if (prepared instanceof Promise) prepared.catch(() => undefined);
+            return await run(() => prepared);
           } finally {
             release();
           }
