@@ -109,7 +109,7 @@ export function createServices(deps: ServiceDeps) {
   const explorer = createExplorerService({ db, repo: accessEvents, sources: sourcesRepo, audit });
   const ingestExecution = ingestExecutor(deps, audit);
   const ingestWriter = createIngestWriter(ingestExecution);
-  background.push({ name: 'ingest-writer', start() {}, stop: () => ingestWriter.stop() });
+  background.push({ name: 'ingest-writer', start: () => ingestExecution.thread?.warm(), stop: () => ingestWriter.stop() });
 
   // --- alerts, directory, detection ---
   const directory = createDirectoryService({ db, repo: createDirectoryRepo(), audit, clock });

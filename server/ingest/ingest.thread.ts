@@ -42,6 +42,8 @@ export interface ThreadExecutor {
   /** Sends the job's arrays ahead; resolves to the stub `execute` takes. */
   prepare(job: BatchJob): Promise<BatchJob>;
   execute(job: BatchJob, now: number): Promise<JobResult>;
+  /** Starts the thread now rather than at the first batch (it takes a moment to load). */
+  warm(): void;
   /** Lets the thread finish what it holds, close its connection and exit. */
   close(): Promise<void>;
   /** The running thread, if any (tests end it to check a crash is never acknowledged). */
@@ -110,6 +112,9 @@ export function createThreadExecutor(options: { file: string; waitingWriters: In
       }
       handovers.set(stub as BatchJob, handover);
       return stub as BatchJob;
+    },
+    warm() {
+      if (!closing) worker ??= start();
     },
     execute(job, now) {
       if (closing) return Promise.reject(stopping());
