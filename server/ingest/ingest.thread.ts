@@ -42,8 +42,8 @@ export interface ThreadExecutor {
   /** Sends the job's arrays ahead; resolves to the stub `execute` takes. */
   prepare(job: BatchJob): Promise<BatchJob>;
   execute(job: BatchJob, now: number): Promise<JobResult>;
-  /** Starts the thread now rather than at the first batch (it takes a moment to load). */
-  warm(): void;
+  /** Starts the thread now rather than at the first batch (it takes a moment to load); resolves once it is loaded. */
+  warm(): Promise<void>;
   /** Lets the thread finish what it holds, close its connection and exit. */
   close(): Promise<void>;
   /** The running thread, if any (tests end it to check a crash is never acknowledged). */
@@ -56,6 +56,7 @@ export function createThreadExecutor(options: { file: string; waitingWriters: In
   const handovers = new WeakMap<BatchJob, Handover>();
   let nextId = 1;
   let worker: Worker | undefined;
+  let loaded: Promise<void> = Promise.resolve();
   let generation = 0;
   let closing = false;
   const restarted = () =>
@@ -73,7 +74,12 @@ export function createThreadExecutor(options: { file: string; waitingWriters: In
     const w = new Worker(BOOT, { workerData: data, name: 'vigie-ingest-writer' });
     generation++;
     w.unref();
+    loaded = new Promise((resolve) => {
+      w.once('exit', () => resolve());
+      w.on('message', (message: FromThread) => 'type' in message && resolve());
+    });
     w.on('message', (message: FromThread) => {
+      if ('type' in message) return;
       const job = inFlight.get(message.id);
       if (!job) return;
       inFlight.delete(message.id);
@@ -113,8 +119,10 @@ export function createThreadExecutor(options: { file: string; waitingWriters: In
       handovers.set(stub as BatchJob, handover);
       return stub as BatchJob;
     },
-    warm() {
-      if (!closing) worker ??= start();
+    async warm() {
+      if (closing) return;
+      worker ??= start();
+      await loaded;
     },
     execute(job, now) {
       if (closing) return Promise.reject(stopping());

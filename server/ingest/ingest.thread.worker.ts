@@ -18,7 +18,7 @@ export type ToThread =
   /** The job, its arrays emptied when they were sent ahead (`counts` says how many to expect). */
   | { type: 'job'; id: number; job: BatchJob; now: number; counts: Partial<Record<BulkField, number>> }
   | { type: 'close' };
-export type FromThread = { id: number; result: JobResult } | { id: number; error: SentError };
+export type FromThread = { type: 'ready' } | { id: number; result: JobResult } | { id: number; error: SentError };
 
 /** How long the thread lets main-thread writers in before its next batch, at most. */
 const FAIR_TURN_MS = 250;
@@ -56,6 +56,7 @@ function assemble(message: Extract<ToThread, { type: 'job' }>): BatchJob {
 
 // Jobs run one at a time, in arrival order (the main thread's writer queue sends them so).
 let tail = Promise.resolve();
+port.postMessage({ type: 'ready' } satisfies FromThread);
 port.on('message', (message: ToThread) => {
   if (message.type === 'part') {
     let fields = parts.get(message.id);

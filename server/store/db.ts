@@ -61,7 +61,8 @@ class ImmediateSqliteDriver extends SqliteDriver {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
   async #retryBusy<R>(run: () => Promise<R>): Promise<R> {
-    const started = Date.now();
+    // Only the time refused counts: not the turns this connection then gives its own other statements.
+    let refusedMs = 0;
     let waiting = false;
     try {
       for (let attempt = 0; ; attempt++) {
@@ -69,14 +70,16 @@ class ImmediateSqliteDriver extends SqliteDriver {
           return await run();
         } catch (error) {
           const busy = (error as { code?: string }).code === 'SQLITE_BUSY' && !this.#raw.inTransaction;
-          if (!busy || Date.now() - started >= BUSY_WAIT_MS) throw error;
+          if (!busy || refusedMs >= BUSY_WAIT_MS) throw error;
         }
+        const backoff = BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)]!;
+        refusedMs += backoff;
         // Tells a writer thread that this one waits: it lets it in before its next transaction.
         if (!waiting) Atomics.add(this.#waiting, 0, 1);
         waiting = true;
         // Gives the single connection back meanwhile, so that reads go on.
         await super.releaseConnection();
-        await new Promise((resolve) => setTimeout(resolve, BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)]));
+        await new Promise((resolve) => setTimeout(resolve, backoff));
         await super.acquireConnection();
       }
     } finally {
