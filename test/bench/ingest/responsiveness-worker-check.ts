@@ -53,7 +53,8 @@ async function main() {
     VIGIE_SECRET_KEY: '0f'.repeat(32),
     VIGIE_PORT: '0',
     VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024),
-    VIGIE_INGEST_WRITER_THREAD: String(!inline),
+    // Set only for --inline, so that the script also runs on a Vigie that predates the variable (the before).
+    ...(inline ? { VIGIE_INGEST_WRITER_THREAD: 'false' } : {}),
     VIGIE_LOG_LEVEL: 'error',
     VIGIE_DETECTOR: String(!args.includes('--no-detector')),
   });
