@@ -6,7 +6,10 @@
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateAccessEvent, type ValidAccessEvent } from '../../../server/ingest/access-event.validate.ts';
 import { createAccessEventsRepo } from '../../../server/ingest/access-events.repo.ts';
+import { mapGenericAlert } from '../../../server/ingest/tools/generic.ts';
+import type { ToolAlert } from '../../../server/ingest/tools/tool-alert.ts';
 import { FakeClock } from '../../support/clock.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { tempDir } from '../../support/config.ts';
@@ -59,6 +62,8 @@ describe('the SQLite writer thread', () => {
     const run = async (thread: boolean) => {
       const t = await fileApp(thread, new FakeClock());
       expect(Boolean(t.services.ingestThread)).toBe(thread);
+      const pushed: unknown[] = [];
+      t.services.realtime.subscribe((m) => pushed.push(m));
       const ehr = await createSource(t.services, 'ehr', 'dxcare');
       const fhir = await createSource(t.services, 'fhir', 'fhir-feed');
       const tools = await createSource(t.services, 'alerts', 'clamav');
@@ -71,24 +76,44 @@ describe('the SQLite writer thread', () => {
       keep(await t.http.raw.post('/api/v1/ingest/alerts/generic').set('Authorization', tools.auth).set('Content-Type', 'application/json').send(JSON.stringify(alerts)));
       keep(await events(t, ehr.auth, ndjson(mixedBatch(1000)), 'k-1')); // replayed
       keep(await events(t, ehr.auth, records(3), 'k-1')); // same key, other body: 409
+      // A syslog batch (events, an alert and raw system events), as the listener commits it.
+      const ticket = t.services.ingest.reserve();
+      const actor = { kind: 'source' as const, id: ehr.source.id, address: '10.0.0.9' };
+      const syslog = await t.services.ingest.commitSyslog(
+        ticket,
+        actor,
+        ehr.source,
+        {
+          rows: [validateAccessEvent(eventRecord(5000)) as ValidAccessEvent],
+          alerts: [mapGenericAlert({ ...genericAlert, rule: 'R-syslog' }, 'syslog') as ToolAlert],
+          systemEvents: [{ receivedAt: 0, occurredAt: 1, occurredAtText: 'x', sourceId: ehr.source.id, peer: '10.0.0.9', facility: 1, severity: 5, hostname: 'h', appName: 'a', procId: null, msgId: null, structuredData: null, message: 'm', raw: 'r', format: 'rfc5424' }],
+        },
+        { format: 'syslog', digest: { bytes: 10, sha256: 'ab'.repeat(32) }, rejected: [{ index: 3, reason: 'bad' }] },
+      );
+      answers.push(syslog);
       const ids = new Map([ehr, fhir, tools].map((s) => [s.source.id, s.source.name]));
       const chain = (await auditRows(t)).map((r) => ({ ...r, targetId: ids.get(r.targetId ?? '') ?? r.targetId, actor: ids.get(r.actor.replace(/^source:/, '')) ?? r.actor, hash: undefined, prevHash: undefined, requestId: undefined, details: ids.has(r.targetId ?? '') || r.action !== 'source.created' ? r.details : undefined }));
       const rows = await t.store.db.selectFrom('access_events').select(['id', 'occurredAt', 'receivedAt', 'userId', 'action', 'patientId', 'context']).orderBy('id').execute();
       const verified = await t.services.auditVerifier.verify();
-      return { answers, chain: chain.filter((r) => r.action.startsWith('ingest.') || r.action.startsWith('alert.')), rows, verified: verified.status };
+      const systemEvents = await t.store.db.selectFrom('system_events').select(['receivedAt', 'message']).execute();
+      return { answers, pushed, systemEvents, chain: chain.filter((r) => r.action.startsWith('ingest.') || r.action.startsWith('alert.')), rows, verified: verified.status };
     };
     const inline = await run(false);
     const thread = await run(true);
     expect(thread.verified).toBe('intact');
     expect(inline.verified).toBe('intact');
     expect(thread.answers).toEqual(inline.answers);
-    expect(thread.answers.map((a) => (a as { status: number }).status)).toEqual([200, 201, 200, 200, 409]);
+    expect(thread.answers.map((a) => (a as { status: number }).status)).toEqual([200, 201, 200, 200, 409, 200]);
     expect((thread.answers[4] as { body: { error: { code: string } } }).body.error.code).toBe('ingest.idempotency_key_reused');
     expect((thread.answers[3] as { replayed: string }).replayed).toBe('true');
     expect(thread.rows).toEqual(inline.rows);
-    expect(thread.rows).toHaveLength(994);
+    expect(thread.rows).toHaveLength(995);
+    expect(thread.pushed).toEqual(inline.pushed); // the live queues get the same alerts, pushed after the commit
+    expect(thread.pushed.length).toBeGreaterThanOrEqual(3);
+    expect(thread.systemEvents).toEqual(inline.systemEvents);
+    expect(thread.systemEvents).toHaveLength(1);
     expect(thread.chain).toEqual(inline.chain);
-    expect(thread.chain.map((r) => r.action)).toEqual(['ingest.batch', 'ingest.batch', 'alert.raised', 'alert.raised', 'alert.updated', 'ingest.batch']);
+    expect(thread.chain.map((r) => r.action)).toEqual(['ingest.batch', 'ingest.batch', 'alert.raised', 'alert.raised', 'alert.updated', 'ingest.batch', 'alert.raised', 'ingest.batch']);
   });
 
   it('replays an Idempotency-Key across a restart of the thread, and answers a reused key 409 with its code', async () => {
