@@ -13,6 +13,9 @@ import type { BatchAnswer, BatchJob, BatchMeta, EventsAnswer } from './ingest.ba
 import type { EventLogSignal } from './event-log.ts';
 import type { IngestWriter, WriterTicket } from './ingest.writer.ts';
 import type { SourceRow } from './sources.repo.ts';
+
+/** What a batch needs of its source. */
+type BatchSource = Pick<SourceRow, 'id' | 'name'>;
 import type { NewSystemEventRow } from './system-events.repo.ts';
 
 export type { BatchAnswer, BatchMeta, EventsAnswer, Refusal } from './ingest.batch.ts';
@@ -62,7 +65,7 @@ export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<A
     flushRefusals();
   }
 
-  const header = (actor: Actor, source: SourceRow, meta: BatchMeta) => ({ actor, source: { id: source.id, name: source.name }, meta });
+  const header = (actor: Actor, source: BatchSource, meta: BatchMeta) => ({ actor, source: { id: source.id, name: source.name }, meta });
 
   return {
     reserve: () => writer.reserve(),
@@ -70,19 +73,19 @@ export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<A
     refuseAll,
 
     /** Appends access events; the answer is `{ accepted, rejected }`, or a FHIR OperationOutcome. */
-    async commitEvents(ticket: WriterTicket, actor: Actor, source: SourceRow, rows: readonly ValidAccessEvent[], meta: BatchMeta, answer: EventsAnswer = { kind: 'events' }): Promise<BatchAnswer> {
+    async commitEvents(ticket: WriterTicket, actor: Actor, source: BatchSource, rows: readonly ValidAccessEvent[], meta: BatchMeta, answer: EventsAnswer = { kind: 'events' }): Promise<BatchAnswer> {
       if (!rows.length) refuseAll(meta, 'batch');
       return commitBatch(ticket, { kind: 'events', ...header(actor, source, meta), rows, answer });
     },
 
     /** Raises (or folds) tool alerts; the answer is `{ accepted, rejected, alerts: [ids] }`. */
-    async commitAlerts(ticket: WriterTicket, actor: Actor, source: SourceRow, inputs: readonly RaiseAlertInput[], meta: BatchMeta): Promise<BatchAnswer> {
+    async commitAlerts(ticket: WriterTicket, actor: Actor, source: BatchSource, inputs: readonly RaiseAlertInput[], meta: BatchMeta): Promise<BatchAnswer> {
       if (!inputs.length) refuseAll(meta, 'batch');
       return commitBatch(ticket, { kind: 'alerts', ...header(actor, source, meta), inputs });
     },
 
     /** A syslog batch: access events, alerts and raw system events from one sender. */
-    async commitSyslog(ticket: WriterTicket, actor: Actor, source: SourceRow, batch: { rows: ValidAccessEvent[]; alerts: RaiseAlertInput[]; systemEvents: NewSystemEventRow[] }, meta: BatchMeta): Promise<BatchAnswer> {
+    async commitSyslog(ticket: WriterTicket, actor: Actor, source: BatchSource, batch: { rows: ValidAccessEvent[]; alerts: RaiseAlertInput[]; systemEvents: NewSystemEventRow[] }, meta: BatchMeta): Promise<BatchAnswer> {
       return commitBatch(ticket, { kind: 'syslog', ...header(actor, source, meta), rows: batch.rows, alerts: batch.alerts, systemEvents: batch.systemEvents });
     },
   };
