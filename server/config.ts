@@ -132,6 +132,11 @@ const variables = {
     default: '60',
     doc: 'how long an ingest request body may take to arrive; beyond, 408 ingest.body_timeout and the connection is closed',
   },
+  VIGIE_INGEST_WRITER_THREAD: {
+    schema: bool,
+    default: 'true',
+    doc: 'SQLite database file: commit ingest batches in a writer thread, off the event loop (false: on the main thread; PostgreSQL always commits from the main thread)',
+  },
   VIGIE_RETENTION_DAYS: {
     schema: int(183, 3650, 'a number of days between 183 (the six-month floor of CSP R.6113-9-2) and 3650'),
     default: '365',
@@ -163,7 +168,7 @@ export interface Config {
   login: { addressMaxFailures: number };
   audit: { sealIntervalMs: number };
   syslog: { port: number; host: string; udpBufferBytes: number } | undefined;
-  ingest: { maxBytes: number; queueBatches: number; bodyTimeoutSeconds: number };
+  ingest: { maxBytes: number; queueBatches: number; bodyTimeoutSeconds: number; writerThread: boolean };
   retentionDays: number;
   rulesDir: string;
   detector: boolean;
@@ -241,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: v.VIGIE_INGEST_MAX_BYTES as number,
       queueBatches: v.VIGIE_INGEST_QUEUE_BATCHES as number,
       bodyTimeoutSeconds: v.VIGIE_INGEST_BODY_TIMEOUT_SECONDS as number,
+      writerThread: v.VIGIE_INGEST_WRITER_THREAD as boolean,
     },
     retentionDays: v.VIGIE_RETENTION_DAYS as number,
     rulesDir: path.resolve(v.VIGIE_RULES_DIR as string),

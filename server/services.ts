@@ -34,11 +34,12 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
-import { createEventAppender } from './ingest/event-appender.ts';
 import { createExplorerService } from './ingest/explorer.service.ts';
 import { createEventLogSignal } from './ingest/event-log.ts';
 import { createIngestService } from './ingest/ingest.service.ts';
-import { createIngestWriter } from './ingest/ingest.writer.ts';
+import { batchRunnerOn, type BatchJob } from './ingest/ingest.batch.ts';
+import { createThreadExecutor } from './ingest/ingest.thread.ts';
+import { createIngestWriter, inlineExecutor } from './ingest/ingest.writer.ts';
 import { createRetention } from './ingest/retention.ts';
 import { createSourcesRepo } from './ingest/sources.repo.ts';
 import { createSourcesService } from './ingest/sources.service.ts';
@@ -106,8 +107,9 @@ export function createServices(deps: ServiceDeps) {
   const sourcesRepo = createSourcesRepo();
   const sources = createSourcesService({ db, repo: sourcesRepo, audit, clock });
   const explorer = createExplorerService({ db, repo: accessEvents, sources: sourcesRepo, audit });
-  const ingestWriter = createIngestWriter({ db, audit, capacity: config.ingest.queueBatches });
-  background.push({ name: 'ingest-writer', start() {}, stop: () => ingestWriter.stop() });
+  const ingestExecution = ingestExecutor(deps, audit);
+  const ingestWriter = createIngestWriter(ingestExecution);
+  background.push({ name: 'ingest-writer', start: () => ingestExecution.thread?.warm(), stop: () => ingestWriter.stop() });
 
   // --- alerts, directory, detection ---
   const directory = createDirectoryService({ db, repo: createDirectoryRepo(), audit, clock });
@@ -132,17 +134,7 @@ export function createServices(deps: ServiceDeps) {
 
   // --- ingest, continued: it raises tool alerts through the alerts service ---
   const systemEvents = createSystemEventsRepo();
-  const ingest = createIngestService({
-    writer: ingestWriter,
-    appendEvents: createEventAppender(store),
-    sources: sourcesRepo,
-    systemEvents,
-    audit,
-    alerts,
-    eventLog,
-    clock,
-    log: deps.log,
-  });
+  const ingest = createIngestService({ writer: ingestWriter, alerts, eventLog, log: deps.log });
   const retention = createRetention({ db, accessEvents, systemEvents, sources: sourcesRepo, audit, clock, log: deps.log, retentionDays: config.retentionDays });
   background.push(retention.job());
   // Stopped before the writer (jobs stop in reverse order): its last lines still commit.
@@ -169,6 +161,8 @@ export function createServices(deps: ServiceDeps) {
     sources,
     explorer,
     ingestWriter,
+    /** The SQLite writer thread, when batches commit there. */
+    ingestThread: ingestExecution.thread,
     systemEvents,
     ingest,
     syslog,
@@ -183,3 +177,20 @@ export function createServices(deps: ServiceDeps) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/**
+ * Where ingest batches commit: on a SQLite database file, in the writer
+ * thread (its own connection; the event loop stays free); in memory and on
+ * PostgreSQL (asynchronous already), on this thread's connection. The batch's
+ * time is read from the clock when its turn comes, in both.
+ */
+function ingestExecutor(deps: ServiceDeps, audit: ReturnType<typeof createAuditService>) {
+  const { config, store, clock, log } = deps;
+  const capacity = config.ingest.queueBatches;
+  if (config.ingest.writerThread && store.dialect === 'sqlite' && store.file && store.waitingWriters) {
+    const thread = createThreadExecutor({ file: store.file, waitingWriters: store.waitingWriters, log });
+    return { prepare: thread.prepare, execute: (job: BatchJob) => thread.execute(job, clock.now()), capacity, close: () => thread.close(), thread };
+  }
+  const runner = batchRunnerOn(store, clock);
+  return { execute: inlineExecutor(store.db, audit, (trx, job: BatchJob) => runner.run(trx, job, clock.now())), prepare: undefined, capacity, close: undefined, thread: undefined };
+}

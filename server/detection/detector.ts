@@ -20,6 +20,13 @@ import { DetectorState } from './state.ts';
 
 export const DETECTOR_NAME = 'detector';
 const LOCK = 'vigie:detector';
+/**
+ * Events read and evaluated between two turns of the event loop: a batch of
+ * 10,000 read and evaluated at once held the loop for 100–300 ms during an
+ * ingest burst, and the console's requests waited behind it.
+ */
+const SLICE = 1_000;
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 export interface DetectorOptions {
   batchSize?: number;
@@ -101,6 +108,31 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
   // before the next batch rather than evaluating on a blank or half-built state.
   let stale = true;
 
+  /** Up to `limit` events after `afterId`, read a slice at a time. */
+  async function readAfter(afterId: number, limit: number) {
+    const out: Awaited<ReturnType<AccessEventsRepo['readAfterForDetection']>> = [];
+    let at = afterId;
+    while (out.length < limit) {
+      if (out.length) await nextTurn();
+      const want = Math.min(SLICE, limit - out.length);
+      const slice = await events.readAfterForDetection(db, at, want);
+      for (const e of slice) out.push(e);
+      if (slice.length < want) break;
+      at = slice[slice.length - 1]!.id;
+    }
+    return out;
+  }
+
+  /** Evaluates the events a slice at a time (the engine goes event by event: the same hits as all at once). */
+  async function evaluate(batch: Parameters<Engine['process']>[0], quiet = false): Promise<Hit[]> {
+    const hits: Hit[] = [];
+    for (let i = 0; i < batch.length; i += SLICE) {
+      if (i) await nextTurn();
+      for (const hit of engine!.process(batch.slice(i, i + SLICE), quiet)) hits.push(hit);
+    }
+    return hits;
+  }
+
   /** Rebuilds the engine when the rules or the directory changed (the state is kept). */
   async function refresh(force = false) {
     const now = clock.now();
@@ -125,9 +157,9 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
     let at = row?.snapshot ? (row.snapshotCursor ?? 0) : 0;
     let replayed = 0;
     while (at < cursor) {
-      const batch = (await events.readAfterForDetection(db, at, batchSize)).filter((e) => e.id <= cursor);
+      const batch = (await readAfter(at, batchSize)).filter((e) => e.id <= cursor);
       if (!batch.length) break;
-      engine!.process(batch, true);
+      await evaluate(batch, true);
       at = batch[batch.length - 1]!.id;
       replayed += batch.length;
     }
@@ -141,11 +173,11 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
   async function step(): Promise<number> {
     if (stale) await recover();
     await refresh();
-    const batch = await events.readAfterForDetection(db, cursor, batchSize);
+    const batch = await readAfter(cursor, batchSize);
     if (!batch.length) return 0;
     const from = cursor;
     const to = batch[batch.length - 1]!.id;
-    const hits = engine!.process(batch);
+    const hits = await evaluate(batch);
     sinceSnapshot += batch.length;
     const snap = sinceSnapshot >= snapshotEvery || (clock.now() - lastSnapshotAt >= snapshotMs && sinceSnapshot > 0);
     const snapshot = snap ? { cursor: to, data: JSON.stringify(engine!.state.toJSON()) } : undefined;

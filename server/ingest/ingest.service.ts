@@ -1,73 +1,27 @@
 // Commits what the ingest edges (HTTP, syslog) parsed: access events, tool
 // alerts and raw system events, one transaction per batch through the
-// writer, with the batch's audit entry, the source's counters and the
-// Idempotency-Key record in that same transaction. The answer is given only
-// after the commit; the detector is woken right after it.
+// writer (the transaction itself is ingest.batch.ts), with the batch's audit
+// entry, the source's counters and the Idempotency-Key record in that same
+// transaction. The answer is given only after the commit; the detector is
+// woken and the new alerts are pushed right after it.
 import type { Actor } from '../actor.ts';
-import type { AlertsService, RaisedAlert, RaiseAlertInput } from '../alerts/alerts.service.ts';
-import type { AuditService } from '../audit/audit.service.ts';
-import type { Clock } from '../clock.ts';
-import { Conflict, Invalid } from '../errors.ts';
+import type { AlertsService, RaiseAlertInput } from '../alerts/alerts.service.ts';
+import { Invalid } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Trx } from '../store/db.ts';
 import type { ValidAccessEvent } from './access-event.validate.ts';
-import type { EventAppender } from './event-appender.ts';
+import type { BatchAnswer, BatchJob, BatchMeta, EventsAnswer } from './ingest.batch.ts';
 import type { EventLogSignal } from './event-log.ts';
-import type { BodyDigest } from './ingest.body.ts';
 import type { IngestWriter, WriterTicket } from './ingest.writer.ts';
-import { parisDay } from './sources.service.ts';
-import type { SourceRow, SourcesRepo } from './sources.repo.ts';
-import type { NewSystemEventRow, SystemEventsRepo } from './system-events.repo.ts';
+import type { SourceRow } from './sources.repo.ts';
 
-/** A record refused, by its 0-based position in the batch (and its line, for NDJSON). */
-export interface Refusal {
-  index: number;
-  reason: string;
-  line?: number;
-}
+/** What a batch needs of its source. */
+type BatchSource = Pick<SourceRow, 'id' | 'name'>;
+import type { NewSystemEventRow } from './system-events.repo.ts';
 
-export interface BatchAnswer<B = unknown> {
-  status: number;
-  body: B;
-  /** true when an Idempotency-Key matched a committed batch: nothing was added. */
-  replayed: boolean;
-}
+export type { BatchAnswer, BatchMeta, EventsAnswer, Refusal } from './ingest.batch.ts';
 
-export interface BatchMeta {
-  /** What was sent: `events`, `fhir`, `alerts:wazuh`… (audit details). */
-  format: string;
-  digest: BodyDigest;
-  idempotencyKey?: string;
-  rejected: readonly Refusal[];
-}
-
-export interface IngestOutcome {
-  accepted: number;
-  rejected: Refusal[];
-  firstEventId: number | null;
-  lastEventId: number | null;
-  alerts: RaisedAlert[];
-  systemEvents: number;
-}
-
-function describeRefusals(rejected: readonly Refusal[]): string | undefined {
-  const first = rejected[0];
-  if (!first) return undefined;
-  return `${rejected.length} record${rejected.length > 1 ? 's' : ''} refused; first: #${first.index}: ${first.reason}`.slice(0, 500);
-}
-
-export function createIngestService(deps: {
-  writer: IngestWriter;
-  appendEvents: EventAppender;
-  sources: SourcesRepo;
-  systemEvents: SystemEventsRepo;
-  audit: AuditService;
-  alerts: AlertsService;
-  eventLog: EventLogSignal;
-  clock: Clock;
-  log: Logger;
-}) {
-  const { writer, appendEvents, sources, systemEvents, audit, alerts, eventLog, clock, log } = deps;
+export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<AlertsService, 'publish'>; eventLog: EventLogSignal; log: Logger }) {
+  const { writer, alerts, eventLog, log } = deps;
 
   // Refusals that never reach a batch transaction (a malformed body, a
   // disabled source) are counted in memory and written by one small queued job.
@@ -77,77 +31,21 @@ export function createIngestService(deps: {
     if (flushQueued) return;
     flushQueued = true;
     writer
-      .enqueue(async (trx) => {
+      .enqueue(() => {
         flushQueued = false;
-        const now = clock.now();
         const items = [...refusals];
         refusals.clear();
-        for (const [sourceId, r] of items) {
-          await sources.recordActivity(trx, { sourceId, at: now, day: parisDay(now), accepted: 0, refused: r.count, error: r.error });
-          await sources.addDropped(trx, sourceId, parisDay(now), r.dropped ?? 0);
-        }
+        return { kind: 'refusals', items };
       })
       .catch((error) => log.warn('could not record ingest refusals', { error }));
   }
 
-  /** The common body of a batch transaction; `write` appends what the batch carries. */
-  async function commitBatch<B>(
-    ticket: WriterTicket,
-    actor: Actor,
-    source: SourceRow,
-    meta: BatchMeta,
-    write: (trx: Trx, now: number) => Promise<Omit<IngestOutcome, 'rejected'>>,
-    answer: (outcome: IngestOutcome) => BatchAnswer<B>,
-  ): Promise<BatchAnswer<B>> {
-    const { answer: result, outcome } = await ticket.commit(async (trx) => {
-      if (meta.idempotencyKey) {
-        const prior = await sources.findBatch(trx, source.id, meta.idempotencyKey);
-        if (prior) {
-          if (prior.bodyHash !== meta.digest.sha256) {
-            throw new Conflict('ingest.idempotency_key_reused', 'This Idempotency-Key was already used with a different body; use a new key for a new batch');
-          }
-          return { answer: { status: prior.status, body: JSON.parse(prior.response) as B, replayed: true }, outcome: undefined };
-        }
-      }
-      const now = clock.now();
-      const written = await write(trx, now);
-      const outcome: IngestOutcome = { ...written, rejected: [...meta.rejected] };
-      const refused = meta.rejected.length;
-      await sources.recordActivity(trx, { sourceId: source.id, at: now, day: parisDay(now), accepted: written.accepted, refused, error: describeRefusals(meta.rejected) });
-      await audit.record(trx, {
-        actor,
-        action: 'ingest.batch',
-        target: { type: 'source', id: source.id },
-        details: {
-          source: source.name,
-          format: meta.format,
-          count: written.accepted,
-          rejected: refused,
-          firstEventId: written.firstEventId,
-          lastEventId: written.lastEventId,
-          alerts: written.alerts.map((a) => a.alert.id),
-          systemEvents: written.systemEvents,
-          sha256: meta.digest.sha256,
-          bytes: meta.digest.bytes,
-        },
-      });
-      const result = answer(outcome);
-      if (meta.idempotencyKey) {
-        await sources.insertBatch(trx, {
-          sourceId: source.id,
-          idempotencyKey: meta.idempotencyKey,
-          bodyHash: meta.digest.sha256,
-          status: result.status,
-          response: JSON.stringify(result.body),
-          createdAt: now,
-        });
-      }
-      return { answer: result, outcome };
-    });
+  async function commitBatch(ticket: WriterTicket, job: BatchJob): Promise<BatchAnswer> {
+    const result = await ticket.commit(job);
     // After the commit: wake the detector, push new alerts.
-    if (outcome?.lastEventId != null) eventLog.notify(outcome.lastEventId);
-    if (outcome?.alerts.length) alerts.publish(outcome.alerts);
-    return result;
+    if (result.lastEventId != null) eventLog.notify(result.lastEventId);
+    if (result.alerts.length) alerts.publish(result.alerts);
+    return result.answer!;
   }
 
   /** A batch with nothing to keep: 400 naming every refusal (the route counts them). */
@@ -176,6 +74,8 @@ export function createIngestService(deps: {
     flushRefusals();
   }
 
+  const header = (actor: Actor, source: BatchSource, meta: BatchMeta) => ({ actor, source: { id: source.id, name: source.name }, meta });
+
   return {
     noteDropped,
     /** A place in the writer queue for a batch of `sourceId` (see IngestWriter.reserve). */
@@ -183,64 +83,21 @@ export function createIngestService(deps: {
     noteRefusal,
     refuseAll,
 
-    /** Appends access events; the answer is `{ accepted, rejected }`. */
-    async commitEvents<B = { accepted: number; rejected: Refusal[] }>(
-      ticket: WriterTicket,
-      actor: Actor,
-      source: SourceRow,
-      rows: readonly ValidAccessEvent[],
-      meta: BatchMeta,
-      answer: (o: IngestOutcome) => BatchAnswer<B> = (o) => ({ status: 200, body: { accepted: o.accepted, rejected: o.rejected } as B, replayed: false }),
-    ): Promise<BatchAnswer<B>> {
+    /** Appends access events; the answer is `{ accepted, rejected }`, or a FHIR OperationOutcome. */
+    async commitEvents(ticket: WriterTicket, actor: Actor, source: BatchSource, rows: readonly ValidAccessEvent[], meta: BatchMeta, answer: EventsAnswer = { kind: 'events' }): Promise<BatchAnswer> {
       if (!rows.length) refuseAll(meta, 'batch');
-      return commitBatch(
-        ticket,
-        actor,
-        source,
-        meta,
-        async (trx, now) => {
-          const r = await appendEvents(trx, source.id, now, rows);
-          return { accepted: r.count, firstEventId: r.firstId, lastEventId: r.lastId, alerts: [], systemEvents: 0 };
-        },
-        answer,
-      );
+      return commitBatch(ticket, { kind: 'events', ...header(actor, source, meta), rows, answer });
     },
 
     /** Raises (or folds) tool alerts; the answer is `{ accepted, rejected, alerts: [ids] }`. */
-    async commitAlerts(ticket: WriterTicket, actor: Actor, source: SourceRow, inputs: readonly RaiseAlertInput[], meta: BatchMeta) {
+    async commitAlerts(ticket: WriterTicket, actor: Actor, source: BatchSource, inputs: readonly RaiseAlertInput[], meta: BatchMeta): Promise<BatchAnswer> {
       if (!inputs.length) refuseAll(meta, 'batch');
-      return commitBatch(
-        ticket,
-        actor,
-        source,
-        meta,
-        async (trx) => {
-          const raised = await alerts.raiseMany(trx, actor, inputs.map((input) => ({ ...input, sourceId: source.id })));
-          return { accepted: raised.length, firstEventId: null, lastEventId: null, alerts: raised, systemEvents: 0 };
-        },
-        (o) => ({
-          status: 200,
-          body: { accepted: o.accepted, rejected: o.rejected, alerts: o.alerts.map((a) => ({ id: a.alert.id, folded: !a.created })) },
-          replayed: false,
-        }),
-      );
+      return commitBatch(ticket, { kind: 'alerts', ...header(actor, source, meta), inputs });
     },
 
     /** A syslog batch: access events, alerts and raw system events from one sender. */
-    async commitSyslog(ticket: WriterTicket, actor: Actor, source: SourceRow, batch: { rows: ValidAccessEvent[]; alerts: RaiseAlertInput[]; systemEvents: NewSystemEventRow[] }, meta: BatchMeta) {
-      return commitBatch(
-        ticket,
-        actor,
-        source,
-        meta,
-        async (trx, now) => {
-          const r = await appendEvents(trx, source.id, now, batch.rows);
-          const raised = await alerts.raiseMany(trx, actor, batch.alerts.map((input) => ({ ...input, sourceId: source.id })));
-          await systemEvents.insertMany(trx, batch.systemEvents.map((e) => ({ ...e, receivedAt: now })));
-          return { accepted: r.count + raised.length + batch.systemEvents.length, firstEventId: r.firstId, lastEventId: r.lastId, alerts: raised, systemEvents: batch.systemEvents.length };
-        },
-        (o) => ({ status: 200, body: { accepted: o.accepted, rejected: o.rejected.length }, replayed: false }),
-      );
+    async commitSyslog(ticket: WriterTicket, actor: Actor, source: BatchSource, batch: { rows: ValidAccessEvent[]; alerts: RaiseAlertInput[]; systemEvents: NewSystemEventRow[] }, meta: BatchMeta): Promise<BatchAnswer> {
+      return commitBatch(ticket, { kind: 'syslog', ...header(actor, source, meta), rows: batch.rows, alerts: batch.alerts, systemEvents: batch.systemEvents });
     },
   };
 }

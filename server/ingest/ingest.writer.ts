@@ -3,30 +3,35 @@
 // 503 with Retry-After before its body is even read (back-pressure, not loss);
 // an acknowledgement is only ever given after the commit. One holder (a
 // source) may take at most half the places, so that a few slow or greedy
-// senders of one source cannot shut every other source out.
+// senders of one source cannot shut every other source out. Where the
+// transaction runs is the executor's business: in this thread
+// (`inlineExecutor`) or in the SQLite writer thread (ingest.thread.ts).
 import type { AuditService } from '../audit/audit.service.ts';
 import { Unavailable } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
+import type { BatchJob, JobResult } from './ingest.batch.ts';
 
-export interface WriterTicket {
-  /** Runs `fn` in the next batch transaction (after the chain lock) and resolves after the commit. */
-  commit<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+export interface WriterTicket<J = BatchJob, R = JobResult> {
+  /** Runs the job in the next batch transaction and resolves after the commit. */
+  commit(job: J): Promise<R>;
   /** Frees the place in the queue (idempotent; done by `commit` when it settles). */
   release(): void;
 }
 
-export interface IngestWriter {
+export interface IngestWriter<J = BatchJob, R = JobResult> {
   /**
    * Takes a place in the queue, or throws 503 with Retry-After when it is full, when `holder` (a source id)
    * already holds its share (`maxPerHolder`), or when the writer is stopping.
    */
-  reserve(holder?: string): WriterTicket;
-  /** Runs a small bookkeeping transaction (counters) outside the bound: it never carries records. */
-  enqueue<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  reserve(holder?: string): WriterTicket<J, R>;
+  /** Runs a small bookkeeping job (counters) outside the bound: it never carries records. `make` builds it when its turn comes. */
+  enqueue(make: () => J): Promise<R>;
+  /** Resolves once every job queued so far has settled. */
+  drain(): Promise<void>;
   stats(): { pending: number; capacity: number; committed: number; averageMs: number };
   /** Refuses new batches from now on (503 `ingest.stopping`); the ones already queued still commit. */
   refuse(): void;
-  /** Refuses new batches and waits for the queued ones to commit. */
+  /** Refuses new batches, waits for the queued ones to commit, then closes the executor. */
   stop(): Promise<void>;
 }
 
@@ -35,28 +40,51 @@ export function maxPerHolder(capacity: number): number {
   return Math.max(1, Math.floor(capacity / 2));
 }
 
-export function createIngestWriter(deps: { db: Db; audit: AuditService; capacity: number }): IngestWriter {
-  const { db, audit, capacity } = deps;
+/** Runs one job to its commit (or its failure). */
+export type BatchExecutor<J, R> = (job: J) => Promise<R>;
+
+/** A transaction on this thread's connection: the chain's lock first, then `run`. */
+export function inlineExecutor<J, R>(db: Db, audit: AuditService, run: (trx: Trx, job: J) => Promise<R>): BatchExecutor<J, R> {
+  return (job) =>
+    db.transaction().execute(async (trx) => {
+      // ORDER: take the audit chain's lock before the first insert. On
+      // PostgreSQL it is held until commit, so event ids are assigned in
+      // commit order: a reader of `id > cursor` (the detector) never sees a
+      // larger id committed while a smaller one is still in flight, and thus
+      // never skips an event. (SQLite's single writer gives this already.)
+      await audit.lock(trx);
+      return run(trx, job);
+    });
+}
+
+export interface WriterDeps<J, R> {
+  execute: BatchExecutor<J, R>;
+  /**
+   * Started as soon as a batch is handed to `commit`, before its turn: the
+   * writer thread receives a batch's rows while it commits the one before.
+   * What it returns is what `execute` is given when the turn comes.
+   */
+  prepare?: (job: J) => Promise<J>;
+  capacity: number;
+  close?: () => Promise<void>;
+}
+
+export function createIngestWriter<J = BatchJob, R = JobResult>(deps: WriterDeps<J, R>): IngestWriter<J, R> {
+  const { execute, prepare, capacity } = deps;
   const share = maxPerHolder(capacity);
   const held = new Map<string, number>();
   let pending = 0;
   let stopping = false;
+  let stopped: Promise<void> | undefined;
   let committed = 0;
   let averageMs = 0;
   let tail: Promise<unknown> = Promise.resolve();
 
-  function run<T>(fn: (trx: Trx) => Promise<T>): Promise<T> {
+  function run(make: () => J | Promise<J>): Promise<R> {
     const result = tail.then(async () => {
+      const job = await make();
       const started = performance.now();
-      const value = await db.transaction().execute(async (trx) => {
-        // ORDER: take the audit chain's lock before the first insert. On
-        // PostgreSQL it is held until commit, so event ids are assigned in
-        // commit order: a reader of `id > cursor` (the detector) never sees a
-        // larger id committed while a smaller one is still in flight, and thus
-        // never skips an event. (SQLite's single writer gives this already.)
-        await audit.lock(trx);
-        return fn(trx);
-      });
+      const value = await execute(job);
       const ms = performance.now() - started;
       averageMs = committed ? averageMs * 0.9 + ms * 0.1 : ms;
       committed++;
@@ -100,9 +128,12 @@ export function createIngestWriter(deps: { db: Db; audit: AuditService; capacity
         }
       };
       return {
-        async commit(fn) {
+        async commit(job) {
           try {
-            return await run(fn);
+            const prepared = prepare ? prepare(job) : job;
+            // A failed handover is this batch's failure, when its turn comes (never an unhandled rejection before).
+            if (prepared instanceof Promise) prepared.catch(() => undefined);
+            return await run(() => prepared);
           } finally {
             release();
           }
@@ -111,13 +142,25 @@ export function createIngestWriter(deps: { db: Db; audit: AuditService; capacity
       };
     },
     enqueue: run,
+    async drain() {
+      await tail;
+    },
     stats: () => ({ pending, capacity, committed, averageMs }),
     refuse() {
       stopping = true;
     },
-    async stop() {
+    stop() {
       stopping = true;
-      await tail;
+      stopped ??= (async () => {
+        // Jobs queued while draining (a refusals flush) are drained too.
+        let seen: Promise<unknown>;
+        do {
+          seen = tail;
+          await seen;
+        } while (seen !== tail);
+        await deps.close?.();
+      })();
+      return stopped;
     },
   };
 }

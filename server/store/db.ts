@@ -20,6 +20,13 @@ export interface Store {
   dialect: Dialect;
   /** The raw better-sqlite3 handle, for prepared-statement hot paths inside a Kysely transaction (same single connection). */
   sqlite?: SqliteDatabase.Database;
+  /** The SQLite database file; absent in memory and on PostgreSQL (a writer thread opens its own connection to it). */
+  file?: string;
+  /**
+   * SQLite: how many of this connection's statements wait for the write lock
+   * (shared memory: the ingest writer thread reads it and lets them in first).
+   */
+  waitingWriters?: Int32Array;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   /** Failures noted (a full disk) and writes that committed since: what readiness reports. */
@@ -108,23 +115,66 @@ export class CachedSqliteConnection implements DatabaseConnection {
 }
 
 // SQLite transactions take the write lock at BEGIN, so two writers (the server
-// and a CLI command, say) queue on busy_timeout instead of failing on upgrade.
+// and a CLI command, or the ingest writer thread) queue for it instead of
+// failing on upgrade. They queue asynchronously: busy_timeout is 0, because
+// better-sqlite3 would sleep in the calling thread — the event loop — for as
+// long as another connection holds the lock. A statement refused with
+// SQLITE_BUSY outside a transaction (a BEGIN IMMEDIATE, an autocommit write)
+// did nothing: it is retried after a short back-off, with the connection free
+// for reads meanwhile, for up to BUSY_WAIT_MS (what busy_timeout was).
+const BUSY_WAIT_MS = 10_000;
+const BUSY_BACKOFF_MS = [1, 1, 2, 4, 8];
+
 class ImmediateSqliteDriver extends SqliteDriver {
-  #connection: CachedSqliteConnection | undefined;
+  #connection: DatabaseConnection | undefined;
   constructor(
     config: ConstructorParameters<typeof SqliteDriver>[0],
-    readonly store: { raw: SqliteDatabase.Database; health: StoreHealth },
+    readonly store: { raw: SqliteDatabase.Database; health: StoreHealth; waiting: Int32Array },
   ) {
     super(config);
   }
   override async init(): Promise<void> {
     await super.init();
-    this.#connection = new CachedSqliteConnection(this.store.raw);
+    // Statements go through the cache; a refused one is retried without blocking the thread.
+    const cached = new CachedSqliteConnection(this.store.raw);
+    this.#connection = {
+      executeQuery: (query) => this.#retryBusy(() => cached.executeQuery(query)),
+      streamQuery: (query) => cached.streamQuery(query),
+    };
   }
-  // The parent's mutex still serialises the single connection; the statements go through the cache.
+  // The parent's mutex still serialises the single connection.
   override async acquireConnection(): Promise<DatabaseConnection> {
     await super.acquireConnection();
     return this.#connection!;
+  }
+  async #retryBusy<R>(run: () => Promise<R>): Promise<R> {
+    // Only the time refused counts: not the turns this connection then gives its own other statements.
+    let refusedMs = 0;
+    let waiting = false;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await run();
+        } catch (error) {
+          const busy = (error as { code?: string }).code === 'SQLITE_BUSY' && !this.store.raw.inTransaction;
+          if (!busy || refusedMs >= BUSY_WAIT_MS) throw error;
+        }
+        const backoff = BUSY_BACKOFF_MS[Math.min(attempt, BUSY_BACKOFF_MS.length - 1)]!;
+        refusedMs += backoff;
+        // Tells a writer thread that this one waits: it lets it in before its next transaction.
+        if (!waiting) Atomics.add(this.store.waiting, 0, 1);
+        waiting = true;
+        // Gives the single connection back meanwhile, so that reads go on.
+        await super.releaseConnection();
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        await super.acquireConnection();
+      }
+    } finally {
+      if (waiting) {
+        Atomics.sub(this.store.waiting, 0, 1);
+        Atomics.notify(this.store.waiting, 0);
+      }
+    }
   }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
@@ -214,7 +264,7 @@ function createPrivateFile(file: string): void {
 /** How long a new PostgreSQL connection may take before the request that needs it fails (503), by default. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
-export function openStore(settings: DatabaseSettings, options: { log?: Logger } = {}): Store {
+export function openStore(settings: DatabaseSettings, options: { log?: Logger; waitingWriters?: Int32Array } = {}): Store {
   const { log } = options;
   if (settings.kind === 'postgres') {
     const pool = new pg.Pool({
@@ -251,20 +301,23 @@ export function openStore(settings: DatabaseSettings, options: { log?: Logger } 
   // FULL: an acknowledged commit survives a power cut, not only a crash.
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 10000');
+  raw.pragma('busy_timeout = 0'); // see ImmediateSqliteDriver
   // Ingest appends to the access log's five indexes: a 64 MB page cache (the
   // build's default is 16 MB) keeps their hot pages, and a checkpoint every
   // ~40 MB of WAL rather than 4 MB spares most batches a checkpoint of their own.
   raw.pragma('cache_size = -65536');
   raw.pragma('wal_autocheckpoint = 10000');
   const health = createStoreHealth({ tracksSpace: true });
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }, { raw, health }) });
+  const waitingWriters = options.waitingWriters ?? new Int32Array(new SharedArrayBuffer(4));
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }, { raw, health, waiting: waitingWriters }) });
   const ping = async () => void (await sql`select 1`.execute(db));
   let closed = false;
   return {
     db,
     dialect: 'sqlite',
     sqlite: raw,
+    ...(settings.file === ':memory:' ? {} : { file: settings.file }),
+    waitingWriters,
     ping,
     health,
     async readiness() {

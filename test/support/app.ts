@@ -49,9 +49,10 @@ function client(app: VigieApp['app'], origin: string, cookie?: string) {
   };
 }
 
-export async function createTestApp(options: { dialect?: Dialect; env?: Record<string, string>; clock?: FakeClock } = {}): Promise<TestApp> {
+/** `file`: a SQLite database file instead of memory (ingest batches then commit in the writer thread). */
+export async function createTestApp(options: { dialect?: Dialect; env?: Record<string, string>; clock?: FakeClock; file?: string } = {}): Promise<TestApp> {
   const config = testConfig(options.env);
-  const store = await openTestStore(options.dialect ?? 'sqlite');
+  const store = await openTestStore(options.dialect ?? 'sqlite', { file: options.file });
   const clock = options.clock ?? new FakeClock();
   const logs = captureLogger();
   const vigie = createApp({ config, store, log: logs.log, clock, clientDir: '/nonexistent' });
@@ -91,6 +92,7 @@ export async function createTestApp(options: { dialect?: Dialect; env?: Record<s
     },
     async close() {
       for (const s of sockets) s.disconnect();
+      await vigie.services.ingestWriter.stop();
       await vigie.close();
       await store.dispose();
     },

@@ -15,6 +15,8 @@ const log = createLogger({ log: { level: 'error', format: 'json' } });
 const store = openStore(config.database.kind === 'sqlite' ? { kind: 'sqlite', file: path.join(config.dataDir, 'vigie.db') } : config.database, { log });
 await migrateToLatest(store.db);
 const vigie = createApp({ config, store, log, clock: systemClock, clientDir: '/nonexistent' });
+// As the server's start does (the ingest-writer job): the SQLite writer thread is loaded before batches arrive.
+await vigie.services.ingestThread?.warm();
 vigie.server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`PORT ${(vigie.server.address() as AddressInfo).port}\n`);
 });

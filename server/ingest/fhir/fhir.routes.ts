@@ -64,14 +64,7 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
         return;
       }
       const meta = { format: `fhir:${format}`, digest, idempotencyKey: key, rejected: refusals };
-      const answer = await services.ingest.commitEvents(ticket, sourceActor(req), req.source!, rows, meta, (o) => ({
-        status: resources === 1 ? 201 : 200,
-        body: operationOutcome([
-          { severity: 'information', code: 'informational', diagnostics: `accepted ${resources - issues.length} of ${resources} AuditEvent(s) as ${o.accepted} access event(s)` },
-          ...issues,
-        ]),
-        replayed: false,
-      }));
+      const answer = await services.ingest.commitEvents(ticket, sourceActor(req), req.source!, rows, meta, { kind: 'fhir', resources, issues });
       sendAnswer(res, answer, FHIR_JSON);
     } finally {
       ticket.release();

@@ -5,9 +5,9 @@ import { createAuditService } from '../../../server/audit/audit.service.ts';
 import { systemClock } from '../../../server/clock.ts';
 import { createAccessEventsRepo } from '../../../server/ingest/access-events.repo.ts';
 import { validateAccessEvent, type ValidAccessEvent } from '../../../server/ingest/access-event.validate.ts';
-import { createEventAppender } from '../../../server/ingest/event-appender.ts';
-import { createIngestWriter } from '../../../server/ingest/ingest.writer.ts';
-import { openStore, type Store } from '../../../server/store/db.ts';
+import { createEventAppender, type AppendResult } from '../../../server/ingest/event-appender.ts';
+import { createIngestWriter, inlineExecutor } from '../../../server/ingest/ingest.writer.ts';
+import { openStore, type Store, type Trx } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { PG_SKIP_REASON, PG_URL, pgSchemaUrl } from '../../support/db.ts';
@@ -88,7 +88,10 @@ describe.skipIf(!PG_URL)(`event ids follow commit order on PostgreSQL${PG_URL ? 
   it('a reader polling id > cursor while two instances write concurrently sees every event', async () => {
     const writers = [a, b].map((store) => {
       const audit = createAuditService({ repo: createAuditRepo(), clock: systemClock, dialect: 'postgres' });
-      return { writer: createIngestWriter({ db: store.db, audit, capacity: 100 }), append: createEventAppender(store) };
+      // The writer's own executor, with the batch as a function: its lock comes first whatever the batch does.
+      type Batch = (trx: Trx) => Promise<AppendResult>;
+      const execute = inlineExecutor(store.db, audit, (trx: Trx, batch: Batch) => batch(trx));
+      return { writer: createIngestWriter<Batch, AppendResult>({ execute, capacity: 100 }), append: createEventAppender(store) };
     });
     const repo = createAccessEventsRepo();
     const seen: number[] = [];

@@ -114,6 +114,8 @@ describe('a full disk under SQLite', () => {
     await migrateToLatest(store.db);
     const vigie = createApp({ config: testConfig(), store, log: logs.log, clock: systemClock, clientDir: '/nonexistent' });
     cleanups.push(() => vigie.close());
+    // The writer thread holds its own connection to the file: stopped before the store closes and the tmpfs goes.
+    cleanups.push(() => vigie.services.ingestWriter.stop());
     const { auth } = await createSource(vigie.services);
     const post = (b: Batch) => request(vigie.app).post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').set('Idempotency-Key', b.key).send(b.body);
 
