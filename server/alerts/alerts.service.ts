@@ -14,6 +14,7 @@ import type { AlertFilter, AlertRow, AlertsRepo } from './alerts.repo.ts';
 import type { AlertOrigin, Severity } from './alerts.tables.ts';
 import { maskPatientId } from '../privacy.ts';
 import { maskTerms } from './report.text.ts';
+import { maskAlertText } from './alerts.mask.ts';
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
@@ -37,7 +38,7 @@ export interface RaiseAlertInput {
   patientId?: string | null;
   host?: string | null;
   sourceId?: string | null;
-  /** Directory facts or the tool's raw payload; stored as JSON. Never a clear patient id. */
+  /** Directory facts or the tool's raw payload; stored as JSON, the patient masked (alerts.mask.ts). */
   details?: Record<string, unknown>;
   /** Access-event ids behind the alert. */
   evidence?: readonly number[];
@@ -75,7 +76,9 @@ export function createAlertsService(deps: AlertDeps) {
   return {
     repo,
     /** Raises or folds an alert inside the caller's transaction; call `publish` after the commit. */
-    async raise(trx: Trx, actor: Actor, input: RaiseAlertInput): Promise<RaisedAlert> {
+    async raise(trx: Trx, actor: Actor, raw: RaiseAlertInput): Promise<RaisedAlert> {
+      // Stored and pushed with the patient masked in every text; the clear value stays in the patient column only.
+      const input = maskAlertText(raw);
       // Serialise with other writers so two repeats never both create an alert.
       await audit.lock(trx);
       const now = clock.now();

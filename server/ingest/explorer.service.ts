@@ -6,7 +6,7 @@
 import type { Actor } from '../actor.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { maskPatientId } from '../privacy.ts';
+import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import type { Db } from '../store/db.ts';
 import type { AccessEventFilter, AccessEventRow, AccessEventsRepo, EventCursor } from './access-events.repo.ts';
 import type { AccessEventQuery } from './explorer.schemas.ts';
@@ -43,14 +43,6 @@ export interface SearchPage {
   count?: { value: number; exact: boolean };
 }
 
-/** Replaces the patient identifier wherever it appears in the free context. */
-function maskIn(value: unknown, id: string, masked: string): unknown {
-  if (typeof value === 'string') return value.includes(id) ? value.split(id).join(masked) : value;
-  if (Array.isArray(value)) return value.map((v) => maskIn(v, id, masked));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskIn(v, id, masked)]));
-  return value;
-}
-
 export function presentEvent(row: AccessEventRow, sourceName: string | null): AccessEventView {
   const masked = maskPatientId(row.patientId);
   const context = row.context === null ? null : (JSON.parse(row.context) as unknown);
@@ -68,7 +60,8 @@ export function presentEvent(row: AccessEventRow, sourceName: string | null): Ac
     workstation: row.workstation,
     address: row.address,
     department: row.department,
-    context: row.patientId && masked ? maskIn(context, row.patientId, masked) : context,
+    // The source may repeat the patient identifier in the free context, in any case.
+    context: maskIdentifiersIn(context, [row.patientId]),
   };
 }
 
