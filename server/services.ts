@@ -36,6 +36,7 @@ import type { Realtime } from './realtime/realtime.ts';
 import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
 import { createEventAppender } from './ingest/event-appender.ts';
 import { createExplorerService } from './ingest/explorer.service.ts';
+import { createPatientSearchGate } from './ingest/patient-search.ts';
 import { createEventLogSignal } from './ingest/event-log.ts';
 import { createIngestService } from './ingest/ingest.service.ts';
 import { createIngestWriter } from './ingest/ingest.writer.ts';
@@ -105,7 +106,8 @@ export function createServices(deps: ServiceDeps) {
   const eventLog = createEventLogSignal();
   const sourcesRepo = createSourcesRepo();
   const sources = createSourcesService({ db, repo: sourcesRepo, audit, clock });
-  const explorer = createExplorerService({ db, repo: accessEvents, sources: sourcesRepo, audit });
+  const patientSearch = createPatientSearchGate({ db, audit, clock, policy: config.patientSearch });
+  const explorer = createExplorerService({ db, repo: accessEvents, sources: sourcesRepo, audit, patientSearch });
   const ingestWriter = createIngestWriter({ db, audit, capacity: config.ingest.queueBatches });
   background.push({ name: 'ingest-writer', start() {}, stop: () => ingestWriter.stop() });
 
