@@ -14,7 +14,7 @@ describe('caching and logout', () => {
 
   it('sends Cache-Control: no-store on every /api answer: data, errors, 404s, ingest', async () => {
     const { http } = await t.as('analyst');
-    const answers = [
+    const answers: { headers: Record<string, string> }[] = [
       await http.get('/api/v1/auth/me').expect(200),
       await http.get('/api/v1/alerts').expect(200),
       await http.get('/api/v1/alerts/424242').expect(404),
@@ -25,7 +25,7 @@ describe('caching and logout', () => {
       await t.http.raw.post('/api/v1/ingest/events').set('Content-Type', 'application/json').send('{}').expect(401),
       await t.http.raw.post('/api/v1/ingest/events').set('Authorization', 'Bearer vgi_wrong').send('{}').expect(401),
     ];
-    for (const res of answers) expect([res.req.path, res.headers['cache-control']]).toEqual([res.req.path, 'no-store']);
+    expect(answers.map((res) => res.headers['cache-control'])).toEqual(answers.map(() => 'no-store'));
   });
 
   it('tells the browser to clear its cache, cookies and storage at logout', async () => {

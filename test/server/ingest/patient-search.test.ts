@@ -31,7 +31,7 @@ describeEachDialect('GET /api/v1/access-events?patient= is a reveal', (dialect) 
 
   it('refuses a search by patient without a reason (400, stable code), the same for a right and a wrong guess, and records nothing', async () => {
     const some = (await search(analyst, { limit: 1 }).expect(200)).body.items[0];
-    for (const query of [{ patient: 'P0004512' }, { patientOf: some.id, patient: 'P0004512' }, { patientOf: some.id, patient: 'P0009999' }, { patientOf: some.id, patient: 'P1234567' }]) {
+    for (const query of [{ patient: 'P0004512' } as Record<string, string | number>, { patientOf: some.id, patient: 'P0004512' }, { patientOf: some.id, patient: 'P0009999' }, { patientOf: some.id, patient: 'P1234567' }]) {
       const res = await search(analyst, query).expect(400);
       expect(res.body.error).toMatchObject({ code: 'access_events.reason_required', details: { issues: [{ path: 'reason' }] } });
     }
