@@ -20,7 +20,7 @@ import { ingestRoutes } from './ingest/ingest.routes.ts';
 import { sourcesRoutes } from './ingest/sources.routes.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
 import { requestId, requestLog } from './http/request-context.ts';
-import { securityHeaders } from './http/security.ts';
+import { noStore, securityHeaders } from './http/security.ts';
 import { spa } from './http/spa.ts';
 import type { Logger } from './log.ts';
 import { attachGateway, type VigieServer } from './realtime/gateway.ts';
@@ -60,6 +60,7 @@ export function createApp(options: AppOptions): VigieApp {
   app.use(requestId());
   app.use(requestLog(log));
   app.use(securityHeaders(config));
+  app.use('/api', noStore());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });

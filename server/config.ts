@@ -117,6 +117,11 @@ const variables = {
     default: '30',
     doc: 'failed login or enrolment attempts from one address in 15 min before it is locked (raise it when many users share one address)',
   },
+  VIGIE_PATIENT_SEARCH_LIMIT: {
+    schema: int(1, 10000),
+    default: '30',
+    doc: 'access-log searches by a clear patient identifier (each audited like a reveal, with its reason) one user may make per hour; beyond, 429 with Retry-After',
+  },
   VIGIE_AUDIT_SEAL_INTERVAL_SECONDS: { schema: int(1, 86400), default: '300', doc: 'how often the audit head is sealed' },
   VIGIE_SYSLOG_PORT: { schema: int(0, 65535), default: undefined, doc: 'syslog port (TCP and UDP); unset = no syslog listener' },
   VIGIE_SYSLOG_HOST: { schema: z.string().trim().min(1, 'a host name or address'), default: '0.0.0.0', doc: 'syslog listen address' },
@@ -166,6 +171,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   session: { idleMs: number; absoluteMs: number };
   login: { addressMaxFailures: number };
+  /** Searches by clear patient identifier per user and window (server/ingest/patient-search.ts). */
+  patientSearch: { limit: number; windowMs: number };
   audit: { sealIntervalMs: number };
   syslog: { port: number; host: string; udpBufferBytes: number } | undefined;
   ingest: { maxBytes: number; queueBatches: number; bodyTimeoutSeconds: number; writerThread: boolean };
@@ -240,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       absoluteMs: (v.VIGIE_SESSION_ABSOLUTE_HOURS as number) * 3_600_000,
     },
     login: { addressMaxFailures: v.VIGIE_LOGIN_ADDRESS_MAX_FAILURES as number },
+    patientSearch: { limit: v.VIGIE_PATIENT_SEARCH_LIMIT as number, windowMs: 3_600_000 },
     audit: { sealIntervalMs: (v.VIGIE_AUDIT_SEAL_INTERVAL_SECONDS as number) * 1000 },
     syslog: v.VIGIE_SYSLOG_PORT === undefined ? undefined : { port: v.VIGIE_SYSLOG_PORT as number, host: v.VIGIE_SYSLOG_HOST as string, udpBufferBytes: v.VIGIE_SYSLOG_UDP_BUFFER_BYTES as number },
     ingest: {

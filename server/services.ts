@@ -35,6 +35,7 @@ import type { Logger } from './log.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import { createAccessEventsRepo } from './ingest/access-events.repo.ts';
 import { createExplorerService } from './ingest/explorer.service.ts';
+import { createPatientSearchGate } from './ingest/patient-search.ts';
 import { createEventLogSignal } from './ingest/event-log.ts';
 import { createIngestService } from './ingest/ingest.service.ts';
 import { batchRunnerOn, type BatchJob } from './ingest/ingest.batch.ts';
@@ -106,7 +107,8 @@ export function createServices(deps: ServiceDeps) {
   const eventLog = createEventLogSignal();
   const sourcesRepo = createSourcesRepo();
   const sources = createSourcesService({ db, repo: sourcesRepo, audit, clock });
-  const explorer = createExplorerService({ db, repo: accessEvents, sources: sourcesRepo, audit });
+  const patientSearch = createPatientSearchGate({ db, audit, clock, policy: config.patientSearch });
+  const explorer = createExplorerService({ db, repo: accessEvents, sources: sourcesRepo, audit, patientSearch });
   const ingestExecution = ingestExecutor(deps, audit);
   const ingestWriter = createIngestWriter(ingestExecution);
   background.push({ name: 'ingest-writer', start: () => ingestExecution.thread?.warm(), stop: () => ingestWriter.stop() });

@@ -6,6 +6,7 @@ import type { Actor } from '../actor.ts';
 import type { AuditRecordInput, AuditService } from '../audit/audit.service.ts';
 import type { Trx } from '../store/db.ts';
 import type { AlertRow, AlertsRepo, NewAlertRow } from './alerts.repo.ts';
+import { maskAlertText } from './alerts.mask.ts';
 import type { RaisedAlert, RaiseAlertInput } from './alerts.service.ts';
 
 export interface PreparedAlert {
@@ -21,7 +22,9 @@ export interface PreparedAlert {
  * whatever must hold of every stored alert (defaults, normalisation, masking)
  * is done here, so that `raise` and `raiseMany` cannot differ.
  */
-export function prepareAlert(input: RaiseAlertInput): PreparedAlert {
+export function prepareAlert(raw: RaiseAlertInput): PreparedAlert {
+  // Stored and pushed with the patient masked in every text; the clear value stays in the patient column only.
+  const input = maskAlertText(raw);
   const title = typeof input.title === 'string' ? { fr: input.title, en: null } : input.title;
   return {
     row: {

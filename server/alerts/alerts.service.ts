@@ -38,7 +38,7 @@ export interface RaiseAlertInput {
   patientId?: string | null;
   host?: string | null;
   sourceId?: string | null;
-  /** Directory facts or the tool's raw payload; stored as JSON. Never a clear patient id. */
+  /** Directory facts or the tool's raw payload; stored as JSON, the patient masked (alerts.mask.ts). */
   details?: Record<string, unknown>;
   /** Access-event ids behind the alert. */
   evidence?: readonly number[];

@@ -1,7 +1,7 @@
 // A staff report as an alert: its categories (close to how hospitals name
 // what happens to them), the plain title and explanation analysts read, and
 // the masking of the "patients concerned" text wherever it shows up.
-import { maskPatientId } from '../privacy.ts';
+import { maskIdentifiersIn } from '../privacy.ts';
 
 export const REPORT_CATEGORIES = ['illegitimate_access', 'lost_device', 'phishing', 'misdirected_data', 'malware', 'other'] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
@@ -47,13 +47,7 @@ export function patientTerms(text: string | null): string[] {
   return [...new Set([text.trim(), ...items])].filter(Boolean).sort((a, b) => b.length - a.length);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Masks every term, whatever its case, wherever it appears in the value (strings, arrays, objects). */
+/** Masks every term, whatever its case, wherever it appears in the value (strings, keys, numbers, arrays, objects). */
 export function maskTerms(value: unknown, terms: readonly string[]): unknown {
-  if (!terms.length) return value;
-  if (typeof value === 'string') return value.replace(new RegExp(terms.map(escape).join('|'), 'gi'), (found) => maskPatientId(found));
-  if (Array.isArray(value)) return value.map((v) => maskTerms(v, terms));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskTerms(v, terms)]));
-  return value;
+  return maskIdentifiersIn(value, terms);
 }

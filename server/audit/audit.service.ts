@@ -1,6 +1,6 @@
 import { actorLabel, type Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
-import { lockInTransaction, type Dialect, type Trx } from '../store/db.ts';
+import { lockInTransaction, type Dialect, type Executor, type Trx } from '../store/db.ts';
 import { canonicalJson, entryHash, GENESIS_HASH } from './audit.chain.ts';
 import type { AuditEntryRow, AuditRepo } from './audit.repo.ts';
 
@@ -77,6 +77,16 @@ export function createAuditService({ repo, clock, dialect }: { repo: AuditRepo; 
      * the same way as their audit entries (the event log, read by the detector).
      */
     lock,
+
+    /**
+     * When this actor recorded this action since `since`, oldest first, at most
+     * `limit` times: a limit counted on the trail itself holds across instances.
+     * Call it after `lock` in the transaction that records the next one.
+     */
+    async timesSince(db: Executor, input: { actor: Actor; action: string; since: number; limit: number }): Promise<number[]> {
+      const rows = await repo.page(db, { actor: actorLabel(input.actor), action: input.action, from: input.since }, { limit: input.limit, order: 'asc' });
+      return rows.map((r) => r.at);
+    },
   };
 }
 

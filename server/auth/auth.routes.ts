@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { NotFound } from '../errors.ts';
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { clearSessionCookie } from '../http/cookies.ts';
+import { CLEAR_SITE_DATA } from '../http/security.ts';
 import { parse } from '../http/validate.ts';
 import type { Services } from '../services.ts';
 import { permissionsOf } from './permissions.ts';
@@ -35,6 +36,7 @@ export function authPublicRoutes(services: Services, config: Readonly<Config>) {
       services.sessions.disconnect([sessionId], 'logout');
     }
     clearSessionCookie(res, config);
+    res.setHeader('Clear-Site-Data', CLEAR_SITE_DATA);
     res.status(204).end();
   });
   return router;

@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config.ts';
 
@@ -26,3 +27,18 @@ export function securityHeaders(config: Pick<Config, 'secureCookies'>) {
     crossOriginEmbedderPolicy: false,
   });
 }
+
+/**
+ * Every /api answer — data, errors, 404s, ingest acknowledgements — is kept out of
+ * browser and proxy caches: an alert or an access log with a patient id was found
+ * in a browser's disk cache.
+ */
+export function noStore() {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+}
+
+/** Sent with the logout answer: the browser drops what it kept of the session (cache, cookies, storage). */
+export const CLEAR_SITE_DATA = '"cache", "cookies", "storage"';

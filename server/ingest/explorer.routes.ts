@@ -1,4 +1,5 @@
-// The access-log explorer's API (session, events:read) and the audited reveal (patients:reveal).
+// The access-log explorer's API (session, events:read) and the audited reveal (patients:reveal);
+// a search by clear patient identifier is a reveal too (a reason, audited, limited: patient-search.ts).
 import type { Response } from 'express';
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
@@ -15,7 +16,7 @@ export function explorerRoutes(services: Services) {
   const { explorer } = services;
 
   r.get('/access-events', 'events:read', async (req, res) => {
-    res.json(await explorer.search(parse(AccessEventQuery, req.query, 'search')));
+    res.json(await explorer.search(actorOf(req), parse(AccessEventQuery, req.query, 'search')));
   });
 
   r.get('/access-events/export.csv', 'events:read', async (req, res) => {

@@ -14,6 +14,8 @@ export const AccessEventQuery = z.strictObject({
   user: value.optional(),
   /** A full patient identifier, as the source gave it. */
   patient: value.optional(),
+  /** Why the user searches by `patient`: required with it (such a search is a reveal, audited with this reason). */
+  reason: z.string().trim().min(10, 'say why, in at least 10 characters').max(500).optional(),
   /** "The patient of event #id": a pivot from a masked row, without revealing the identifier. */
   patientOf: z.coerce.number().int().positive().optional(),
   /** One action or several, comma-separated. */

@@ -6,11 +6,12 @@
 import type { Actor } from '../actor.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { maskPatientId } from '../privacy.ts';
+import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import type { Db } from '../store/db.ts';
 import type { AccessEventFilter, AccessEventRow, AccessEventsRepo, EventCursor } from './access-events.repo.ts';
 import type { AccessEventQuery } from './explorer.schemas.ts';
 import { parseIsoTime } from './iso-time.ts';
+import type { PatientSearchGate } from './patient-search.ts';
 import type { SourcesRepo } from './sources.repo.ts';
 
 /** Counts are exact up to this many rows; beyond, the answer says "more than". */
@@ -43,14 +44,6 @@ export interface SearchPage {
   count?: { value: number; exact: boolean };
 }
 
-/** Replaces the patient identifier wherever it appears in the free context. */
-function maskIn(value: unknown, id: string, masked: string): unknown {
-  if (typeof value === 'string') return value.includes(id) ? value.split(id).join(masked) : value;
-  if (Array.isArray(value)) return value.map((v) => maskIn(v, id, masked));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskIn(v, id, masked)]));
-  return value;
-}
-
 export function presentEvent(row: AccessEventRow, sourceName: string | null): AccessEventView {
   const masked = maskPatientId(row.patientId);
   const context = row.context === null ? null : (JSON.parse(row.context) as unknown);
@@ -68,7 +61,8 @@ export function presentEvent(row: AccessEventRow, sourceName: string | null): Ac
     workstation: row.workstation,
     address: row.address,
     department: row.department,
-    context: row.patientId && masked ? maskIn(context, row.patientId, masked) : context,
+    // The source may repeat the patient identifier in the free context, in any case.
+    context: maskIdentifiersIn(context, [row.patientId]),
   };
 }
 
@@ -82,8 +76,12 @@ export function decodeCursor(text: string): EventCursor {
   return { occurredAt: Number(m[1]), id: Number(m[2]) };
 }
 
-export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; sources: SourcesRepo; audit: AuditService }) {
-  const { db, repo, sources, audit } = deps;
+/**
+ * The searches themselves, without the reveal step a clear patient identifier
+ * needs: the service below is what routes use; this is for measuring (the bench).
+ */
+export function createExplorerQueries(deps: { db: Db; repo: AccessEventsRepo; sources: SourcesRepo }) {
+  const { db, repo, sources } = deps;
 
   async function sourceNames(): Promise<Map<string, string>> {
     return new Map((await sources.list(db)).map((s) => [s.id, s.name]));
@@ -112,13 +110,9 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
     return { user: q.user, patient, actions: q.action, outcome: q.outcome, application: q.application, department: q.department, sourceId: q.source, from, to, not };
   }
 
-  /** A filter as it may be written to the audit trail: the patient masked. */
-  function auditable(q: AccessEventQuery): Record<string, unknown> {
-    const { cursor: _c, limit: _l, patient, ...rest } = q;
-    return { ...rest, ...(patient ? { patient: maskPatientId(patient) } : {}) };
-  }
-
   return {
+    sourceNames,
+    filterOf,
     async search(q: AccessEventQuery): Promise<SearchPage> {
       const filter = await filterOf(q);
       const after = q.cursor ? decodeCursor(q.cursor) : undefined;
@@ -134,6 +128,31 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
         nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null,
         ...(count === undefined ? {} : { count: { value: Math.min(count, COUNT_CAP), exact: count <= COUNT_CAP } }),
       };
+    },
+  };
+}
+
+/** A filter as it may be written to the audit trail: the patient masked, the reason apart. */
+function auditable(q: AccessEventQuery): Record<string, unknown> {
+  const { cursor: _c, limit: _l, reason: _r, patient, ...rest } = q;
+  return { ...rest, ...(patient ? { patient: maskPatientId(patient) } : {}) };
+}
+
+export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; sources: SourcesRepo; audit: AuditService; patientSearch: PatientSearchGate }) {
+  const { db, repo, audit, patientSearch } = deps;
+  const queries = createExplorerQueries(deps);
+  const { sourceNames, filterOf } = queries;
+
+  /** A clear patient identifier in the filters is a reveal: reason, limit and audit first (before `patientOf` can confirm a guess). */
+  async function admit(actor: Actor, q: AccessEventQuery, format?: 'csv'): Promise<void> {
+    if (q.patient === undefined) return;
+    await patientSearch.admit(actor, { patient: q.patient, reason: q.reason, ...(q.patientOf === undefined ? {} : { patientOf: q.patientOf }), ...(format ? { format } : {}) });
+  }
+
+  return {
+    async search(actor: Actor, q: AccessEventQuery): Promise<SearchPage> {
+      await admit(actor, q);
+      return queries.search(q);
     },
 
     async get(id: number): Promise<AccessEventView> {
@@ -155,6 +174,7 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
 
     /** The rows of a search, newest first, for the CSV export (audited once, before the first row). */
     async *exportRows(actor: Actor, q: AccessEventQuery): AsyncGenerator<AccessEventView> {
+      await admit(actor, q, 'csv');
       const filter = await filterOf(q);
       await db.transaction().execute((trx) => audit.record(trx, { actor, action: 'access_events.exported', details: { filter: auditable(q), format: 'csv' } }));
       const names = await sourceNames();

@@ -56,7 +56,7 @@ describeEachDialect('GET /api/v1/access-events (the explorer)', (dialect) => {
 
   it('filters by user, full patient id, actions, application, department and period (ISO with offset)', async () => {
     expect((await search({ user: 'u3' }).expect(200)).body.count.value).toBe(10);
-    const patient = await search({ patient: 'P0000007' }).expect(200);
+    const patient = await search({ patient: 'P0000007', reason: 'Enquête incident INC-2026-014' }).expect(200);
     expect(patient.body.count.value).toBe(4);
     expect(patient.body.items.every((e: { patient: string }) => e.patient === '••••••07')).toBe(true);
     expect((await search({ action: 'break_glass,print' }).expect(200)).body.count.value).toBe(12);

@@ -1,0 +1,46 @@
+// An alert's text is stored with its patient(s) masked, whatever raised it:
+// detection, a security tool (generic, Wazuh, Suricata, syslog) or a staff
+// report. A tool's description or raw payload, a reporter's words, may name the
+// patient in any case; only the patient column keeps the clear value, and only
+// the audited reveal (POST /alerts/:id/reveal) answers it.
+import { maskIdentifiersIn } from '../privacy.ts';
+import type { AlertRow } from './alerts.repo.ts';
+import type { RaiseAlertInput } from './alerts.service.ts';
+import { patientTerms } from './report.text.ts';
+
+/**
+ * What to mask in an alert's free text: the patient column's text, and each
+ * item of it when it is a list ("Mme Durand, chambre 12; M. Petit" in a report).
+ */
+export function alertPatientTerms(patientId: string | null | undefined): string[] {
+  return patientTerms(patientId ?? null);
+}
+
+/** The input with its title, explanation, host and details masked; call it on every raise path before storing. */
+export function maskAlertText<T extends Pick<RaiseAlertInput, 'title' | 'explanation' | 'patientId' | 'host' | 'details'>>(input: T): T {
+  const terms = alertPatientTerms(input.patientId);
+  if (!terms.length) return input;
+  const mask = <V>(value: V): V => maskIdentifiersIn(value, terms) as V;
+  return {
+    ...input,
+    title: mask(input.title),
+    explanation: mask(input.explanation),
+    ...(input.host == null ? {} : { host: mask(input.host) }),
+    ...(input.details === undefined ? {} : { details: mask(input.details) }),
+  };
+}
+
+/** The same masking over a stored row, for rows stored before text was masked at raise. */
+export function maskAlertRow(row: AlertRow): AlertRow {
+  const terms = alertPatientTerms(row.patientId);
+  if (!terms.length) return row;
+  const mask = (text: string) => maskIdentifiersIn(text, terms) as string;
+  return {
+    ...row,
+    title: mask(row.title),
+    titleEn: row.titleEn === null ? null : mask(row.titleEn),
+    explanationFr: mask(row.explanationFr),
+    explanationEn: mask(row.explanationEn),
+    host: row.host === null ? null : mask(row.host),
+  };
+}
