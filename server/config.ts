@@ -93,6 +93,11 @@ const variables = {
   VIGIE_SYSLOG_HOST: { schema: z.string().trim().min(1, 'a host name or address'), default: '0.0.0.0', doc: 'syslog listen address' },
   VIGIE_INGEST_MAX_BYTES: { schema: int(1024, 1024 * 1024 * 1024), default: String(10 * 1024 * 1024), doc: 'largest ingest request body' },
   VIGIE_INGEST_QUEUE_BATCHES: { schema: int(1, 1000), default: '8', doc: 'ingest batches that may wait for the writer; beyond, 503 with Retry-After' },
+  VIGIE_INGEST_FUTURE_TOLERANCE_MINUTES: {
+    schema: int(0, 10080),
+    default: '60',
+    doc: 'how far ahead of Vigie\'s clock an event or alert time may be; later ones are refused (a sender\'s clock or time zone is wrong)',
+  },
   VIGIE_RETENTION_DAYS: {
     schema: int(183, 3650, 'a number of days between 183 (the six-month floor of CSP R.6113-9-2) and 3650'),
     default: '365',
@@ -124,7 +129,7 @@ export interface Config {
   login: { addressMaxFailures: number };
   audit: { sealIntervalMs: number };
   syslog: { port: number; host: string } | undefined;
-  ingest: { maxBytes: number; queueBatches: number };
+  ingest: { maxBytes: number; queueBatches: number; futureToleranceMinutes: number };
   retentionDays: number;
   rulesDir: string;
   detector: boolean;
@@ -193,7 +198,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     login: { addressMaxFailures: v.VIGIE_LOGIN_ADDRESS_MAX_FAILURES as number },
     audit: { sealIntervalMs: (v.VIGIE_AUDIT_SEAL_INTERVAL_SECONDS as number) * 1000 },
     syslog: v.VIGIE_SYSLOG_PORT === undefined ? undefined : { port: v.VIGIE_SYSLOG_PORT as number, host: v.VIGIE_SYSLOG_HOST as string },
-    ingest: { maxBytes: v.VIGIE_INGEST_MAX_BYTES as number, queueBatches: v.VIGIE_INGEST_QUEUE_BATCHES as number },
+    ingest: {
+      maxBytes: v.VIGIE_INGEST_MAX_BYTES as number,
+      queueBatches: v.VIGIE_INGEST_QUEUE_BATCHES as number,
+      futureToleranceMinutes: v.VIGIE_INGEST_FUTURE_TOLERANCE_MINUTES as number,
+    },
     retentionDays: v.VIGIE_RETENTION_DAYS as number,
     rulesDir: path.resolve(v.VIGIE_RULES_DIR as string),
     detector: v.VIGIE_DETECTOR as boolean,

@@ -83,7 +83,8 @@ export function createAlertsService(deps: AlertDeps) {
       const lastSeenAt = Math.max(input.seenAt, input.lastSeenAt ?? input.seenAt);
       const target = await repo.findFoldTarget(trx, input.fingerprint, input.seenAt - input.windowMs);
       if (target) {
-        const alert = await repo.fold(trx, target.id, occurrences, Math.max(target.lastSeenAt, lastSeenAt), now);
+        // eve.json is not in time order: a repeat may be older than the alert's first sighting.
+        const alert = await repo.fold(trx, target.id, occurrences, Math.max(target.lastSeenAt, lastSeenAt), now, Math.min(target.firstSeenAt, input.seenAt));
         await repo.addEvidence(trx, alert.id, input.evidence ?? []);
         await audit.record(trx, { actor, action: 'alert.updated', target: { type: 'alert', id: alert.id }, details: { change: 'fold', rule: alert.rule, count: alert.count } });
         return { alert, created: false };

@@ -39,6 +39,8 @@ export interface BatchMeta {
   digest: BodyDigest;
   idempotencyKey?: string;
   rejected: readonly Refusal[];
+  /** Records the format ignores by design (Suricata's non-alert events): counted apart, not refused. */
+  skipped?: number;
 }
 
 export interface IngestOutcome {
@@ -113,7 +115,7 @@ export function createIngestService(deps: {
       const written = await write(trx, now);
       const outcome: IngestOutcome = { ...written, rejected: [...meta.rejected] };
       const refused = meta.rejected.length;
-      await sources.addCounts(trx, source.id, parisDay(now), written.accepted, refused);
+      await sources.addCounts(trx, source.id, parisDay(now), written.accepted, refused, meta.skipped ?? 0);
       await sources.touch(trx, source.id, now, describeRefusals(meta.rejected));
       await audit.record(trx, {
         actor,
@@ -124,6 +126,7 @@ export function createIngestService(deps: {
           format: meta.format,
           count: written.accepted,
           rejected: refused,
+          ...(meta.skipped ? { skipped: meta.skipped } : {}),
           firstEventId: written.firstEventId,
           lastEventId: written.lastEventId,
           alerts: written.alerts.map((a) => a.alert.id),
@@ -198,7 +201,8 @@ export function createIngestService(deps: {
 
     /** Raises (or folds) tool alerts; the answer is `{ accepted, rejected, alerts: [ids] }`. */
     async commitAlerts(ticket: WriterTicket, actor: Actor, source: SourceRow, inputs: readonly RaiseAlertInput[], meta: BatchMeta) {
-      if (!inputs.length) refuseAll(meta, 'batch');
+      // A body of skipped records only (a Suricata eve.json stretch without alerts) is a batch like any other.
+      if (!inputs.length && (meta.rejected.length || !meta.skipped)) refuseAll(meta, 'batch');
       return commitBatch(
         ticket,
         actor,
@@ -211,7 +215,7 @@ export function createIngestService(deps: {
         },
         (o) => ({
           status: 200,
-          body: { accepted: o.accepted, rejected: o.rejected, alerts: o.alerts.map((a) => ({ id: a.alert.id, folded: !a.created })) },
+          body: { accepted: o.accepted, rejected: o.rejected, skipped: meta.skipped ?? 0, alerts: o.alerts.map((a) => ({ id: a.alert.id, folded: !a.created })) },
           replayed: false,
         }),
       );

@@ -61,6 +61,8 @@ export interface SourceDailyCountsTable {
   day: string;
   accepted: number;
   refused: number;
+  /** Records the format ignores by design (Suricata's non-alert events), neither accepted nor refused. */
+  skipped: number;
 }
 
 /** A committed batch sent with an Idempotency-Key: a resend answers the same without adding anything. */

@@ -40,21 +40,22 @@ export function createSourcesRepo() {
         .where('id', '=', id)
         .execute();
     },
-    async addCounts(db: Executor, sourceId: string, day: string, accepted: number, refused: number): Promise<void> {
-      if (!accepted && !refused) return;
+    async addCounts(db: Executor, sourceId: string, day: string, accepted: number, refused: number, skipped = 0): Promise<void> {
+      if (!accepted && !refused && !skipped) return;
       await db
         .insertInto('source_daily_counts')
-        .values({ sourceId, day, accepted, refused })
+        .values({ sourceId, day, accepted, refused, skipped })
         .onConflict((oc) =>
           oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({
             accepted: eb('source_daily_counts.accepted', '+', eb.ref('excluded.accepted')),
             refused: eb('source_daily_counts.refused', '+', eb.ref('excluded.refused')),
+            skipped: eb('source_daily_counts.skipped', '+', eb.ref('excluded.skipped')),
           })),
         )
         .execute();
     },
     async countsOn(db: Executor, day: string): Promise<SourceDailyCountsTable[]> {
-      return db.selectFrom('source_daily_counts').select(['sourceId', 'day', 'accepted', 'refused']).where('day', '=', day).execute();
+      return db.selectFrom('source_daily_counts').select(['sourceId', 'day', 'accepted', 'refused', 'skipped']).where('day', '=', day).execute();
     },
     async findBatch(db: Executor, sourceId: string, idempotencyKey: string): Promise<IngestBatchRow | undefined> {
       return db

@@ -35,10 +35,17 @@ export interface SourceView {
   lastSeenAt: number | null;
   lastError: string | null;
   lastErrorAt: number | null;
-  today: { accepted: number; refused: number };
+  today: DailyCounts;
 }
 
-export function presentSource(row: SourceRow, today = { accepted: 0, refused: 0 }): SourceView {
+export interface DailyCounts {
+  accepted: number;
+  refused: number;
+  /** Records the format ignores by design (Suricata's non-alert events): not an error. */
+  skipped: number;
+}
+
+export function presentSource(row: SourceRow, today: DailyCounts = { accepted: 0, refused: 0, skipped: 0 }): SourceView {
   return {
     id: row.id,
     name: row.name,
@@ -165,7 +172,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
 
     async list(): Promise<SourceView[]> {
       const [rows, counts] = await Promise.all([repo.list(db), repo.countsOn(db, parisDay(clock.now()))]);
-      const byId = new Map(counts.map((c) => [c.sourceId, { accepted: Number(c.accepted), refused: Number(c.refused) }]));
+      const byId = new Map(counts.map((c) => [c.sourceId, { accepted: Number(c.accepted), refused: Number(c.refused), skipped: Number(c.skipped) }]));
       return rows.map((r) => presentSource(r, byId.get(r.id)));
     },
 
@@ -173,9 +180,9 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
       return presentSource(await mustFind(db, id), await this.countsToday(id));
     },
 
-    async countsToday(id: string): Promise<{ accepted: number; refused: number }> {
+    async countsToday(id: string): Promise<DailyCounts> {
       const c = (await repo.countsOn(db, parisDay(clock.now()))).find((x) => x.sourceId === id);
-      return { accepted: Number(c?.accepted ?? 0), refused: Number(c?.refused ?? 0) };
+      return { accepted: Number(c?.accepted ?? 0), refused: Number(c?.refused ?? 0), skipped: Number(c?.skipped ?? 0) };
     },
 
     /** The source a bearer token belongs to: 401 when unknown or revoked, 403 when disabled. */

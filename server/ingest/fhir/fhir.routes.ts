@@ -10,7 +10,9 @@ import type { ValidAccessEvent } from '../access-event.validate.ts';
 import { bodyFormat } from '../ingest.body.ts';
 import { countRefusals, idempotencyKey, receive, sendAnswer } from '../ingest.http.ts';
 import type { Refusal } from '../ingest.service.ts';
+import { futureLimit } from '../iso-time.ts';
 import { requireKind, sourceActor, sourceAuth } from '../source-auth.ts';
+import { mapperFailure } from '../tools/tool-alert.ts';
 import { mapAuditEvent, resourcesOf } from './fhir.mapper.ts';
 import { issueTypeOf, operationOutcome, type OutcomeIssue } from './operation-outcome.ts';
 
@@ -34,6 +36,7 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
         issues.push(issue);
         refusals.push({ index: resources - 1, reason: issue.diagnostics });
       };
+      const limit = futureLimit(services.clock.now(), config.ingest.futureToleranceMinutes);
       const { items, rejected, digest } = await receive<ValidAccessEvent[]>(req, res, config, format, (value, index) => {
         const entries = resourcesOf(value);
         if (!Array.isArray(entries)) {
@@ -44,7 +47,13 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
         const events: ValidAccessEvent[] = [];
         for (const { resource, prefix } of entries) {
           resources++;
-          const r = mapAuditEvent(resource, prefix);
+          let r: ReturnType<typeof mapAuditEvent>;
+          try {
+            r = mapAuditEvent(resource, prefix, limit);
+          } catch (error) {
+            // One resource that breaks the mapper is refused alone; the others of the Bundle are kept.
+            r = { ok: false, issue: { severity: 'error', code: 'processing', diagnostics: `${prefix}: ${mapperFailure(error)}`, expression: [prefix] } };
+          }
           if (r.ok) events.push(...r.events);
           else refuse(format === 'ndjson' ? { ...r.issue, diagnostics: `line ${index + 1}: ${r.issue.diagnostics}` } : r.issue);
         }
