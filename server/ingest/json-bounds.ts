@@ -22,6 +22,12 @@ const CLOSE_OBJECT = 0x7d;
 export function jsonTooDeep(text: string, max = MAX_JSON_DEPTH): boolean {
   const len = text.length;
   if (len <= max) return false; // max + 1 opening brackets need at least as many characters
+  // Most records hold a handful of brackets: counted natively (strings included, so never too few), the
+  // character walk below only runs when there are more than `max`.
+  let opening = 0;
+  for (let i = text.indexOf('{'); i !== -1 && opening <= max; i = text.indexOf('{', i + 1)) opening++;
+  for (let i = text.indexOf('['); i !== -1 && opening <= max; i = text.indexOf('[', i + 1)) opening++;
+  if (opening <= max) return false;
   let depth = 0;
   for (let i = 0; i < len; i++) {
     const c = text.charCodeAt(i);

@@ -37,10 +37,15 @@ export class NdjsonSplitter {
   push(chunk: Buffer): void {
     const nl = chunk.lastIndexOf(0x0a);
     if (nl < 0) return void this.#pending.push(chunk);
-    const head = chunk.subarray(0, nl);
-    const bytes = this.#pending.length ? Buffer.concat([...this.#pending, head]) : head;
+    let start = 0;
+    if (this.#pending.length) {
+      // Only the line cut across chunks is copied together, not the whole chunk.
+      const first = chunk.indexOf(0x0a);
+      this.#lines(Buffer.concat([...this.#pending, chunk.subarray(0, first)]));
+      start = first + 1;
+    }
     this.#pending = nl + 1 < chunk.length ? [chunk.subarray(nl + 1)] : [];
-    this.#lines(bytes);
+    if (start <= nl) this.#lines(chunk.subarray(start, nl));
   }
 
   end(): void {
