@@ -142,6 +142,11 @@ const variables = {
     default: 'true',
     doc: 'SQLite database file: commit ingest batches in a writer thread, off the event loop (false: on the main thread; PostgreSQL always commits from the main thread)',
   },
+  VIGIE_INGEST_FUTURE_TOLERANCE_MINUTES: {
+    schema: int(0, 10080),
+    default: '60',
+    doc: 'how far ahead of Vigie\'s clock an event or alert time may be; later ones are refused (a sender\'s clock or time zone is wrong)',
+  },
   VIGIE_RETENTION_DAYS: {
     schema: int(183, 3650, 'a number of days between 183 (the six-month floor of CSP R.6113-9-2) and 3650'),
     default: '365',
@@ -175,7 +180,7 @@ export interface Config {
   patientSearch: { limit: number; windowMs: number };
   audit: { sealIntervalMs: number };
   syslog: { port: number; host: string; udpBufferBytes: number } | undefined;
-  ingest: { maxBytes: number; queueBatches: number; bodyTimeoutSeconds: number; writerThread: boolean };
+  ingest: { maxBytes: number; queueBatches: number; bodyTimeoutSeconds: number; writerThread: boolean; futureToleranceMinutes: number };
   retentionDays: number;
   rulesDir: string;
   detector: boolean;
@@ -255,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queueBatches: v.VIGIE_INGEST_QUEUE_BATCHES as number,
       bodyTimeoutSeconds: v.VIGIE_INGEST_BODY_TIMEOUT_SECONDS as number,
       writerThread: v.VIGIE_INGEST_WRITER_THREAD as boolean,
+      futureToleranceMinutes: v.VIGIE_INGEST_FUTURE_TOLERANCE_MINUTES as number,
     },
     retentionDays: v.VIGIE_RETENTION_DAYS as number,
     rulesDir: path.resolve(v.VIGIE_RULES_DIR as string),

@@ -44,6 +44,7 @@ import { createIngestWriter, inlineExecutor } from './ingest/ingest.writer.ts';
 import { createRetention } from './ingest/retention.ts';
 import { createSourcesRepo } from './ingest/sources.repo.ts';
 import { createSourcesService } from './ingest/sources.service.ts';
+import { futureLimit } from './ingest/iso-time.ts';
 import { createSyslogListener } from './ingest/syslog/syslog.listener.ts';
 import { createSystemEventsRepo } from './ingest/system-events.repo.ts';
 import { deriveKey, loadMasterKey } from './secrets.ts';
@@ -140,7 +141,8 @@ export function createServices(deps: ServiceDeps) {
   const retention = createRetention({ db, accessEvents, systemEvents, sources: sourcesRepo, audit, clock, log: deps.log, retentionDays: config.retentionDays });
   background.push(retention.job());
   // Stopped before the writer (jobs stop in reverse order): its last lines still commit.
-  const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: { ...config.syslog, stopTimeoutMs: config.shutdownTimeoutMs } }) : undefined;
+  const futureLimitNow = () => futureLimit(clock.now(), config.ingest.futureToleranceMinutes);
+  const syslog = config.syslog ? createSyslogListener({ sources, ingest, log: deps.log, options: { ...config.syslog, stopTimeoutMs: config.shutdownTimeoutMs }, futureLimit: futureLimitNow }) : undefined;
   if (syslog) background.push(syslog);
 
   return {

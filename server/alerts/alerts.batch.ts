@@ -70,6 +70,7 @@ interface Step {
   /** The alert's state right after this input, as `raise` would have returned it. */
   count: number;
   lastSeenAt: number;
+  firstSeenAt: number;
 }
 
 export async function raiseMany(deps: { repo: AlertsRepo; audit: AuditService; now: number }, trx: Trx, actor: Actor, inputs: readonly RaiseAlertInput[]): Promise<RaisedAlert[]> {
@@ -91,13 +92,15 @@ export async function raiseMany(deps: { repo: AlertsRepo; audit: AuditService; n
     if (target && target.row.lastSeenAt >= p.since) {
       target.row.count += p.row.count;
       target.row.lastSeenAt = Math.max(target.row.lastSeenAt, p.row.lastSeenAt);
+      // Sightings are not in time order (eve.json): a repeat may be older than the first one.
+      target.row.firstSeenAt = Math.min(target.row.firstSeenAt, p.row.firstSeenAt);
       target.row.updatedAt = now;
       target.added += p.row.count;
-      steps.push({ target, created: false, prepared: p, count: target.row.count, lastSeenAt: target.row.lastSeenAt });
+      steps.push({ target, created: false, prepared: p, count: target.row.count, lastSeenAt: target.row.lastSeenAt, firstSeenAt: target.row.firstSeenAt });
     } else {
       const created: Target = { row: { ...p.row, id: 0, createdAt: now, updatedAt: now }, stored: false, added: 0 };
       latest.set(p.row.fingerprint, created);
-      steps.push({ target: created, created: true, prepared: p, count: p.row.count, lastSeenAt: p.row.lastSeenAt });
+      steps.push({ target: created, created: true, prepared: p, count: p.row.count, lastSeenAt: p.row.lastSeenAt, firstSeenAt: p.row.firstSeenAt });
     }
   }
 
@@ -111,10 +114,10 @@ export async function raiseMany(deps: { repo: AlertsRepo; audit: AuditService; n
     }),
   );
   fresh.forEach((t, i) => (t.row.id = ids[i]!));
-  for (const t of new Set(steps.map((s) => s.target))) if (t.stored && t.added) await repo.fold(trx, t.row.id, t.added, t.row.lastSeenAt, now);
+  for (const t of new Set(steps.map((s) => s.target))) if (t.stored && t.added) await repo.fold(trx, t.row.id, t.added, t.row.lastSeenAt, now, t.row.firstSeenAt);
   await repo.addEvidenceMany(trx, steps.flatMap((s) => s.prepared.evidence.map((eventId) => ({ alertId: s.target.row.id, eventId }))));
 
-  const results = steps.map((s): RaisedAlert => ({ alert: { ...s.target.row, count: s.count, lastSeenAt: s.lastSeenAt }, created: s.created }));
+  const results = steps.map((s): RaisedAlert => ({ alert: { ...s.target.row, count: s.count, lastSeenAt: s.lastSeenAt, firstSeenAt: s.firstSeenAt }, created: s.created }));
   await audit.recordMany(
     trx,
     results.map(({ alert, created }, i): AuditRecordInput =>

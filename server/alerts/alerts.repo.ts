@@ -48,10 +48,11 @@ export function createAlertsRepo() {
         .limit(1)
         .executeTakeFirst() as Promise<AlertRow | undefined>;
     },
-    async fold(db: Executor, id: number, by: number, lastSeenAt: number, now: number): Promise<AlertRow> {
+    /** Adds `by` repeats; the alert's span widens to `firstSeenAt`…`lastSeenAt` (repeats may arrive out of time order). */
+    async fold(db: Executor, id: number, by: number, lastSeenAt: number, now: number, firstSeenAt?: number): Promise<AlertRow> {
       return db
         .updateTable('alerts')
-        .set((eb) => ({ count: eb('count', '+', by), lastSeenAt, updatedAt: now }))
+        .set((eb) => ({ count: eb('count', '+', by), lastSeenAt, ...(firstSeenAt !== undefined ? { firstSeenAt } : {}), updatedAt: now }))
         .where('id', '=', id)
         .returning(ALERT_COLUMNS)
         .executeTakeFirstOrThrow() as Promise<AlertRow>;

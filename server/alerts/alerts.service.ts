@@ -83,7 +83,8 @@ export function createAlertsService(deps: AlertDeps) {
       const p = prepareAlert(input);
       const target = await repo.findFoldTarget(trx, p.row.fingerprint, p.since);
       if (target) {
-        const alert = await repo.fold(trx, target.id, p.row.count, Math.max(target.lastSeenAt, p.row.lastSeenAt), now);
+        // eve.json is not in time order: a repeat may be older than the alert's first sighting.
+        const alert = await repo.fold(trx, target.id, p.row.count, Math.max(target.lastSeenAt, p.row.lastSeenAt), now, Math.min(target.firstSeenAt, p.row.firstSeenAt));
         await repo.addEvidence(trx, alert.id, p.evidence);
         await audit.record(trx, { actor, action: 'alert.updated', target: { type: 'alert', id: alert.id }, details: foldDetails(alert) });
         return { alert, created: false };

@@ -4,7 +4,7 @@
 // two to each other on a generated corpus.
 import { ACCESS_ACTIONS, type AccessAction, type AccessEventsTable } from './ingest.tables.ts';
 import { CONTEXT_MAX_CHARS, CONTEXT_TOO_BIG_MESSAGE, NUL_MESSAGE } from './access-event.schema.ts';
-import { ISO_FORMAT_MESSAGE, ISO_REAL_MESSAGE, parseIsoTime } from './iso-time.ts';
+import { futureProblem, ISO_FORMAT_MESSAGE, ISO_REAL_MESSAGE, parseIsoTime, type FutureLimit } from './iso-time.ts';
 
 /** A valid record, in the columns it is stored in (all but those Vigie sets: id, receivedAt, sourceId). */
 export type ValidAccessEvent = Omit<AccessEventsTable, 'id' | 'receivedAt' | 'sourceId'>;
@@ -32,8 +32,8 @@ function optionalText(record: Record<string, unknown>, key: string, max: number)
   return s;
 }
 
-/** The record as stored, or the reason it is refused (a string). */
-export function validateAccessEvent(value: unknown): ValidAccessEvent | string {
+/** The record as stored, or the reason it is refused (a string); `limit` bounds its time in the future. */
+export function validateAccessEvent(value: unknown, limit?: FutureLimit): ValidAccessEvent | string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return `Invalid input: expected object, received ${typeName(value)}`;
   const r = value as Record<string, unknown>;
   try {
@@ -42,6 +42,7 @@ export function validateAccessEvent(value: unknown): ValidAccessEvent | string {
     const occurredAt = parseIsoTime(time);
     if (occurredAt === 'format') throw `time: ${ISO_FORMAT_MESSAGE}`;
     if (occurredAt === 'calendar') throw `time: ${ISO_REAL_MESSAGE}`;
+    if (limit && occurredAt > limit.latest) throw `time: ${futureProblem(occurredAt, limit)}`;
     const userId = optionalText(r, 'user', 128);
     const action = r.action;
     if (typeof action !== 'string' || !ACTIONS.has(action)) throw ACTION_MESSAGE;

@@ -42,6 +42,8 @@ export interface BatchMeta {
   digest: BodyDigest;
   idempotencyKey?: string;
   rejected: readonly Refusal[];
+  /** Records the format ignores by design (Suricata's non-alert events): counted apart, not refused. */
+  skipped?: number;
 }
 
 /** How an access-event batch is answered (data, not a function: it crosses to the writer thread). */
@@ -97,7 +99,7 @@ function answerOf(job: Exclude<BatchJob, { kind: 'refusals' }>, w: Written): Bat
         replayed: false,
       };
     case 'alerts':
-      return { status: 200, body: { accepted: w.accepted, rejected, alerts: w.alerts.map((a) => ({ id: a.alert.id, folded: !a.created })) }, replayed: false };
+      return { status: 200, body: { accepted: w.accepted, rejected, skipped: job.meta.skipped ?? 0, alerts: w.alerts.map((a) => ({ id: a.alert.id, folded: !a.created })) }, replayed: false };
     case 'syslog':
       return { status: 200, body: { accepted: w.accepted, rejected: rejected.length }, replayed: false };
   }
@@ -153,7 +155,7 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
       }
       const written = await write(trx, job, now);
       const refused = meta.rejected.length;
-      await sources.recordActivity(trx, { sourceId: source.id, at: now, day: parisDay(now), accepted: written.accepted, refused, error: describeRefusals(meta.rejected) });
+      await sources.recordActivity(trx, { sourceId: source.id, at: now, day: parisDay(now), accepted: written.accepted, refused, skipped: meta.skipped ?? 0, error: describeRefusals(meta.rejected) });
       await audit.record(trx, {
         actor: job.actor,
         action: 'ingest.batch',
@@ -163,6 +165,7 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
           format: meta.format,
           count: written.accepted,
           rejected: refused,
+          ...(meta.skipped ? { skipped: meta.skipped } : {}),
           firstEventId: written.firstEventId,
           lastEventId: written.lastEventId,
           alerts: written.alerts.map((a) => a.alert.id),

@@ -1,14 +1,13 @@
 // Reads an ingest request body as a stream of records, bounded in size, and
 // hashes it on the way (the audit entry and the Idempotency-Key check use the
-// SHA-256 of the exact bytes received).
+// SHA-256 of the body's bytes after its Content-Encoding is undone: the same
+// records sent again, compressed or not, are the same batch).
 import { createHash } from 'node:crypto';
-import { AppError, Invalid, TooLarge } from '../errors.ts';
+import { Invalid, TooLarge } from '../errors.ts';
+import { decompress, isZlibError, textDecoding, UnsupportedMediaType, type ContentEncoding, type TextDecoding } from './body-decoding.ts';
 import { JsonArraySplitter, NdjsonSplitter, StructureError, type RecordSink } from './record-splitter.ts';
 
-/** 415: the body is in a format this endpoint does not read. */
-export class UnsupportedMediaType extends AppError {
-  readonly status = 415;
-}
+export { UnsupportedMediaType };
 
 export type BodyFormat = 'ndjson' | 'json';
 
@@ -29,7 +28,10 @@ export function bodyFormat(contentType: string | undefined, accepted: readonly s
 class JsonBodySplitter {
   #array: JsonArraySplitter | undefined;
   #single: Buffer[] | undefined;
-  constructor(private readonly sink: RecordSink) {}
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly decoding: TextDecoding,
+  ) {}
 
   push(chunk: Buffer): void {
     if (this.#array) return this.#array.push(chunk);
@@ -40,16 +42,44 @@ class JsonBodySplitter {
     if (i === chunk.length) return;
     if (chunk[i] === 0x7b) this.#single = [chunk.subarray(i)];
     else {
-      this.#array = new JsonArraySplitter(this.sink);
+      this.#array = new JsonArraySplitter(this.sink, this.decoding);
       this.#array.push(chunk.subarray(i));
     }
   }
 
   end(): void {
-    if (this.#single) this.sink(Buffer.concat(this.#single).toString('utf8').trim(), 0);
-    else if (this.#array) this.#array.end();
+    if (this.#single) {
+      const bytes = Buffer.concat(this.#single);
+      const end = objectEnd(bytes);
+      if (end < 0) throw new StructureError('the JSON object is not closed (the body was cut short?)');
+      for (let i = end; i < bytes.length; i++) if (!isBlank(bytes[i]!)) throw new StructureError(`unexpected text after the JSON object (at byte ${i})`);
+      const text = this.decoding.one(bytes.subarray(0, end));
+      this.sink(typeof text === 'string' ? text.trim() : text, 0);
+    } else if (this.#array) this.#array.end();
     else throw new StructureError('empty body: expected a JSON array, a JSON object or NDJSON');
   }
+}
+
+function isBlank(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+/** The index just after the brace that closes the object opening `bytes`, or -1 (strings skipped). */
+function objectEnd(bytes: Buffer): number {
+  let depth = 0;
+  let inString = false;
+  let escape = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (inString) {
+      if (escape) escape = false;
+      else if (b === 0x5c) escape = true;
+      else if (b === 0x22) inString = false;
+    } else if (b === 0x22) inString = true;
+    else if (b === 0x7b || b === 0x5b) depth++;
+    else if ((b === 0x7d || b === 0x5d) && --depth === 0) return i + 1;
+  }
+  return -1;
 }
 
 export interface BodyDigest {
@@ -57,18 +87,44 @@ export interface BodyDigest {
   sha256: string;
 }
 
+export interface ReadOptions {
+  format: BodyFormat;
+  /** Bound on the bytes received and, for a compressed body, on the bytes it decompresses to. */
+  maxBytes: number;
+  declaredLength?: number;
+  encoding?: ContentEncoding;
+  /** `utf-8` or a single-byte charset's WHATWG name (body-decoding.ts, bodyCharset). */
+  charset?: string;
+}
+
+/** The bytes as received, stopped with a 413 past `maxBytes`. */
+async function* bounded(body: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Buffer> {
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) throw tooLarge(maxBytes);
+    yield chunk;
+  }
+}
+
 /**
  * Feeds the body's records to `sink` as they arrive. Throws TooLarge (413)
- * beyond `maxBytes`, Invalid (400, `body.malformed`) when the structure is broken.
+ * beyond `maxBytes` (received or decompressed), Invalid (400, `body.malformed`)
+ * when the structure or the compression is broken. `bytes` and `sha256` are
+ * those of the decompressed body.
  */
-export async function readRecords(body: AsyncIterable<Buffer>, options: { format: BodyFormat; maxBytes: number; declaredLength?: number }, sink: RecordSink): Promise<BodyDigest> {
+export async function readRecords(body: AsyncIterable<Buffer>, options: ReadOptions, sink: RecordSink): Promise<BodyDigest> {
   const { maxBytes } = options;
   if (options.declaredLength !== undefined && options.declaredLength > maxBytes) throw tooLarge(maxBytes);
-  const splitter = options.format === 'ndjson' ? new NdjsonSplitter(sink) : new JsonBodySplitter(sink);
+  const decoding = textDecoding(options.charset ?? 'utf-8');
+  const splitter = options.format === 'ndjson' ? new NdjsonSplitter(sink, decoding) : new JsonBodySplitter(sink, decoding);
+  const encoding = options.encoding ?? 'identity';
+  const received = bounded(body, maxBytes);
+  const source = encoding === 'identity' ? received : decompress(received, encoding);
   const hash = createHash('sha256');
   let bytes = 0;
   try {
-    for await (const chunk of body) {
+    for await (const chunk of source) {
       bytes += chunk.length;
       if (bytes > maxBytes) throw tooLarge(maxBytes);
       hash.update(chunk);
@@ -77,6 +133,7 @@ export async function readRecords(body: AsyncIterable<Buffer>, options: { format
     splitter.end();
   } catch (error) {
     if (error instanceof StructureError) throw new Invalid('body.malformed', `Malformed body: ${error.message}`);
+    if (isZlibError(error)) throw new Invalid('body.malformed', `Malformed body: it cannot be decompressed as ${encoding} (${(error as Error).message})`);
     // The client went away mid-body: nothing was kept, and nobody is left to answer.
     if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as Error).message === 'aborted') throw new Invalid('body.aborted', 'The request body was cut short');
     throw error;
@@ -85,5 +142,5 @@ export async function readRecords(body: AsyncIterable<Buffer>, options: { format
 }
 
 function tooLarge(maxBytes: number): TooLarge {
-  return new TooLarge('body.too_large', `Request body larger than ${maxBytes} bytes (VIGIE_INGEST_MAX_BYTES); split the batch`, { maxBytes });
+  return new TooLarge('body.too_large', `Request body larger than ${maxBytes} bytes (VIGIE_INGEST_MAX_BYTES; decompressed bytes count too); split the batch`, { maxBytes });
 }

@@ -48,7 +48,7 @@ export function registerIngestCommands(program: Command): void {
       for (const s of items) {
         const state = s.revoked ? 'revoked' : s.enabled ? 'enabled' : 'disabled';
         console.log(`${s.name}  [${s.kind}, ${state}]  id ${s.id}  token ${s.tokenPrefix}…`);
-        console.log(`    last seen ${iso(s.lastSeenAt)}  today: ${s.today.accepted} accepted, ${s.today.refused} refused${s.today.dropped ? `, ${s.today.dropped} dropped (UDP)` : ''}${s.allowedAddresses.length ? `  syslog from ${s.allowedAddresses.join(', ')}` : ''}`);
+        console.log(`    last seen ${iso(s.lastSeenAt)}  today: ${s.today.accepted} accepted, ${s.today.refused} refused${s.today.skipped ? `, ${s.today.skipped} skipped` : ''}${s.today.dropped ? `, ${s.today.dropped} dropped (UDP)` : ''}${s.allowedAddresses.length ? `  syslog from ${s.allowedAddresses.join(', ')}` : ''}`);
         if (s.lastError) console.log(`    last error (${iso(s.lastErrorAt)}): ${s.lastError}`);
       }
     });

@@ -4,9 +4,12 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.ts';
 import { AppError, Invalid, TooLarge } from '../errors.ts';
 import type { Services } from '../services.ts';
+import { bodyCharset, contentEncoding } from './body-decoding.ts';
 import { readRecords, type BodyFormat } from './ingest.body.ts';
 import type { BatchAnswer, Refusal } from './ingest.service.ts';
+import { jsonTooDeep, TOO_DEEP_MESSAGE } from './json-bounds.ts';
 import { jsonErrorReason } from './record-splitter.ts';
+import { isSkip, mapperFailure, type Skip } from './tools/tool-alert.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -18,34 +21,48 @@ export function idempotencyKey(req: Request): string | undefined {
 }
 
 /**
- * Streams the body through `each` (record → stored value, or the reason it
- * is refused). The connection is closed after a 413 so the rest of an
+ * Streams the body (decompressed, decoded in its declared charset) through
+ * `each`: record → stored value, the reason it is refused, or a skip (a
+ * record the format ignores by design). A record too deeply nested is refused
+ * before it is parsed, and one whose mapper throws is refused alone: the
+ * batch goes on. The connection is closed after a 413 so the rest of an
  * oversized body is not read.
  */
-export async function receive<T>(req: Request, res: Response, config: Readonly<Config>, format: BodyFormat, each: (value: unknown, index: number) => T | string) {
+export async function receive<T>(req: Request, res: Response, config: Readonly<Config>, format: BodyFormat, each: (value: unknown, index: number) => T | string | Skip) {
   const items: T[] = [];
   const rejected: Refusal[] = [];
+  let skipped = 0;
   const declared = req.get('content-length');
+  const encoding = contentEncoding(req.get('content-encoding'));
+  const charset = bodyCharset(req.get('content-type'));
   try {
     const digest = await readRecords(
       // Not destroyed on an early exit: the error answer must still reach the client.
       req.iterator({ destroyOnReturn: false }),
-      { format, maxBytes: config.ingest.maxBytes, declaredLength: declared === undefined ? undefined : Number(declared) },
+      { format, maxBytes: config.ingest.maxBytes, declaredLength: declared === undefined ? undefined : Number(declared), encoding, charset },
       (text, index, line) => {
+        const refuse = (reason: string) => void rejected.push(line === undefined ? { index, reason } : { index, line, reason });
+        if (typeof text !== 'string') return refuse(text.unreadable);
+        if (jsonTooDeep(text)) return refuse(`refused before parsing: ${TOO_DEEP_MESSAGE}`);
         let value: unknown;
         try {
           if (!text) throw new SyntaxError('Unexpected end of JSON input');
           value = JSON.parse(text);
         } catch (error) {
-          rejected.push(line === undefined ? { index, reason: jsonErrorReason(error) } : { index, line, reason: jsonErrorReason(error) });
-          return;
+          return refuse(jsonErrorReason(error));
         }
-        const r = each(value, index);
-        if (typeof r === 'string') rejected.push(line === undefined ? { index, reason: r } : { index, line, reason: r });
+        let r: T | string | Skip;
+        try {
+          r = each(value, index);
+        } catch (error) {
+          r = mapperFailure(error);
+        }
+        if (typeof r === 'string') refuse(r);
+        else if (isSkip(r)) skipped++;
         else items.push(r);
       },
     );
-    return { items, rejected, digest };
+    return { items, rejected, skipped, digest };
   } catch (error) {
     if (error instanceof TooLarge) res.setHeader('Connection', 'close');
     throw error;

@@ -8,6 +8,7 @@ import { NotFound } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { Config } from '../config.ts';
 import { validateAccessEvent, type ValidAccessEvent } from './access-event.validate.ts';
+import { futureLimit } from './iso-time.ts';
 import { fhirRoutes } from './fhir/fhir.routes.ts';
 import { bodyFormat } from './ingest.body.ts';
 import { closeWhenStopping, withinBodyDeadline } from './ingest.flow.ts';
@@ -15,11 +16,11 @@ import { countRefusals, idempotencyKey, receive, sendAnswer } from './ingest.htt
 import { requireKind, sourceActor, sourceAuth } from './source-auth.ts';
 import { mapGenericAlert } from './tools/generic.ts';
 import { mapSuricataAlert } from './tools/suricata.ts';
-import type { ToolAlert, ToolAlertResult } from './tools/tool-alert.ts';
+import type { ToolAlert, ToolMapper } from './tools/tool-alert.ts';
 import { mapWazuhAlert } from './tools/wazuh.ts';
 
-const ALERT_MAPPERS: Record<string, (value: unknown) => ToolAlertResult> = {
-  generic: (v) => mapGenericAlert(v),
+const ALERT_MAPPERS: Record<string, ToolMapper> = {
+  generic: (v, limit) => mapGenericAlert(v, 'generic', limit),
   wazuh: mapWazuhAlert,
   suricata: mapSuricataAlert,
 };
@@ -34,7 +35,8 @@ export function ingestRoutes(services: Services, config: Readonly<Config>): expr
     const key = idempotencyKey(req);
     const ticket = services.ingest.reserve(req.source!.id);
     try {
-      const { items, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ValidAccessEvent>(req, res, config, format, validateAccessEvent));
+      const limit = futureLimit(services.clock.now(), config.ingest.futureToleranceMinutes);
+      const { items, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ValidAccessEvent>(req, res, config, format, (v) => validateAccessEvent(v, limit)));
       sendAnswer(res, await services.ingest.commitEvents(ticket, sourceActor(req), req.source!, items, { format: `events:${format}`, digest, idempotencyKey: key, rejected }));
     } finally {
       ticket.release();
@@ -49,8 +51,9 @@ export function ingestRoutes(services: Services, config: Readonly<Config>): expr
     const key = idempotencyKey(req);
     const ticket = services.ingest.reserve(req.source!.id);
     try {
-      const { items, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ToolAlert>(req, res, config, format, map));
-      sendAnswer(res, await services.ingest.commitAlerts(ticket, sourceActor(req), req.source!, items, { format: `alerts:${name}`, digest, idempotencyKey: key, rejected }));
+      const limit = futureLimit(services.clock.now(), config.ingest.futureToleranceMinutes);
+      const { items, rejected, skipped, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ToolAlert>(req, res, config, format, (v) => map(v, limit)));
+      sendAnswer(res, await services.ingest.commitAlerts(ticket, sourceActor(req), req.source!, items, { format: `alerts:${name}`, digest, idempotencyKey: key, rejected, skipped }));
     } finally {
       ticket.release();
     }

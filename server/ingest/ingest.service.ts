@@ -91,7 +91,8 @@ export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<A
 
     /** Raises (or folds) tool alerts; the answer is `{ accepted, rejected, alerts: [ids] }`. */
     async commitAlerts(ticket: WriterTicket, actor: Actor, source: BatchSource, inputs: readonly RaiseAlertInput[], meta: BatchMeta): Promise<BatchAnswer> {
-      if (!inputs.length) refuseAll(meta, 'batch');
+      // A body of skipped records only (a Suricata eve.json stretch without alerts) is a batch like any other.
+      if (!inputs.length && (meta.rejected.length || !meta.skipped)) refuseAll(meta, 'batch');
       return commitBatch(ticket, { kind: 'alerts', ...header(actor, source, meta), inputs });
     },
 

@@ -61,6 +61,8 @@ export interface SourceDailyCountsTable {
   day: string;
   accepted: number;
   refused: number;
+  /** Records the format ignores by design (Suricata's non-alert events), neither accepted nor refused. */
+  skipped: Generated<number>;
   /** Syslog UDP datagrams lost before they could be read or kept (0013). */
   dropped: Generated<number>;
 }

@@ -85,3 +85,23 @@ export function parseIsoTime(text: string): number | 'format' | 'calendar' {
 export function normaliseOffset(text: string): string {
   return text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
 }
+
+/** The latest event time accepted: Vigie's clock plus VIGIE_INGEST_FUTURE_TOLERANCE_MINUTES, fixed once per batch. */
+export interface FutureLimit {
+  latest: number;
+  minutes: number;
+}
+
+export function futureLimit(now: number, minutes: number): FutureLimit {
+  return { latest: now + minutes * 60_000, minutes };
+}
+
+/**
+ * Why a time is refused for lying too far ahead (a year-9999 time would sort
+ * first in the explorer forever and never be purged), or undefined.
+ */
+export function futureProblem(at: number, limit: FutureLimit | undefined): string | undefined {
+  if (!limit || at <= limit.latest) return undefined;
+  const now = new Date(limit.latest - limit.minutes * 60_000).toISOString();
+  return `more than ${limit.minutes} minutes in the future (Vigie's clock says ${now}); check the sender's clock and time zone`;
+}

@@ -5,52 +5,87 @@
 // and the good ones around it are kept. The whole element is then parsed by
 // JSON.parse (native, fast) — a streaming tokenizer in JavaScript would be
 // several times slower and would lose the batch at the first syntax error.
-import { StringDecoder } from 'node:string_decoder';
+import { textDecoding, type TextDecoding, type Unreadable } from './body-decoding.ts';
 
 export interface RecordSink {
-  /** A record's text (UTF-8 decoded, surrounding blanks removed), its 0-based index and, for NDJSON, its 1-based line. */
-  (text: string, index: number, line?: number): void;
+  /**
+   * A record's text (decoded, surrounding blanks removed) — or why its bytes
+   * cannot be read in the body's charset —, its 0-based index and, for NDJSON, its 1-based line.
+   */
+  (text: string | Unreadable, index: number, line?: number): void;
 }
 
 /** The body's structure is broken (not the content of one record): the whole batch is refused. */
 export class StructureError extends Error {}
 
+const UTF8 = textDecoding('utf-8');
+
 export class NdjsonSplitter {
-  // Each chunk is decoded once (a character cut between chunks waits in the
-  // decoder) and lines are cut from the text: no Buffer view or decode per line.
-  #decoder = new StringDecoder('utf8');
-  #pending = '';
+  // Bytes up to the chunk's last newline are decoded at once (a newline byte
+  // never falls inside a character, in UTF-8 or a single-byte charset) and
+  // lines are cut from the text: no Buffer view or decode per line, unless
+  // some line cannot be read — then that stretch is cut and decoded line by line.
+  #pending: Buffer[] = [];
   #first = true;
   #index = 0;
   #line = 0;
-  constructor(private readonly sink: RecordSink) {}
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly decoding: TextDecoding = UTF8,
+  ) {}
 
   push(chunk: Buffer): void {
-    let text = this.#decoder.write(chunk);
-    if (this.#first && text) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark
-      this.#first = false;
-    }
+    const nl = chunk.lastIndexOf(0x0a);
+    if (nl < 0) return void this.#pending.push(chunk);
     let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      const line = text.slice(start, nl);
-      if (this.#pending) {
-        this.#emit(this.#pending + line);
-        this.#pending = '';
-      } else this.#emit(line);
-      start = nl + 1;
+    if (this.#pending.length) {
+      // Only the line cut across chunks is copied together, not the whole chunk.
+      const first = chunk.indexOf(0x0a);
+      this.#lines(Buffer.concat([...this.#pending, chunk.subarray(0, first)]));
+      start = first + 1;
     }
-    if (start < text.length) this.#pending += text.slice(start);
+    this.#pending = nl + 1 < chunk.length ? [chunk.subarray(nl + 1)] : [];
+    if (start <= nl) this.#lines(chunk.subarray(start, nl));
   }
 
   end(): void {
-    const rest = this.#pending + this.#decoder.end();
-    this.#pending = '';
-    if (rest) this.#emit(this.#first && rest.charCodeAt(0) === 0xfeff ? rest.slice(1) : rest);
+    const rest = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending);
+    this.#pending = [];
+    if (rest.length) this.#lines(rest);
+  }
+
+  /** Whole lines (no newline after the last one). */
+  #lines(bytes: Buffer): void {
+    const text = this.decoding.whole(bytes);
+    if (text !== undefined) {
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        this.#emit(text.slice(start, nl));
+        start = nl + 1;
+      }
+      this.#emit(start ? text.slice(start) : text);
+      return;
+    }
+    let start = 0;
+    for (;;) {
+      const nl = bytes.indexOf(0x0a, start);
+      const line = this.decoding.one(bytes.subarray(start, nl < 0 ? bytes.length : nl));
+      if (typeof line === 'string') this.#emit(line);
+      else {
+        this.#first = false;
+        this.sink(line, this.#index++, ++this.#line);
+      }
+      if (nl < 0) return;
+      start = nl + 1;
+    }
   }
 
   #emit(raw: string): void {
     this.#line++;
+    if (this.#first) {
+      if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1); // a byte-order mark
+      this.#first = false;
+    }
     // `\r\n` line ends and blank lines are tolerated; blank lines are not records.
     const text = raw.trim();
     if (text) this.sink(text, this.#index++, this.#line);
@@ -84,7 +119,10 @@ export class JsonArraySplitter {
   #pending: Buffer[] = [];
   #index = 0;
   #sawComma = false;
-  constructor(private readonly sink: RecordSink) {}
+  constructor(
+    private readonly sink: RecordSink,
+    private readonly decoding: TextDecoding = UTF8,
+  ) {}
 
   push(chunk: Buffer): void {
     let start = this.#state === S.Element ? 0 : -1;
@@ -155,7 +193,8 @@ export class JsonArraySplitter {
     this.#depth = 0;
     this.#inString = false;
     this.#escape = false;
-    this.sink(bytes.toString('utf8').trim(), this.#index++);
+    const text = this.decoding.one(bytes);
+    this.sink(typeof text === 'string' ? text.trim() : text, this.#index++);
   }
 
   #emitEmpty(): void {
@@ -170,7 +209,8 @@ export class JsonArraySplitter {
 export function jsonErrorReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const position = /at position (\d+)/.exec(message)?.[1];
-  // V8 writes "<what> in JSON at position N" or "<what>, \"<excerpt>\" is not valid JSON": keep <what>.
-  const what = message.split(/ in JSON|, "/)[0]!.slice(0, 80);
+  // V8 writes "<what> in JSON at position N", "<what> after JSON at position N (line L column C)"
+  // or "<what>, \"<excerpt>\" is not valid JSON": keep <what>, and the position once.
+  const what = message.split(/ in JSON|, "| at position /)[0]!.slice(0, 80);
   return `not valid JSON: ${what}${position ? ` at position ${position}` : ''}`;
 }

@@ -42,15 +42,16 @@ export function createSourcesRepo() {
         .where('id', '=', id)
         .execute();
     },
-    async addCounts(db: Executor, sourceId: string, day: string, accepted: number, refused: number): Promise<void> {
-      if (!accepted && !refused) return;
+    async addCounts(db: Executor, sourceId: string, day: string, accepted: number, refused: number, skipped = 0): Promise<void> {
+      if (!accepted && !refused && !skipped) return;
       await db
         .insertInto('source_daily_counts')
-        .values({ sourceId, day, accepted, refused })
+        .values({ sourceId, day, accepted, refused, skipped })
         .onConflict((oc) =>
           oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({
             accepted: eb('source_daily_counts.accepted', '+', eb.ref('excluded.accepted')),
             refused: eb('source_daily_counts.refused', '+', eb.ref('excluded.refused')),
+            skipped: eb('source_daily_counts.skipped', '+', eb.ref('excluded.skipped')),
           })),
         )
         .execute();
@@ -60,7 +61,7 @@ export function createSourcesRepo() {
       if (!dropped) return;
       await db
         .insertInto('source_daily_counts')
-        .values({ sourceId, day, accepted: 0, refused: 0, dropped })
+        .values({ sourceId, day, accepted: 0, refused: 0, skipped: 0, dropped })
         .onConflict((oc) => oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({ dropped: eb('source_daily_counts.dropped', '+', eb.ref('excluded.dropped')) })))
         .execute();
     },
@@ -70,28 +71,30 @@ export function createSourcesRepo() {
      * PostgreSQL (the update rides in a CTE of the upsert: one round trip, not
      * two); on SQLite, where a statement costs no round trip, the same two.
      */
-    async recordActivity(db: Executor, a: { sourceId: string; at: number; day: string; accepted: number; refused: number; error?: string }): Promise<void> {
+    async recordActivity(db: Executor, a: { sourceId: string; at: number; day: string; accepted: number; refused: number; skipped?: number; error?: string }): Promise<void> {
       const seen = a.error === undefined ? { lastSeenAt: a.at } : { lastSeenAt: a.at, lastError: a.error, lastErrorAt: a.at };
-      const counted = a.accepted !== 0 || a.refused !== 0;
+      const skipped = a.skipped ?? 0;
+      const counted = a.accepted !== 0 || a.refused !== 0 || skipped !== 0;
       if (!counted || db.getExecutor().adapter instanceof SqliteAdapter) {
-        await repo.addCounts(db, a.sourceId, a.day, a.accepted, a.refused);
+        await repo.addCounts(db, a.sourceId, a.day, a.accepted, a.refused, skipped);
         await repo.touch(db, a.sourceId, a.at, a.error);
         return;
       }
       await db
         .with('touched', (qb) => qb.updateTable('sources').set(seen).where('id', '=', a.sourceId))
         .insertInto('source_daily_counts')
-        .values({ sourceId: a.sourceId, day: a.day, accepted: a.accepted, refused: a.refused })
+        .values({ sourceId: a.sourceId, day: a.day, accepted: a.accepted, refused: a.refused, skipped })
         .onConflict((oc) =>
           oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({
             accepted: eb('source_daily_counts.accepted', '+', eb.ref('excluded.accepted')),
             refused: eb('source_daily_counts.refused', '+', eb.ref('excluded.refused')),
+            skipped: eb('source_daily_counts.skipped', '+', eb.ref('excluded.skipped')),
           })),
         )
         .execute();
     },
     async countsOn(db: Executor, day: string): Promise<Selectable<SourceDailyCountsTable>[]> {
-      return db.selectFrom('source_daily_counts').select(['sourceId', 'day', 'accepted', 'refused', 'dropped']).where('day', '=', day).execute();
+      return db.selectFrom('source_daily_counts').select(['sourceId', 'day', 'accepted', 'refused', 'skipped', 'dropped']).where('day', '=', day).execute();
     },
     async findBatch(db: Executor, sourceId: string, idempotencyKey: string): Promise<IngestBatchRow | undefined> {
       return db

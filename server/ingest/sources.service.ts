@@ -35,17 +35,20 @@ export interface SourceView {
   lastSeenAt: number | null;
   lastError: string | null;
   lastErrorAt: number | null;
-  /** `dropped`: syslog UDP datagrams lost (see docs/ingest.md, "Syslog"). */
-  today: DayCounts;
+  /** `skipped`: records the format ignores by design (Suricata's non-alert events), not an error; `dropped`: syslog UDP datagrams lost (see docs/ingest.md, "Syslog"). */
+  today: DailyCounts;
 }
 
-export interface DayCounts {
+export interface DailyCounts {
   accepted: number;
   refused: number;
+  /** Records the format ignores by design (Suricata's non-alert events): not an error. */
+  skipped: number;
+  /** Syslog UDP datagrams lost before they could be read or kept. */
   dropped: number;
 }
 
-export function presentSource(row: SourceRow, today: DayCounts = { accepted: 0, refused: 0, dropped: 0 }): SourceView {
+export function presentSource(row: SourceRow, today: DailyCounts = { accepted: 0, refused: 0, skipped: 0, dropped: 0 }): SourceView {
   return {
     id: row.id,
     name: row.name,
@@ -172,7 +175,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
 
     async list(): Promise<SourceView[]> {
       const [rows, counts] = await Promise.all([repo.list(db), repo.countsOn(db, parisDay(clock.now()))]);
-      const byId = new Map(counts.map((c) => [c.sourceId, { accepted: Number(c.accepted), refused: Number(c.refused), dropped: Number(c.dropped) }]));
+      const byId = new Map(counts.map((c) => [c.sourceId, { accepted: Number(c.accepted), refused: Number(c.refused), skipped: Number(c.skipped), dropped: Number(c.dropped) }]));
       return rows.map((r) => presentSource(r, byId.get(r.id)));
     },
 
@@ -180,9 +183,9 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
       return presentSource(await mustFind(db, id), await this.countsToday(id));
     },
 
-    async countsToday(id: string): Promise<DayCounts> {
+    async countsToday(id: string): Promise<DailyCounts> {
       const c = (await repo.countsOn(db, parisDay(clock.now()))).find((x) => x.sourceId === id);
-      return { accepted: Number(c?.accepted ?? 0), refused: Number(c?.refused ?? 0), dropped: Number(c?.dropped ?? 0) };
+      return { accepted: Number(c?.accepted ?? 0), refused: Number(c?.refused ?? 0), skipped: Number(c?.skipped ?? 0), dropped: Number(c?.dropped ?? 0) };
     },
 
     /** The source a bearer token belongs to: 401 when unknown or revoked, 403 when disabled. */

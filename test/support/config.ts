@@ -15,6 +15,9 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
     VIGIE_PORT: '3000',
     VIGIE_LOG_LEVEL: 'warn',
     VIGIE_SECRET_KEY: '0f'.repeat(32),
+    // The fake clock starts at 09:00Z on 2026-11-28 and the fixtures' events fall later that day:
+    // tests of the future bound set their own tolerance.
+    VIGIE_INGEST_FUTURE_TOLERANCE_MINUTES: '10080',
     ...env,
   });
 }

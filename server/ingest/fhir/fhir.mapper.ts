@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import { validateAccessEvent, type ValidAccessEvent } from '../access-event.validate.ts';
 import type { AccessAction } from '../ingest.tables.ts';
+import type { FutureLimit } from '../iso-time.ts';
 import { AuditEventR4, isPlainAuditEventR4, type FhirAgent, type FhirCoding } from './fhir.schema.ts';
 import type { IssueType, OutcomeIssue } from './operation-outcome.ts';
 
@@ -80,9 +81,10 @@ function networkOf(agent: FhirAgent | undefined): { workstation?: string; addres
 /**
  * Maps one resource (already parsed JSON) to access events. `prefix` is the
  * FHIRPath of the resource in the request (`AuditEvent`, or
- * `Bundle.entry[3].resource`) so errors name the exact element.
+ * `Bundle.entry[3].resource`) so errors name the exact element. `limit`
+ * bounds `recorded` in the future.
  */
-export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent'): MapResult {
+export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent', limit?: FutureLimit): MapResult {
   if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) return issue('structure', prefix, 'expected a FHIR resource (a JSON object)');
   const r = resource as Record<string, unknown>;
   if (r.resourceType !== 'AuditEvent') return issue('not-supported', `${prefix}.resourceType`, `expected AuditEvent, got ${JSON.stringify(r.resourceType ?? null)}`);
@@ -187,7 +189,7 @@ export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent'): MapResu
   };
   const events: ValidAccessEvent[] = [];
   for (const patient of patients.size ? [...patients] : [null]) {
-    const v = validateAccessEvent({ ...record, patient });
+    const v = validateAccessEvent({ ...record, patient }, limit);
     if (typeof v === 'string') {
       const field = /^(\w+):/.exec(v)?.[1] ?? 'context';
       return issue('value', where[field] ?? prefix, v.replace(/^\w+: /, ''));

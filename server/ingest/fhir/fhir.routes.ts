@@ -3,6 +3,7 @@
 // (application/fhir+json) whose issues name the element in `expression`.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppError, TooManyRequests, Unavailable } from '../../errors.ts';
+import type { StoreHealth } from '../../store/store-health.ts';
 import type { Logger } from '../../log.ts';
 import type { Config } from '../../config.ts';
 import type { Services } from '../../services.ts';
@@ -11,7 +12,9 @@ import { bodyFormat } from '../ingest.body.ts';
 import { closeWhenStopping, withinBodyDeadline } from '../ingest.flow.ts';
 import { countRefusals, idempotencyKey, receive, sendAnswer } from '../ingest.http.ts';
 import type { Refusal } from '../ingest.service.ts';
+import { futureLimit } from '../iso-time.ts';
 import { requireKind, sourceActor, sourceAuth } from '../source-auth.ts';
+import { mapperFailure } from '../tools/tool-alert.ts';
 import { mapAuditEvent, resourcesOf } from './fhir.mapper.ts';
 import { issueTypeOf, operationOutcome, type OutcomeIssue } from './operation-outcome.ts';
 
@@ -35,6 +38,7 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
         issues.push(issue);
         refusals.push({ index: resources - 1, reason: issue.diagnostics });
       };
+      const limit = futureLimit(services.clock.now(), config.ingest.futureToleranceMinutes);
       const reading = receive<ValidAccessEvent[]>(req, res, config, format, (value, index) => {
         const entries = resourcesOf(value);
         if (!Array.isArray(entries)) {
@@ -45,7 +49,13 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
         const events: ValidAccessEvent[] = [];
         for (const { resource, prefix } of entries) {
           resources++;
-          const r = mapAuditEvent(resource, prefix);
+          let r: ReturnType<typeof mapAuditEvent>;
+          try {
+            r = mapAuditEvent(resource, prefix, limit);
+          } catch (error) {
+            // One resource that breaks the mapper is refused alone; the others of the Bundle are kept.
+            r = { ok: false, issue: { severity: 'error', code: 'processing', diagnostics: `${prefix}: ${mapperFailure(error)}`, expression: [prefix] } };
+          }
           if (r.ok) events.push(...r.events);
           else refuse(format === 'ndjson' ? { ...r.issue, diagnostics: `line ${index + 1}: ${r.issue.diagnostics}` } : r.issue);
         }
@@ -73,14 +83,22 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
 
   router.use(countRefusals(services));
   router.use(closeWhenStopping());
-  router.use(fhirErrors(services.log));
+  router.use(fhirErrors(services.log, services.store.health));
   return router;
 }
 
 /** Errors of the FHIR endpoint as OperationOutcome; unknown errors stay generic (500). */
-function fhirErrors(log: Logger) {
+function fhirErrors(log: Logger, health: StoreHealth) {
   return (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
+    // A store failure (database unreachable, disk full) answers 503/507 here too, and is noted for readiness.
+    if (!(err instanceof AppError)) {
+      const known = health.failed(err);
+      if (known) {
+        log[known.status === 503 ? 'warn' : 'error'](known.message, { requestId: req.id, answer: known.code, error: err });
+        err = known;
+      }
+    }
     if (!(err instanceof AppError)) {
       log.error('unhandled error', { requestId: req.id, path: req.baseUrl + req.path, error: err });
       res.status(500).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: `Internal error (request ${req.id})` }])));

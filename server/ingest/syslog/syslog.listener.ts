@@ -23,9 +23,9 @@ import type { SourcesService } from '../sources.service.ts';
 import type { NewSystemEventRow } from '../system-events.repo.ts';
 import type { ToolAlert } from '../tools/tool-alert.ts';
 import { FrameDecoder } from './syslog.framing.ts';
+import type { FutureLimit } from '../iso-time.ts';
 import { createKernelDrops, type KernelDrops } from './syslog.kernel-drops.ts';
-import { classifySyslog } from './syslog.mapper.ts';
-import { parseSyslog } from './syslog.parser.ts';
+import { readSyslogLine } from './syslog.mapper.ts';
 
 /** Attempts for a batch that fails for another reason than a busy writer (503). */
 const MAX_ATTEMPTS = 5;
@@ -83,7 +83,7 @@ export interface SyslogListener extends BackgroundJob {
   drain(): Promise<void>;
 }
 
-export function createSyslogListener(deps: { sources: SourcesService; ingest: IngestService; log: Logger; options: SyslogOptions }): SyslogListener {
+export function createSyslogListener(deps: { sources: SourcesService; ingest: IngestService; log: Logger; options: SyslogOptions; futureLimit?: () => FutureLimit }): SyslogListener {
   const { sources, ingest, log } = deps;
   const o = {
     maxFrame: 64 * 1024,
@@ -220,11 +220,12 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
     const rejected: Refusal[] = [];
     const hash = createHash('sha256');
     let bytes = 0;
+    const limit = deps.futureLimit?.();
     lines.forEach(({ raw, peer }, index) => {
       hash.update(raw).update('\n');
       bytes += Buffer.byteLength(raw) + 1;
-      const msg = parseSyslog(raw);
-      const content = classifySyslog(msg);
+      // Never throws: a line that cannot be read is kept raw with its reason, alone.
+      const { msg, content } = readSyslogLine(raw, limit);
       if (content.kind === 'event') return void rows.push(content.event);
       if (content.kind === 'alert') return void alerts.push(content.alert);
       if (content.refused) rejected.push({ index, reason: content.refused });

@@ -107,7 +107,8 @@ function parse5424(line: string): SyslogMessage | null {
     procId: nil(m[6]),
     msgId: nil(m[7]),
     structuredData: sd.sd,
-    message: stripBom(rest.slice(1)),
+    // Senders relaying a 3164 message write MSG after one more space (rsyslog's `%msg%` keeps it): not part of the text.
+    message: stripBom(rest.slice(1)).replace(/^ +/, ''),
   };
 }
 
@@ -156,22 +157,31 @@ function parse3164(line: string): SyslogMessage | null {
   };
 }
 
-/** A syslog line (one frame, without its delimiter). Never throws: what is not syslog is kept as text. */
-export function parseSyslog(line: string): SyslogMessage {
-  return (
-    parse5424(line) ??
-    parse3164(line) ?? {
-      format: 'unknown',
-      facility: null,
-      severity: null,
-      timestampText: null,
-      occurredAt: null,
-      hostname: null,
-      appName: null,
-      procId: null,
-      msgId: null,
-      structuredData: null,
-      message: stripBom(line),
-    }
-  );
+/**
+ * A syslog line (one frame, without its delimiter; a line end left inside an
+ * octet-counted frame or a datagram is dropped). Never throws: what is not
+ * syslog is kept as text.
+ */
+export function parseSyslog(frame: string): SyslogMessage {
+  let end = frame.length;
+  while (end > 0 && (frame.charCodeAt(end - 1) === 0x0a || frame.charCodeAt(end - 1) === 0x0d)) end--; // a loop, not /[\r\n]+$/ (quadratic on a frame of newlines)
+  const line = end === frame.length ? frame : frame.slice(0, end);
+  return parse5424(line) ?? parse3164(line) ?? rawSyslog(line);
+}
+
+/** A line kept as text, unparsed. */
+export function rawSyslog(line: string): SyslogMessage {
+  return {
+    format: 'unknown',
+    facility: null,
+    severity: null,
+    timestampText: null,
+    occurredAt: null,
+    hostname: null,
+    appName: null,
+    procId: null,
+    msgId: null,
+    structuredData: null,
+    message: stripBom(line),
+  };
 }

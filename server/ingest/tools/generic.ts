@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../alerts/alerts.tables.ts';
 import { isoWithOffset, NUL_MESSAGE } from '../access-event.schema.ts';
-import { parseIsoTime } from '../iso-time.ts';
+import { futureProblem, parseIsoTime, type FutureLimit } from '../iso-time.ts';
 import { fingerprint, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
 
 const text = (max: number) =>
@@ -31,10 +31,13 @@ export const GenericAlert = z.strictObject({
 });
 export type GenericAlert = z.input<typeof GenericAlert>;
 
-export function mapGenericAlert(value: unknown, origin: 'generic' | 'syslog' = 'generic'): ToolAlertResult {
+export function mapGenericAlert(value: unknown, origin: 'generic' | 'syslog' = 'generic', limit?: FutureLimit): ToolAlertResult {
   const parsed = GenericAlert.safeParse(value);
   if (!parsed.success) return zodReason(parsed.error);
   const a = parsed.data;
+  const seenAt = parseIsoTime(a.time) as number;
+  const future = futureProblem(seenAt, limit);
+  if (future) return `time: ${future}`;
   const on = a.host ? { fr: ` sur ${a.host}`, en: ` on ${a.host}` } : { fr: '', en: '' };
   const extra = a.description ? ` ${a.description}` : '';
   return {
@@ -45,7 +48,7 @@ export function mapGenericAlert(value: unknown, origin: 'generic' | 'syslog' = '
     explanation: { fr: `${a.tool} signale « ${a.title} »${on.fr}.${extra}`, en: `${a.tool} reports "${a.title}"${on.en}.${extra}` },
     fingerprint: fingerprint('generic', a.tool, a.rule, a.host, a.user),
     windowMs: TOOL_FOLD_WINDOW_MS,
-    seenAt: parseIsoTime(a.time) as number,
+    seenAt,
     userId: a.user ?? null,
     patientId: a.patient ?? null,
     host: a.host ?? null,

@@ -1,7 +1,8 @@
 // Suricata EVE JSON `alert` records (one object, or one per line).
 import { z } from 'zod';
 import type { Severity } from '../../alerts/alerts.tables.ts';
-import { clip, fingerprint, withoutNul, toolTime, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
+import type { FutureLimit } from '../iso-time.ts';
+import { clip, fingerprint, withoutNul, toolTime, Skip, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
 
 const EveAlert = z.looseObject({
   timestamp: z.string(),
@@ -42,14 +43,15 @@ function endpoint(ip?: string, port?: number): string {
   return port === undefined ? ip : ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-export function mapSuricataAlert(input: unknown): ToolAlertResult {
+export function mapSuricataAlert(input: unknown, limit?: FutureLimit): ToolAlertResult {
+  const type = (input as { event_type?: unknown } | null)?.event_type;
+  // eve.json mixes flow, dns, http, stats… with the alerts: skipped by design, not refused.
+  if (typeof type === 'string' && type !== 'alert') return new Skip(`event_type "${clip(type, 32)}" is not an alert`);
   const value = withoutNul(input);
-  const type = (value as { event_type?: unknown } | null)?.event_type;
-  if (typeof type === 'string' && type !== 'alert') return `event_type: "${clip(type, 32)}" is not an alert (only event_type "alert" records are taken)`;
   const parsed = EveAlert.safeParse(value);
   if (!parsed.success) return zodReason(parsed.error);
   const e = parsed.data;
-  const seenAt = toolTime(e.timestamp);
+  const seenAt = toolTime(e.timestamp, 'timestamp', limit);
   if (typeof seenAt === 'string') return seenAt;
   const gid = e.alert.gid ?? 1;
   const src = endpoint(e.src_ip, e.src_port);

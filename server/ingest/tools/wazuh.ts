@@ -3,6 +3,7 @@
 // integration script bundled with Wazuh.
 import { z } from 'zod';
 import type { Severity } from '../../alerts/alerts.tables.ts';
+import type { FutureLimit } from '../iso-time.ts';
 import { clip, fingerprint, withoutNul, toolTime, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
 
 const WazuhAlert = z.looseObject({
@@ -35,13 +36,13 @@ export function looksLikeWazuh(value: unknown): boolean {
   return !!v && typeof v === 'object' && (typeof v.all_fields === 'object' || (typeof v.rule === 'object' && v.rule !== null && typeof v.rule.level === 'number' && v.rule.id !== undefined));
 }
 
-export function mapWazuhAlert(input: unknown): ToolAlertResult {
+export function mapWazuhAlert(input: unknown, limit?: FutureLimit): ToolAlertResult {
   const value = withoutNul(input);
   const wrapped = value !== null && typeof value === 'object' && 'all_fields' in value ? (value as { all_fields: unknown }).all_fields : value;
   const parsed = WazuhAlert.safeParse(wrapped);
   if (!parsed.success) return zodReason(parsed.error);
   const a = parsed.data;
-  const seenAt = toolTime(a.timestamp);
+  const seenAt = toolTime(a.timestamp, 'timestamp', limit);
   if (typeof seenAt === 'string') return seenAt;
   const account = a.data?.dstuser ?? a.data?.srcuser;
   const user = account ? clip(account, 128) : null;

@@ -10,6 +10,7 @@ import * as m0008 from './0008-detection.ts';
 import * as m0009 from './0009-audit-append-only.ts';
 import * as m0010 from './0010-alert-reporter.ts';
 import * as m0011 from './0011-deferred-timelines.ts';
+import * as m0012 from './0012-source-skipped.ts';
 import * as m0013 from './0013-syslog-drops.ts';
 
 /** Append-only: never edit a migration that has landed; add the next one. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0009-audit-append-only': m0009,
   '0010-alert-reporter': m0010,
   '0011-deferred-timelines': m0011,
+  '0012-source-skipped': m0012,
   '0013-syslog-drops': m0013,
 };

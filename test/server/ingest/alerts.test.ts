@@ -7,6 +7,7 @@ import { tempDir } from '../../support/config.ts';
 import { mapGenericAlert } from '../../../server/ingest/tools/generic.ts';
 import { mapSuricataAlert } from '../../../server/ingest/tools/suricata.ts';
 import { mapWazuhAlert, wazuhSeverity } from '../../../server/ingest/tools/wazuh.ts';
+import { Skip } from '../../../server/ingest/tools/tool-alert.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import { createSource, ndjson } from './helpers.ts';
@@ -25,7 +26,7 @@ describe('tool alert mappers', () => {
       host: 'srv-dxcare-01 (10.1.0.12)',
       windowMs: 3_600_000,
     });
-    expect(typeof a === 'object' && a.explanation.fr).toMatch(/^Wazuh \(règle 5712, niveau 10\) : sshd: brute force.*depuis 203\.0\.113\.7/);
+    expect(typeof a === 'object' && 'explanation' in a && a.explanation.fr).toMatch(/^Wazuh \(règle 5712, niveau 10\) : sshd: brute force.*depuis 203\.0\.113\.7/);
     expect(mapWazuhAlert(wazuhShuffle)).toEqual(a);
     expect([0, 4, 5, 9, 10, 12, 13, 15].map(wazuhSeverity)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high', 'critical', 'critical']);
     expect(mapWazuhAlert({ ...wazuhAlert, rule: { ...wazuhAlert.rule, level: 'high' } })).toBe('rule.level: Invalid input: expected number, received string');
@@ -35,8 +36,8 @@ describe('tool alert mappers', () => {
   it('Suricata: alert records only; severity 1 = high; the flow in words', () => {
     const a = mapSuricataAlert(suricataAlert);
     expect(a).toMatchObject({ origin: 'suricata', rule: 'suricata:1:2027865', severity: 'high', host: '10.1.4.23 → 198.51.100.9', seenAt: Date.UTC(2026, 10, 28, 13, 26, 16, 123) });
-    expect(typeof a === 'object' && a.explanation.en).toBe('Suricata: ET MALWARE Observed Cobalt Strike User-Agent [A Network Trojan was detected], from 10.1.4.23:49732 to 198.51.100.9:443 (TCP/tls), traffic allowed.');
-    expect(mapSuricataAlert(suricataFlow)).toMatch(/^event_type: "flow" is not an alert/);
+    expect(typeof a === 'object' && 'explanation' in a && a.explanation.en).toBe('Suricata: ET MALWARE Observed Cobalt Strike User-Agent [A Network Trojan was detected], from 10.1.4.23:49732 to 198.51.100.9:443 (TCP/tls), traffic allowed.');
+    expect(mapSuricataAlert(suricataFlow)).toEqual(new Skip('event_type "flow" is not an alert'));
     expect(mapSuricataAlert({ ...suricataAlert, alert: { ...suricataAlert.alert, severity: 3 } })).toMatchObject({ severity: 'low' });
   });
 
@@ -65,7 +66,7 @@ describeEachDialect('POST /api/v1/ingest/alerts/:format', (dialect) => {
       return (original as (...a: unknown[]) => unknown)(event, payload, rooms);
     }) as typeof t.services.realtime.publish;
     const first = await post(auth, 'wazuh', JSON.stringify(wazuhAlert)).expect(200);
-    expect(first.body).toEqual({ accepted: 1, rejected: [], alerts: [{ id: expect.any(Number), folded: false }] });
+    expect(first.body).toEqual({ accepted: 1, rejected: [], skipped: 0, alerts: [{ id: expect.any(Number), folded: false }] });
     const again = await post(auth, 'wazuh', JSON.stringify(wazuhShuffle)).expect(200);
     expect(again.body.alerts).toEqual([{ id: first.body.alerts[0].id, folded: true }]);
     expect(await alerts()).toEqual([{ id: first.body.alerts[0].id, origin: 'wazuh', rule: 'wazuh:5712', severity: 'high', count: 2, sourceId: source.id, status: 'new' }]);
@@ -74,12 +75,25 @@ describeEachDialect('POST /api/v1/ingest/alerts/:format', (dialect) => {
     expect(actions.map((a) => a.action).filter((a) => a !== 'source.created')).toEqual(['alert.raised', 'ingest.batch', 'alert.updated', 'ingest.batch']);
   });
 
-  it('takes Suricata EVE NDJSON, refusing the records that are not alerts by index', async () => {
-    const { auth } = await createSource(t.services, 'alerts');
-    const res = await post(auth, 'suricata', ndjson([suricataAlert, suricataFlow, { ...suricataAlert, src_ip: '10.1.4.99' }]), 'application/x-ndjson').expect(200);
-    expect(res.body.accepted).toBe(2);
-    expect(res.body.rejected).toEqual([{ index: 1, line: 2, reason: expect.stringMatching(/not an alert/) }]);
+  it('takes Suricata EVE NDJSON, skipping the records that are not alerts: counted as skipped, not refused, no error on the source', async () => {
+    const { auth, source } = await createSource(t.services, 'alerts');
+    const dns = { ...suricataFlow, event_type: 'dns' };
+    const res = await post(auth, 'suricata', ndjson([suricataAlert, suricataFlow, { ...suricataAlert, src_ip: '10.1.4.99' }, dns]), 'application/x-ndjson').expect(200);
+    expect(res.body).toMatchObject({ accepted: 2, rejected: [], skipped: 2 });
     expect((await alerts()).map((a) => a.rule)).toEqual(['suricata:1:2027865', 'suricata:1:2027865']);
+    // A stretch of eve.json without any alert is a batch too, not "every record refused".
+    expect((await post(auth, 'suricata', ndjson([suricataFlow, dns]), 'application/x-ndjson').expect(200)).body).toMatchObject({ accepted: 0, rejected: [], skipped: 2 });
+    const view = await t.services.sources.get(source.id);
+    expect(view.today).toEqual({ accepted: 2, refused: 0, skipped: 4 });
+    expect(view.lastError).toBeNull();
+  });
+
+  it('Suricata: firstSeenAt is the earliest time of the folded records, not the first line (eve.json is not in time order)', async () => {
+    const { auth } = await createSource(t.services, 'alerts');
+    const at = (time: string) => ({ ...suricataAlert, timestamp: time });
+    await post(auth, 'suricata', ndjson([at('2026-11-28T14:26:16.000000+0100'), at('2026-11-28T14:20:00.000000+0100'), at('2026-11-28T14:30:00.000000+0100')]), 'application/x-ndjson').expect(200);
+    const rows = await t.services.db.selectFrom('alerts').select(['firstSeenAt', 'lastSeenAt', 'count']).execute();
+    expect(rows).toEqual([{ firstSeenAt: Date.UTC(2026, 10, 28, 13, 20), lastSeenAt: Date.UTC(2026, 10, 28, 13, 30), count: 3 }]);
   });
 
   it('takes the generic format as an array, refuses an unknown format (404) and another kind of source (403)', async () => {

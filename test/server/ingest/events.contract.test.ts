@@ -64,7 +64,7 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
 
       // The source's counters and last error.
       const view = await t.services.sources.get(source.id);
-      expect(view.today).toEqual({ accepted: 993, refused: 7, dropped: 0 });
+      expect(view.today).toEqual({ accepted: 993, refused: 7, skipped: 0, dropped: 0 });
       expect(view.lastSeenAt).toBe(t.clock.now());
       expect(view.lastError).toMatch(/^7 records refused; first: #3: time:/);
     });

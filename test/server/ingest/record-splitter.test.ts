@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { textDecoding, type Unreadable } from '../../../server/ingest/body-decoding.ts';
 import { JsonArraySplitter, NdjsonSplitter, StructureError, jsonErrorReason } from '../../../server/ingest/record-splitter.ts';
 
-type Out = { text: string; index: number; line?: number };
+type Out = { text: string | Unreadable; index: number; line?: number };
 
 /** Feeds `body` cut into chunks of `size` bytes (1 = every possible cut). */
-function split(kind: 'ndjson' | 'array', body: string | Buffer, size: number): Out[] {
+function split(kind: 'ndjson' | 'array', body: string | Buffer, size: number, charset = 'utf-8'): Out[] {
   const out: Out[] = [];
-  const sink = (text: string, index: number, line?: number) => out.push(line === undefined ? { text, index } : { text, index, line });
-  const s = kind === 'ndjson' ? new NdjsonSplitter(sink) : new JsonArraySplitter(sink);
+  const sink = (text: string | Unreadable, index: number, line?: number) => out.push(line === undefined ? { text, index } : { text, index, line });
+  const s = kind === 'ndjson' ? new NdjsonSplitter(sink, textDecoding(charset)) : new JsonArraySplitter(sink, textDecoding(charset));
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
   for (let i = 0; i < buf.length; i += size) s.push(buf.subarray(i, i + size));
   s.end();
@@ -37,6 +38,11 @@ describe('JsonArraySplitter', () => {
     expect(() => split('array', '[1] x', 4)).toThrow(/after the closing bracket/);
     expect(() => split('array', '   ', 4)).toThrow(/empty body/);
   });
+
+  it('refuses an element of invalid UTF-8 alone', () => {
+    const body = Buffer.concat([Buffer.from('[{"a":1},"'), Buffer.from([0xff]), Buffer.from('",{"b":2}]')]);
+    expect(split('array', body, 3).map((o) => o.text)).toEqual(['{"a":1}', { unreadable: expect.stringMatching(/^not valid UTF-8 \(byte 2 of the record is 0xff\)/) }, '{"b":2}']);
+  });
 });
 
 describe('NdjsonSplitter', () => {
@@ -51,15 +57,30 @@ describe('NdjsonSplitter', () => {
     }
   });
 
-  it('drops a byte-order mark even cut across chunks, and decodes a broken UTF-8 sequence within its own line', () => {
+  it('drops a byte-order mark even cut across chunks, and refuses a line of invalid UTF-8 alone, by its byte (never replaced)', () => {
     const bom = Buffer.from([0xef, 0xbb, 0xbf]);
     for (const size of [1, 2, 4, 100]) {
       expect(split('ndjson', Buffer.concat([bom, Buffer.from('{"a":"é"}\n{"b":2}')]), size).map((o) => o.text)).toEqual(['{"a":"é"}', '{"b":2}']);
-      // A lone lead byte of a three-byte character at a line's end: replaced, and the next line is intact.
-      const broken = Buffer.concat([Buffer.from('{"a":"x'), Buffer.from([0xe2, 0x82]), Buffer.from('"}\n{"b":"€"}\n')]);
-      expect(split('ndjson', broken, size).map((o) => o.text)).toEqual(['{"a":"x\ufffd"}', '{"b":"€"}']);
+      // A lone lead byte of a three-byte character, then a Latin-1 "é": both lines refused, the ones around them intact.
+      const broken = Buffer.concat([Buffer.from('{"z":0}\n{"a":"x'), Buffer.from([0xe2, 0x82]), Buffer.from('"}\n{"b":"€"}\n{"c":"'), Buffer.from([0xe9]), Buffer.from('"}\n{"d":4}')]);
+      expect(split('ndjson', broken, size)).toEqual([
+        { text: '{"z":0}', index: 0, line: 1 },
+        { text: { unreadable: expect.stringMatching(/^not valid UTF-8 \(byte 8 of the record is 0xe2\); send UTF-8, or declare the charset/) }, index: 1, line: 2 },
+        { text: '{"b":"€"}', index: 2, line: 3 },
+        { text: { unreadable: expect.stringMatching(/^not valid UTF-8 \(byte 7 of the record is 0xe9\)/) }, index: 3, line: 4 },
+        { text: '{"d":4}', index: 4, line: 5 },
+      ]);
     }
     expect(split('ndjson', bom, 1)).toEqual([]);
+  });
+
+  it('decodes a declared single-byte charset (Latin-1 from an old French system)', () => {
+    const latin1 = Buffer.from('{"dept":"Médecine générale"}\n{"n":"Noël"}\n', 'latin1');
+    const cp1252 = Buffer.from([...Buffer.from('{"n":"'), 0x80, ...Buffer.from('"}')]);
+    for (const size of [1, 5, 100]) {
+      expect(split('ndjson', latin1, size, 'windows-1252').map((o) => o.text)).toEqual(['{"dept":"Médecine générale"}', '{"n":"Noël"}']);
+      expect(split('array', Buffer.concat([Buffer.from('['), cp1252, Buffer.from(']')]), size, 'windows-1252').map((o) => o.text)).toEqual(['{"n":"€"}']);
+    }
   });
 });
 
@@ -76,5 +97,7 @@ describe('jsonErrorReason', () => {
     expect(reason('{"patient":P1234567}')).toBe("not valid JSON: Unexpected token 'P'");
     expect(reason('{"patient":"P1234567"')).toMatch(/^not valid JSON: Expected ',' or '}' after property value at position 21$/);
     expect(reason('{"patient":"P1234567"')).not.toContain('P1234567');
+    // V8 says "after JSON at position N (line 1 column M)": the position is written once.
+    expect(reason('{"a":1} trailing words')).toBe('not valid JSON: Unexpected non-whitespace character after JSON at position 8');
   });
 });

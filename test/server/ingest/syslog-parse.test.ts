@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder } from '../../../server/ingest/syslog/syslog.framing.ts';
-import { classifySyslog } from '../../../server/ingest/syslog/syslog.mapper.ts';
+import { futureLimit } from '../../../server/ingest/iso-time.ts';
+import { classifySyslog, readSyslogLine } from '../../../server/ingest/syslog/syslog.mapper.ts';
 import { parseSyslog } from '../../../server/ingest/syslog/syslog.parser.ts';
 import { eventRecord } from './helpers.ts';
 import { suricataAlert, wazuhAlert } from './tool-examples.ts';
@@ -79,5 +80,40 @@ describe('classifySyslog', () => {
     expect(msg(JSON.stringify({ ...eventRecord(3), action: 'peek' }))).toEqual({ kind: 'system', refused: expect.stringMatching(/^access event refused: action:/) });
     expect(msg('Accepted publickey for root')).toEqual({ kind: 'system' });
     expect(msg('{"some":"json"}')).toEqual({ kind: 'system' });
+  });
+});
+
+describe('hostile and odd syslog lines', () => {
+  const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+  const limit = futureLimit(Date.UTC(2026, 10, 28, 14, 0), 60);
+
+  it('RFC 5424: MSG without the extra leading space relays write, nor a line end left in the frame', () => {
+    expect(parseSyslog('<13>1 2026-11-28T14:00:00Z host app - - -  relayed message\n')).toMatchObject({ format: 'rfc5424', message: 'relayed message' });
+    expect(parseSyslog('<13>1 2026-11-28T14:00:00Z host app - - [a@1 b="c"]\r\n')).toMatchObject({ format: 'rfc5424', structuredData: { 'a@1': { b: 'c' } }, message: '' });
+    expect(parseSyslog('<13>Nov 28 14:00:00 host sshd[1]: words\n').message).toBe('words');
+    // A frame of newlines is cut in linear time (a /[\r\n]+$/ would be quadratic here).
+    expect(parseSyslog('<13>1 - - - - - - x' + '\n'.repeat(1) + 'y'.repeat(10) + '\n\r'.repeat(30_000) + 'z').message).toMatch(/z$/);
+  });
+
+  it('refuses a Wazuh-shaped line nested 10,000 deep before parsing it, kept raw with the reason', () => {
+    const line = `<13>1 2026-11-28T13:26:16Z srv wazuh - - - ${JSON.stringify(wazuhAlert).replace(/}$/, `,"data":{"nested":${deep}}}`)}`;
+    expect(line.length).toBeGreaterThan(20_000);
+    const { msg, content } = readSyslogLine(line, limit);
+    expect(content).toEqual({ kind: 'system', refused: 'JSON payload refused before parsing: nested deeper than 64 levels of arrays and objects' });
+    expect(msg).toMatchObject({ format: 'rfc5424', appName: 'wazuh' });
+  });
+
+  it('refuses a mapped event, an alert or a header time too far in the future', () => {
+    const event = readSyslogLine(`<13>1 - - - - - - ${JSON.stringify(eventRecord(1, { time: '9999-01-01T00:00:00Z' }))}`, limit);
+    expect(event.content).toEqual({ kind: 'system', refused: expect.stringMatching(/^access event refused: time: more than 60 minutes in the future/) });
+    const alert = readSyslogLine(`<13>1 - - - - - - ${JSON.stringify({ ...wazuhAlert, timestamp: '9999-01-01T00:00:00.000+0000' })}`, limit);
+    expect(alert.content).toEqual({ kind: 'system', refused: expect.stringMatching(/^alert refused: timestamp: more than 60 minutes in the future/) });
+    const header = readSyslogLine('<13>1 9999-01-01T00:00:00Z host app - - - words', limit);
+    expect(header).toEqual({ msg: expect.objectContaining({ occurredAt: null, timestampText: '9999-01-01T00:00:00Z' }), content: { kind: 'system', refused: expect.stringMatching(/^syslog header time: more than 60 minutes/) } });
+    expect(readSyslogLine('<13>1 2026-11-28T14:30:00Z host app - - - words', limit).content).toEqual({ kind: 'system' });
+  });
+
+  it('keeps a Suricata non-alert event as a plain system event, not a refusal', () => {
+    expect(readSyslogLine(`<13>1 - - suricata - - - ${JSON.stringify({ ...suricataAlert, event_type: 'flow', alert: {} })}`, limit).content).toEqual({ kind: 'system' });
   });
 });

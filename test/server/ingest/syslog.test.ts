@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { SyslogListener } from '../../../server/ingest/syslog/syslog.listener.ts';
@@ -79,6 +80,32 @@ describeEachDialect('syslog listener', (dialect) => {
       return a;
     });
     expect(alerts).toEqual([{ rule: 'wazuh:5712', origin: 'wazuh' }]);
+  });
+
+  it('stores the 100 good lines around a ~20 KB Wazuh-shaped line nested 10,000 deep; that line is kept raw, refused alone', async () => {
+    const { source } = await createSource(t.services, 'syslog', 'srv-wazuh', ['127.0.0.1']);
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+    const hostile = `<13>1 2026-11-28T13:26:16Z wazuh-manager wazuh - - - ${JSON.stringify(wazuhAlert).replace(/}$/, `,"data":{"nested":${deep}}}`)}`;
+    const lines = Array.from({ length: 100 }, (_, i) => `<13>1 - host dxcare - - - ${JSON.stringify(eventRecord(i, { user: `line-${i}` }))}`);
+    lines.splice(50, 0, hostile);
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    await new Promise<void>((resolve) => socket.end(lines.join('\n') + '\n', resolve));
+    const rows = await eventually(async () => {
+      const r = await events();
+      expect(r).toHaveLength(100);
+      return r;
+    });
+    expect(new Set(rows.map((r) => r.userId)).size).toBe(100);
+    const kept = await eventually(async () => {
+      const r = await system();
+      expect(r).toHaveLength(1);
+      return r[0]!;
+    });
+    expect(kept).toMatchObject({ appName: 'wazuh', raw: hostile });
+    const view = await t.services.sources.get(source.id);
+    expect(view.today).toMatchObject({ accepted: 101, refused: 1 });
+    expect(view.lastError).toMatch(/nested deeper than 64 levels/);
   });
 
   it('drops what comes from an address no source allows, or from a disabled source', async () => {
