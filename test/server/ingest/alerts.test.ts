@@ -84,7 +84,7 @@ describeEachDialect('POST /api/v1/ingest/alerts/:format', (dialect) => {
     // A stretch of eve.json without any alert is a batch too, not "every record refused".
     expect((await post(auth, 'suricata', ndjson([suricataFlow, dns]), 'application/x-ndjson').expect(200)).body).toMatchObject({ accepted: 0, rejected: [], skipped: 2 });
     const view = await t.services.sources.get(source.id);
-    expect(view.today).toEqual({ accepted: 2, refused: 0, skipped: 4 });
+    expect(view.today).toEqual({ accepted: 2, refused: 0, skipped: 4, dropped: 0 });
     expect(view.lastError).toBeNull();
   });
 

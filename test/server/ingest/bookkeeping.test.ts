@@ -42,10 +42,10 @@ describeEachDialect('ingest bookkeeping', (dialect) => {
     await db.transaction().execute((trx) => repo.recordActivity(trx, { sourceId: source.id, at: 2_000, day, accepted: 7, refused: 0 }));
     // Nothing counted: last seen only.
     await db.transaction().execute((trx) => repo.recordActivity(trx, { sourceId: source.id, at: 3_000, day, accepted: 0, refused: 0 }));
-    expect(await repo.countsOn(t.services.db, day)).toEqual([{ sourceId: source.id, day, accepted: 12, refused: 1, dropped: 0 }]);
+    expect(await repo.countsOn(t.services.db, day)).toEqual([{ sourceId: source.id, day, accepted: 12, refused: 1, skipped: 0, dropped: 0 }]);
     expect(await repo.findById(t.services.db, source.id)).toMatchObject({ lastSeenAt: 3_000, lastError: '1 record refused', lastErrorAt: 1_000 });
     await repo.recordActivity(t.services.db, { sourceId: source.id, at: 4_000, day: '2026-12-01', accepted: 0, refused: 2, error: 'later' });
-    expect(await repo.countsOn(t.services.db, '2026-12-01')).toEqual([{ sourceId: source.id, day: '2026-12-01', accepted: 0, refused: 2, dropped: 0 }]);
+    expect(await repo.countsOn(t.services.db, '2026-12-01')).toEqual([{ sourceId: source.id, day: '2026-12-01', accepted: 0, refused: 2, skipped: 0, dropped: 0 }]);
     expect(await repo.findById(t.services.db, source.id)).toMatchObject({ lastSeenAt: 4_000, lastError: 'later', lastErrorAt: 4_000 });
   });
 
@@ -55,7 +55,7 @@ describeEachDialect('ingest bookkeeping', (dialect) => {
     const res = await t.http.post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(body);
     expect(res.status).toBe(200);
     const day = parisDay(t.clock.now());
-    expect(await createSourcesRepo().countsOn(t.services.db, day)).toEqual([{ sourceId: source.id, day, accepted: 1, refused: 1, dropped: 0 }]);
+    expect(await createSourcesRepo().countsOn(t.services.db, day)).toEqual([{ sourceId: source.id, day, accepted: 1, refused: 1, skipped: 0, dropped: 0 }]);
     expect(await createSourcesRepo().findById(t.services.db, source.id)).toMatchObject({ lastSeenAt: t.clock.now(), lastErrorAt: t.clock.now(), lastError: expect.stringMatching(/^1 record refused; first: #1: /) });
   });
 
