@@ -99,6 +99,22 @@ describe('access-log explorer', () => {
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.details).reason).toBe('Enquête incident INC-2026-014');
 
+    // A search by clear patient identifier ties it to masked rows: it asks why first, and is audited with the masked value.
+    await page.goto('/access-log');
+    await page.getByTestId('filter-patient').fill('P0004503');
+    await page.getByTestId('filter-patient').press('Enter');
+    await page.getByTestId('patient-search-reason').waitFor();
+    await screenshot(page, 'access-log-patient-reason');
+    expect(await page.getByTestId('access-count').textContent()).not.toBe('6 accès');
+    await page.getByTestId('patient-search-reason').getByRole('textbox').fill('Plainte de la patiente, dossier DPO-2026-031');
+    await page.getByTestId('patient-search-reason').getByRole('button').click();
+    await expect.poll(() => page.getByTestId('access-count').textContent()).toBe('6 accès');
+    await screenshot(page, 'access-log-patient-search');
+    const searched = await vigie.store.db.selectFrom('audit_entries').select('details').where('action', '=', 'access_events.patient_searched').execute();
+    expect(searched).toHaveLength(1);
+    expect(searched[0]!.details).toContain('Plainte de la patiente');
+    expect(searched[0]!.details).not.toContain('P0004503');
+
     // The preview panel, in English and in the dark theme.
     await page.goto('/access-log?action=break_glass');
     await expect.poll(() => page.getByTestId('access-count').textContent()).toBe('1 accès');
