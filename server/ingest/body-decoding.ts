@@ -83,7 +83,8 @@ export function textDecoding(charset: string): TextDecoding {
     return {
       whole: (bytes) => (isUtf8(bytes) ? bytes.toString('utf8') : undefined),
       one(bytes) {
-        const at = firstInvalidUtf8(bytes);
+        // The native check first (a whole FHIR Bundle is one record): the walk only runs to say where.
+        const at = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
         if (at < 0) return bytes.toString('utf8');
         return { unreadable: `not valid UTF-8 (byte ${at + 1} of the record is 0x${bytes[at]!.toString(16).padStart(2, '0')}); send UTF-8, or declare the charset, e.g. Content-Type: application/x-ndjson; charset=iso-8859-1` };
       },

@@ -67,16 +67,19 @@ function isBlank(b: number): boolean {
 /** The index just after the brace that closes the object opening `bytes`, or -1 (strings skipped). */
 function objectEnd(bytes: Buffer): number {
   let depth = 0;
-  let inString = false;
-  let escape = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if (inString) {
-      if (escape) escape = false;
-      else if (b === 0x5c) escape = true;
-      else if (b === 0x22) inString = false;
-    } else if (b === 0x22) inString = true;
-    else if (b === 0x7b || b === 0x5b) depth++;
+    if (b === 0x22) {
+      // A string is skipped natively, to its closing quote: one not preceded by an odd run of backslashes.
+      for (;;) {
+        const q = bytes.indexOf(0x22, i + 1);
+        if (q < 0) return -1;
+        let k = q - 1;
+        while (bytes[k] === 0x5c) k--;
+        i = q;
+        if ((q - 1 - k) % 2 === 0) break;
+      }
+    } else if (b === 0x7b || b === 0x5b) depth++;
     else if ((b === 0x7d || b === 0x5d) && --depth === 0) return i + 1;
   }
   return -1;

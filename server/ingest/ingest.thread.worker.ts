@@ -10,11 +10,13 @@ import { batchRunnerOn, type BatchJob, type JobResult } from './ingest.batch.ts'
 import { inlineExecutor } from './ingest.writer.ts';
 import { sendError, type SentError } from './thread-errors.ts';
 import { Unavailable } from '../errors.ts';
-import type { BulkField, WriterThreadData } from './ingest.thread.ts';
+import { rowsFromColumns, type BulkField, type WriterThreadData } from './ingest.thread.ts';
 
 export type ToThread =
   /** A slice of a job's array, sent ahead of the job. */
   | { type: 'part'; id: number; field: BulkField; items: unknown[] }
+  /** A slice of a job's access-event rows, one array per column (ingest.thread.ts, rowsToColumns). */
+  | { type: 'part'; id: number; field: 'rows'; columns: unknown[][] }
   /** The job, its arrays emptied when they were sent ahead (`counts` says how many to expect). */
   | { type: 'job'; id: number; job: BatchJob; now: number; counts: Partial<Record<BulkField, number>> }
   | { type: 'close' };
@@ -61,9 +63,10 @@ port.on('message', (message: ToThread) => {
   if (message.type === 'part') {
     let fields = parts.get(message.id);
     if (!fields) parts.set(message.id, (fields = new Map()));
+    const slice = 'columns' in message ? rowsFromColumns(message.columns) : message.items;
     const items = fields.get(message.field);
-    if (items) for (const item of message.items) items.push(item);
-    else fields.set(message.field, message.items);
+    if (items) for (const item of slice) items.push(item);
+    else fields.set(message.field, slice);
     return;
   }
   if (message.type === 'close') {
