@@ -7,7 +7,7 @@ import type { AuditRecordInput, AuditService } from '../audit/audit.service.ts';
 import type { Trx } from '../store/db.ts';
 import type { AlertRow, AlertsRepo, NewAlertRow } from './alerts.repo.ts';
 import { maskAlertText } from './alerts.mask.ts';
-import type { RaisedAlert, RaiseAlertInput } from './alerts.service.ts';
+import type { RaisedAlert, RaiseAlertInput } from './alerts.types.ts';
 
 export interface PreparedAlert {
   /** The row to insert when the input creates an alert (its times are the raise's). */

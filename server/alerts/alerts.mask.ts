@@ -5,7 +5,7 @@
 // the audited reveal (POST /alerts/:id/reveal) answers it.
 import { maskIdentifiersIn } from '../privacy.ts';
 import type { AlertRow } from './alerts.repo.ts';
-import type { RaiseAlertInput } from './alerts.service.ts';
+import type { RaiseAlertInput } from './alerts.types.ts';
 import { patientTerms } from './report.text.ts';
 
 /**

@@ -18,39 +18,8 @@ import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './alerts.ba
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
-export interface RaiseAlertInput {
-  origin: AlertOrigin;
-  rule: string;
-  severity: Severity;
-  /** A plain title, or the French and English ones. */
-  title: string | { fr: string; en: string };
-  explanation: { fr: string; en: string };
-  /** Same fingerprint within `windowMs` of the last sighting = the same alert. */
-  fingerprint: string;
-  windowMs: number;
-  /** When the offending event happened (the earliest, for several). */
-  seenAt: number;
-  /** The latest offending event, when several are raised at once (default `seenAt`). */
-  lastSeenAt?: number;
-  /** How many occurrences this raise stands for (default 1): added to the count. */
-  occurrences?: number;
-  userId?: string | null;
-  patientId?: string | null;
-  host?: string | null;
-  sourceId?: string | null;
-  /** Directory facts or the tool's raw payload; stored as JSON, the patient masked (alerts.mask.ts). */
-  details?: Record<string, unknown>;
-  /** Access-event ids behind the alert. */
-  evidence?: readonly number[];
-  /** The Vigie user who filed a staff report. */
-  reportedBy?: string | null;
-}
-
-export interface RaisedAlert {
-  alert: AlertRow;
-  /** false when the input folded into an open alert. */
-  created: boolean;
-}
+export type { RaiseAlertInput, RaisedAlert } from './alerts.types.ts';
+import type { RaiseAlertInput, RaisedAlert } from './alerts.types.ts';
 
 /** Where alert pushes go: the analysts (and approvers, who watch dashboards). */
 export const ALERT_ROOMS: Room[] = ['role:analyst', 'role:approver'];

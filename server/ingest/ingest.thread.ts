@@ -12,51 +12,12 @@ import { Unavailable } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ValidAccessEvent } from './access-event.validate.ts';
 import type { BatchJob, JobResult } from './ingest.batch.ts';
-import type { FromThread, ToThread } from './ingest.thread.worker.ts';
+import { BULK_FIELDS, HANDOVER_SLICE, rowsToColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './ingest.thread.protocol.ts';
 import { rebuildError } from './thread-errors.ts';
-
-export interface WriterThreadData {
-  file: string;
-  /** The main connection's count of statements waiting for the write lock (db.ts). */
-  waitingWriters: Int32Array;
-  timelineChunk?: number;
-  entry: string;
-}
 
 const BOOT = new URL('./ingest.thread.boot.mjs', import.meta.url);
 const ENTRY = new URL('./ingest.thread.worker.ts', import.meta.url).href;
 const CLOSE_WAIT_MS = 10_000;
-/** Rows (or alerts, or system events) per message. */
-export const HANDOVER_SLICE = 1_000;
-/** A job's arrays that are sent ahead in slices. */
-export const BULK_FIELDS = ['rows', 'inputs', 'alerts', 'systemEvents'] as const;
-export type BulkField = (typeof BULK_FIELDS)[number];
-
-/**
- * Access-event rows cross as one array per column: a clone of objects writes
- * every key again for each row, and reading them back costs the thread more
- * than rebuilding the objects from columns (0.5 against 1.9 ms per 1,000).
- */
-const ROW_COLUMNS = ['occurredAt', 'occurredAtText', 'userId', 'action', 'outcome', 'patientId', 'application', 'workstation', 'address', 'department', 'context'] as const;
-// Every column of a row, checked by the compiler: a new one cannot be left behind.
-const everyColumn: Record<keyof ValidAccessEvent, true> = Object.fromEntries(ROW_COLUMNS.map((c) => [c, true])) as Record<(typeof ROW_COLUMNS)[number], true>;
-void everyColumn;
-
-export function rowsToColumns(rows: readonly ValidAccessEvent[]): unknown[][] {
-  return ROW_COLUMNS.map((column) => rows.map((row) => row[column]));
-}
-
-export function rowsFromColumns(columns: readonly unknown[][]): ValidAccessEvent[] {
-  const n = columns[0]?.length ?? 0;
-  const rows = new Array<ValidAccessEvent>(n);
-  for (let i = 0; i < n; i++) {
-    const row: Record<string, unknown> = {};
-    for (let c = 0; c < ROW_COLUMNS.length; c++) row[ROW_COLUMNS[c]!] = columns[c]![i];
-    rows[i] = row as unknown as ValidAccessEvent;
-  }
-  return rows;
-}
-
 /** What the thread was sent ahead for a job: by whom (the thread's generation) and how many of each. */
 interface Handover {
   id: number;

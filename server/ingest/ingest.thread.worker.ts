@@ -6,21 +6,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createAuditRepo } from '../audit/audit.repo.ts';
 import { createAuditService } from '../audit/audit.service.ts';
 import { openStore } from '../store/db.ts';
-import { batchRunnerOn, type BatchJob, type JobResult } from './ingest.batch.ts';
+import { batchRunnerOn, type BatchJob } from './ingest.batch.ts';
 import { inlineExecutor } from './ingest.writer.ts';
 import { sendError, type SentError } from './thread-errors.ts';
 import { Unavailable } from '../errors.ts';
-import { rowsFromColumns, type BulkField, type WriterThreadData } from './ingest.thread.ts';
+import { rowsFromColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './ingest.thread.protocol.ts';
 
-export type ToThread =
-  /** A slice of a job's array, sent ahead of the job. */
-  | { type: 'part'; id: number; field: BulkField; items: unknown[] }
-  /** A slice of a job's access-event rows, one array per column (ingest.thread.ts, rowsToColumns). */
-  | { type: 'part'; id: number; field: 'rows'; columns: unknown[][] }
-  /** The job, its arrays emptied when they were sent ahead (`counts` says how many to expect). */
-  | { type: 'job'; id: number; job: BatchJob; now: number; counts: Partial<Record<BulkField, number>> }
-  | { type: 'close' };
-export type FromThread = { type: 'ready' } | { id: number; result: JobResult } | { id: number; error: SentError };
 
 /** How long the thread lets main-thread writers in before its next batch, at most. */
 const FAIR_TURN_MS = 250;
