@@ -5,19 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { Server } from 'socket.io';
-import { auditRoutes } from './audit/audit.routes.ts';
-import { alertRoutes } from './alerts/alerts.routes.ts';
-import { reportRoutes } from './alerts/reports.routes.ts';
-import { authPublicRoutes, authRoutes } from './auth/auth.routes.ts';
-import { usersRoutes } from './auth/users.routes.ts';
-import { ruleRoutes } from './detection/detection.routes.ts';
-import { directoryRoutes } from './directory/directory.routes.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { authenticate, csrfGuard, requireFullSession } from './http/auth.ts';
-import { explorerRoutes } from './ingest/explorer.routes.ts';
-import { ingestRoutes } from './ingest/ingest.routes.ts';
-import { sourcesRoutes } from './ingest/sources.routes.ts';
 import { apiNotFound, errorHandler } from './http/errors.ts';
 import { requestId, requestLog } from './http/request-context.ts';
 import { noStore, securityHeaders } from './http/security.ts';
@@ -77,24 +67,16 @@ export function createApp(options: AppOptions): VigieApp {
   });
 
   const api = express.Router();
-  // Token-authenticated routes (ingest, bearer tokens, no cookie) mount here, before cookies and CSRF.
-  api.use('/ingest', ingestRoutes(services, config));
+  const { routes } = services;
+  // Token-authenticated routes (ingest, bearer tokens, no cookie) mount first, before cookies and CSRF.
+  for (const r of routes) if (r.token) api.use(r.token.path, r.token.router);
   api.use(authenticate(services.sessions, config));
   api.use(csrfGuard(config));
   api.use(express.json({ limit: '1mb' }));
-  api.use(authPublicRoutes(services, config));
-  // Deny by default: all that follows needs a full session, and each route names its permission.
+  for (const r of routes) if (r.public) api.use(r.public);
+  // Deny by default: all that follows needs a full session, and each route names its permission (secureRouter).
   api.use(requireFullSession());
-  api.use(authRoutes(services));
-  api.use(usersRoutes(services));
-  // Module routers (each route names its permission through secureRouter):
-  api.use(auditRoutes({ auditLog: services.auditLog, auditVerifier: services.auditVerifier, clock: services.clock, log }));
-  api.use(alertRoutes(services));
-  api.use(reportRoutes(services));
-  api.use(directoryRoutes(services));
-  api.use(ruleRoutes(services));
-  api.use(explorerRoutes(services));
-  api.use(sourcesRoutes(services));
+  for (const r of routes) if (r.secured) api.use(r.secured);
   api.use(apiNotFound());
   app.use('/api/v1', api);
   app.use('/api', apiNotFound());

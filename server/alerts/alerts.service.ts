@@ -20,6 +20,7 @@ export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
 export type { RaiseAlertInput, RaisedAlert } from './alerts.types.ts';
 import type { RaiseAlertInput, RaisedAlert } from './alerts.types.ts';
+import { afterCommit, inTransaction } from '../store/transaction.ts';
 
 /** Where alert pushes go: the analysts (and approvers, who watch dashboards). */
 export const ALERT_ROOMS: Room[] = ['role:analyst', 'role:approver'];
@@ -42,9 +43,33 @@ export interface AlertDeps {
 
 export function createAlertsService(deps: AlertDeps) {
   const { db, repo, audit, clock, realtime, events } = deps;
+
+  /** After the commit: tells the live queues, once per alert with its latest state. */
+  function publish(results: readonly RaisedAlert[]): void {
+    const latest = new Map<number, RaisedAlert>();
+    for (const r of results) {
+      const before = latest.get(r.alert.id);
+      latest.set(r.alert.id, { alert: r.alert, created: r.created || Boolean(before?.created) });
+    }
+    for (const r of latest.values()) realtime.publish(r.created ? 'alert.raised' : 'alert.updated', presentAlert(r.alert), ALERT_ROOMS);
+  }
+
+  // The alerts raised in each open transaction, published together once it commits.
+  const raisedIn = new WeakMap<Trx, RaisedAlert[]>();
+  function publishAfterCommit(trx: Trx, result: RaisedAlert): RaisedAlert {
+    let raised = raisedIn.get(trx);
+    if (!raised) {
+      const list: RaisedAlert[] = (raised = []);
+      raisedIn.set(trx, list);
+      afterCommit(trx, () => publish(list));
+    }
+    raised.push(result);
+    return result;
+  }
+
   return {
     repo,
-    /** Raises or folds an alert inside the caller's transaction; call `publish` after the commit. */
+    /** Raises or folds an alert inside the caller's transaction; the live queues hear of it once that commits. */
     async raise(trx: Trx, actor: Actor, input: RaiseAlertInput): Promise<RaisedAlert> {
       // Serialise with other writers so two repeats never both create an alert.
       await audit.lock(trx);
@@ -56,12 +81,12 @@ export function createAlertsService(deps: AlertDeps) {
         const alert = await repo.fold(trx, target.id, p.row.count, Math.max(target.lastSeenAt, p.row.lastSeenAt), now, Math.min(target.firstSeenAt, p.row.firstSeenAt));
         await repo.addEvidence(trx, alert.id, p.evidence);
         await audit.record(trx, { actor, action: 'alert.updated', target: { type: 'alert', id: alert.id }, details: foldDetails(alert) });
-        return { alert, created: false };
+        return publishAfterCommit(trx, { alert, created: false });
       }
       const alert = await repo.insert(trx, { ...p.row, createdAt: now, updatedAt: now });
       await repo.addEvidence(trx, alert.id, p.evidence);
       await audit.record(trx, { actor, action: 'alert.raised', target: { type: 'alert', id: alert.id }, details: raisedDetails(alert, p) });
-      return { alert, created: true };
+      return publishAfterCommit(trx, { alert, created: true });
     },
 
     /**
@@ -76,15 +101,13 @@ export function createAlertsService(deps: AlertDeps) {
       return raiseMany({ repo, audit, now: clock.now() }, trx, actor, inputs);
     },
 
-    /** After the commit: tells the live queues, once per alert with its latest state. */
-    publish(results: readonly RaisedAlert[]): void {
-      const latest = new Map<number, RaisedAlert>();
-      for (const r of results) {
-        const before = latest.get(r.alert.id);
-        latest.set(r.alert.id, { alert: r.alert, created: r.created || Boolean(before?.created) });
-      }
-      for (const r of latest.values()) realtime.publish(r.created ? 'alert.raised' : 'alert.updated', presentAlert(r.alert), ALERT_ROOMS);
-    },
+    /**
+     * Batches committed by the ingest writer (in its thread or on this
+     * connection) hand back what they raised: the ingest service publishes it
+     * here once the writer reports the commit. Everything else raises with
+     * `raise`, which publishes by itself.
+     */
+    publish,
 
     /** A page of alerts, newest first; `nextCursor` continues it. */
     async list(_actor: Actor, filter: Omit<AlertFilter, 'beforeId'> & { cursor?: string; limit: number }) {
@@ -121,7 +144,7 @@ export function createAlertsService(deps: AlertDeps) {
 
     /** The clear patient text of an alert (a staff report's "patients concerned", say); the reason is audited, never the text. */
     async reveal(actor: Actor, id: number, reason: string): Promise<{ id: number; patientId: string }> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const row = await repo.findById(trx, id);
         if (!row) throw new NotFound('alert.not_found', `No alert ${id}`);
         if (!row.patientId) throw new Invalid('alert.no_patient', `Alert ${id} names no patient`);

@@ -13,6 +13,7 @@ import type { AlertsService } from './alerts.service.ts';
 import type { AlertStatus } from './alerts.tables.ts';
 import { maskTerms, patientTerms, REPORT_RULE, reportExplanation, reportTitle, type ReportCategory } from './report.text.ts';
 import type { MyReportsQuery, ReportInput } from './reports.schemas.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 /** A clock a little ahead of ours is not a report from the future. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -46,7 +47,7 @@ export interface MyReport {
 
 export interface ReportDeps {
   db: Db;
-  alerts: Pick<AlertsService, 'raise' | 'publish' | 'repo'>;
+  alerts: Pick<AlertsService, 'raise' | 'repo'>;
   /** The reporter's name as Vigie knows it. */
   nameOf: (userId: string) => Promise<string | undefined>;
   clock: Clock;
@@ -88,7 +89,7 @@ export function createReportsService(deps: ReportDeps) {
       const details: ReportDetails = {
         report: { summary: input.summary, description: input.description, category, occurredAt: input.occurredAt ?? null, urgent: input.urgent, reporter: { id: actor.id, name } },
       };
-      const raised = await db.transaction().execute((trx) =>
+      const raised = await inTransaction(db, (trx) =>
         alerts.raise(trx, actor, {
           origin: 'report',
           rule: REPORT_RULE,
@@ -105,7 +106,6 @@ export function createReportsService(deps: ReportDeps) {
           reportedBy: actor.id,
         }),
       );
-      alerts.publish([raised]);
       return presentMine(raised.alert);
     },
 

@@ -6,8 +6,9 @@ import type { Db } from '../store/db.ts';
 import { presentEntry, userIdsOf, type AuditEntryView } from './audit.present.ts';
 import type { AuditCursor, AuditFilter, AuditRepo } from './audit.repo.ts';
 import type { AuditExportQuery, AuditListQuery } from './audit.schemas.ts';
-import { auditScopeOf, inScope, type AuditScope } from './audit.scope.ts';
+import { inScope, type AuditScope } from './audit.scope.ts';
 import type { AuditService } from './audit.service.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export const DEFAULT_PAGE = 50;
 
@@ -19,13 +20,8 @@ export function decodeCursor(text: string): AuditCursor {
   return { at: at!, seq: seq! };
 }
 
-/** Admins see everything; other readers the entries that concern incidents; CLI and system everything. */
-export function scopeOf(actor: Actor): AuditScope {
-  return actor.kind === 'user' ? auditScopeOf(actor.roles) : null;
-}
-
 type Filters = Omit<AuditListQuery, 'cursor' | 'limit'> | Omit<AuditExportQuery, 'format'>;
-function toFilter(actor: Actor, q: Filters): AuditFilter {
+function toFilter(scope: AuditScope, q: Filters): AuditFilter {
   return {
     actor: q.actor,
     action: q.action,
@@ -33,7 +29,7 @@ function toFilter(actor: Actor, q: Filters): AuditFilter {
     targetId: q.targetId,
     from: q.from,
     to: q.to,
-    targetTypes: scopeOf(actor),
+    targetTypes: scope,
     not: { actor: q['not.actor'], action: q['not.action'], targetType: q['not.targetType'] },
   };
 }
@@ -54,19 +50,20 @@ export function createAuditLogService({ db, repo, audit, userNames, exportBatch 
   }
 
   return {
-    async list(actor: Actor, query: AuditListQuery): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
+    /** A page of the entries in the reader's `scope` (decided by the caller from the reader's permissions). */
+    async list(scope: AuditScope, query: AuditListQuery): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
       const limit = query.limit ?? DEFAULT_PAGE;
       // One more than asked says whether another page exists.
-      const rows = await repo.page(db, toFilter(actor, query), { after: query.cursor ? decodeCursor(query.cursor) : undefined, limit: limit + 1, order: 'desc' });
+      const rows = await repo.page(db, toFilter(scope, query), { after: query.cursor ? decodeCursor(query.cursor) : undefined, limit: limit + 1, order: 'desc' });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return { items: await present(page), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
-    /** One entry, if the reader may see it. */
-    async get(actor: Actor, seq: number): Promise<AuditEntryView> {
+    /** One entry, if it is in the reader's scope. */
+    async get(scope: AuditScope, seq: number): Promise<AuditEntryView> {
       const row = await repo.bySeq(db, seq);
-      if (!row || !inScope(scopeOf(actor), row.targetType)) throw new NotFound('audit.not_found', `No audit entry #${seq} that you may see`);
+      if (!row || !inScope(scope, row.targetType)) throw new NotFound('audit.not_found', `No audit entry #${seq} that you may see`);
       return (await present([row]))[0]!;
     },
 
@@ -79,10 +76,10 @@ export function createAuditLogService({ db, repo, audit, userNames, exportBatch 
      * Records the export (an extraction of the log is itself an action to trace),
      * then yields the matching entries oldest first, one batch at a time.
      */
-    async startExport(actor: Actor, query: AuditExportQuery): Promise<AsyncGenerator<AuditEntryView[]>> {
+    async startExport(actor: Actor, scope: AuditScope, query: AuditExportQuery): Promise<AsyncGenerator<AuditEntryView[]>> {
       const { format, ...filters } = query;
-      await db.transaction().execute((trx) => audit.record(trx, { actor, action: 'audit.export', details: { format, filters } }));
-      const filter = toFilter(actor, filters);
+      await inTransaction(db, (trx) => audit.record(trx, { actor, action: 'audit.export', details: { format, filters } }));
+      const filter = toFilter(scope, filters);
       return (async function* batches() {
         let after: AuditCursor | undefined;
         for (;;) {

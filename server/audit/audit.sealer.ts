@@ -3,7 +3,7 @@
 // head has not moved since this instance last sealed it).
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import type { BackgroundJob } from '../services.ts';
+import type { BackgroundJob } from '../kernel/module.ts';
 import type { Db } from '../store/db.ts';
 import { GENESIS_HASH } from './audit.chain.ts';
 import type { AuditRepo } from './audit.repo.ts';

@@ -1,11 +1,13 @@
-// What users do to their own account once logged in: change the password
-// (asks the current one and a TOTP code) and renew the recovery codes.
+// What users do to their own account once logged in: log out, see and end
+// their sessions, change the password (asks the current one and a TOTP code)
+// and renew the recovery codes.
 import type { Actor } from '../actor.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
-import { Invalid, Unauthorized } from '../errors.ts';
+import { Invalid, NotFound, Unauthorized } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
-import { inTransaction, lockedError, type Attempts } from './attempts.ts';
+import { lockedError, type Attempts } from './attempts.ts';
+import { inTransaction } from '../store/transaction.ts';
 import type { Factors } from './factors.ts';
 import type { PasswordHasher } from './password.ts';
 import { checkNewPassword } from './password-policy.ts';
@@ -47,14 +49,38 @@ export function createAccountService(deps: { db: Db; users: UserRepo; passwords:
   }
 
   return {
-    /** Changes the password; the user's other sessions end. Returns their ids, to disconnect after the commit. */
+    /** Ends the session (any stage); its sockets end once it commits. */
+    async logout(actor: Actor, sessionId: string): Promise<void> {
+      await inTransaction(db, async (trx) => {
+        await sessions.revoke(trx, sessionId, 'logout');
+        await audit.record(trx, { actor, action: 'user.logout', target: { type: 'session', id: sessionId } });
+      });
+    },
+
+    /** The user's live sessions, the one making the request marked `current`. */
+    async sessionsOf(actor: UserActor) {
+      const items = await sessions.listLive(actor.id);
+      return items.map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, expiresAt: s.expiresAt, address: s.address, userAgent: s.userAgent, current: s.id === actor.sessionId }));
+    },
+
+    /** Ends one of the user's own live sessions. */
+    async endSession(actor: UserActor, id: string): Promise<void> {
+      const live = await sessions.listLive(actor.id);
+      if (!live.some((s) => s.id === id)) throw new NotFound('session.not_found', 'No such live session');
+      await inTransaction(db, async (trx) => {
+        await sessions.revoke(trx, id, 'revoked');
+        await audit.record(trx, { actor, action: 'session.revoke', target: { type: 'session', id } });
+      });
+    },
+
+    /** Changes the password; the user's other sessions end. Returns their ids (their sockets end after the commit). */
     async changePassword(actor: UserActor, input: { currentPassword: string; newPassword: string; code: string }): Promise<{ endedSessionIds: string[] }> {
       const me = await users.findById(db, actor.id);
       checkNewPassword(input.newPassword, { email: me?.email, name: me?.name });
       const newHash = await passwords.hash(input.newPassword);
       return reauthenticated(actor, { password: input.currentPassword, code: input.code }, async (trx, user) => {
         await users.update(trx, user.id, { passwordHash: newHash, updatedAt: clock.now() });
-        const ended = await sessions.revokeAllOfUser(trx, user.id, actor.sessionId);
+        const ended = await sessions.revokeAllOfUser(trx, user.id, 'password_changed', actor.sessionId);
         await audit.record(trx, { actor, action: 'user.password_change', target: { type: 'user', id: user.id }, details: { sessionsEnded: ended.length } });
         return { endedSessionIds: ended };
       });

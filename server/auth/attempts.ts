@@ -11,6 +11,7 @@ import type { Clock } from '../clock.ts';
 import { TooManyRequests } from '../errors.ts';
 import { lockInTransaction, type Db, type Dialect, type Executor, type Trx } from '../store/db.ts';
 import type { Throttle } from './throttle.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export interface FailedAttempt {
   /** The email the attempt named (known or not): counts against that account. */
@@ -24,11 +25,6 @@ export interface FailedAttempt {
 
 export function lockedError(retryAfterSeconds: number): TooManyRequests {
   return new TooManyRequests('auth.locked', `Too many failed attempts: try again in ${Math.ceil(retryAfterSeconds / 60)} min`, retryAfterSeconds, { retryAfterSeconds });
-}
-
-/** Runs `fn` in `db` when it is already a transaction, else in a new one. */
-export function inTransaction<T>(db: Executor, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn);
 }
 
 export function createAttempts(deps: { db: Db; dialect: Dialect; throttle: Throttle; audit: AuditService; clock: Clock }) {
@@ -63,7 +59,7 @@ export function createAttempts(deps: { db: Db; dialect: Dialect; throttle: Throt
       const key = 'email' in subject ? throttle.accountSubject(subject.email) : subject.key;
       return queued(key, () =>
         dialect === 'postgres'
-          ? db.transaction().execute(async (trx) => {
+          ? inTransaction(db, async (trx) => {
               // The key recordFailure takes too: the same lock, taken again by the same transaction.
               await lockInTransaction(trx, dialect, `vigie:throttle:${key}`);
               return step(trx);

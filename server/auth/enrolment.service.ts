@@ -8,7 +8,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { lockInTransaction, type Db, type Dialect, type Trx } from '../store/db.ts';
-import { inTransaction, type Attempts } from './attempts.ts';
+import type { Attempts } from './attempts.ts';
 import type { EnrolmentKind } from './auth.tables.ts';
 import type { EnrolmentRepo, EnrolmentTokenRow } from './enrolment.repo.ts';
 import { userSecretContext, type Factors } from './factors.ts';
@@ -20,6 +20,7 @@ import type { SessionService } from './session.service.ts';
 import { randomToken, sha256Hex } from './tokens.ts';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
 import type { UserRepo } from './user.repo.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export const ENROLMENT_VALIDITY_MS: Record<EnrolmentKind, number> = {
   setup: 3_600_000,
@@ -60,7 +61,7 @@ export function createEnrolmentService(deps: {
     const user = row?.userId ? await users.findById(db, row.userId) : undefined;
     const ok = row && row.usedAt === null && row.expiresAt > clock.now() && (row.kind === 'setup' || (user && user.status !== 'disabled'));
     if (!ok) {
-      await db.transaction().execute((trx) => attempts.fail(trx, actor, { action: 'user.enrol_failed', details: { factor: 'link', reason: row ? 'unusable' : 'unknown' } }));
+      await inTransaction(db, (trx) => attempts.fail(trx, actor, { action: 'user.enrol_failed', details: { factor: 'link', reason: row ? 'unusable' : 'unknown' } }));
       throw invalidLink();
     }
     return { ...row, email: user?.email ?? row.email ?? '', name: user?.name ?? row.name };
@@ -93,7 +94,7 @@ export function createEnrolmentService(deps: {
 
     /** While there is no user: a first-run setup link (valid one hour), else null. */
     async firstRunLink(actor: Actor): Promise<EnrolmentLink | null> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         await lockInTransaction(trx, dialect, 'vigie:setup');
         if ((await users.count(trx)) > 0) return null;
         const link = await this.issue(trx, actor, { kind: 'setup', userId: null });
@@ -123,7 +124,7 @@ export function createEnrolmentService(deps: {
       }
       checkNewPassword(input.password, identity);
       const passwordHash = await passwords.hash(input.password);
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await repo.update(trx, row.id, { passwordHash, ...(row.kind === 'setup' ? { email: identity.email!, name: identity.name! } : {}) });
         await audit.record(trx, { actor, action: 'enrolment.password_set', target: { type: 'enrolment', id: row.id }, details: { kind: row.kind } });
       });
@@ -134,7 +135,7 @@ export function createEnrolmentService(deps: {
       const row = await usable(actor, token);
       if (!row.passwordHash) throw new Conflict('enrolment.password_first', 'Set the password first');
       const secret = newTotpSecret();
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await repo.update(trx, row.id, { totpSecret: box.seal(secret, enrolSecretContext(row.id)), confirmFailures: 0 });
         await audit.record(trx, { actor, action: 'enrolment.totp_started', target: { type: 'enrolment', id: row.id } });
       });
@@ -192,10 +193,10 @@ export function createEnrolmentService(deps: {
             lastLoginAt: now,
           });
           const recoveryCodes = await factors.newRecoveryCodes(trx, user.id);
-          const ended = await sessions.revokeAllOfUser(trx, user.id);
+          const ended = await sessions.revokeAllOfUser(trx, user.id, 'mfa_reset');
           // The browser may hold someone else's session (an administrator trying the link): it ends too.
           if (meta.previousSessionId && !ended.includes(meta.previousSessionId)) {
-            await sessions.revoke(trx, meta.previousSessionId);
+            await sessions.revoke(trx, meta.previousSessionId, 'mfa_reset');
             ended.push(meta.previousSessionId);
           }
           const issued = await sessions.issue(trx, { userId: user.id, stage: 'full', address: meta.address, userAgent: meta.userAgent });

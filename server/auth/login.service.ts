@@ -7,7 +7,8 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Unauthorized } from '../errors.ts';
 import type { Db } from '../store/db.ts';
-import { inTransaction, lockedError, type Attempts } from './attempts.ts';
+import { lockedError, type Attempts } from './attempts.ts';
+import { inTransaction } from '../store/transaction.ts';
 import { codeKind, type Factors } from './factors.ts';
 import type { PasswordHasher } from './password.ts';
 import type { SessionContext, SessionService } from './session.service.ts';
@@ -44,7 +45,7 @@ export function createLoginService(deps: { db: Db; users: UserRepo; passwords: P
         return inTransaction(db, async (trx) => {
           const ended: string[] = [];
           if (meta.previousSessionId) {
-            await sessions.revoke(trx, meta.previousSessionId);
+            await sessions.revoke(trx, meta.previousSessionId, 'logout');
             ended.push(meta.previousSessionId);
           }
           if (rehash) await users.update(trx, user.id, { passwordHash: rehash, updatedAt: clock.now() });

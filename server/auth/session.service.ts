@@ -6,10 +6,14 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import type { Db, Executor } from '../store/db.ts';
+import { afterCommit } from '../store/transaction.ts';
 import type { Role } from './permissions.ts';
 import type { SessionRepo, SessionRow } from './session.repo.ts';
 import { randomToken, sha256Hex } from './tokens.ts';
 import type { UserRepo, UserRow } from './user.repo.ts';
+
+/** Why a session's sockets end. */
+export type EndReason = 'logout' | 'revoked' | 'expired' | 'disabled' | 'mfa_reset' | 'password_changed';
 
 export interface SessionContext {
   session: Omit<SessionRow, 'tokenHash'>;
@@ -31,6 +35,9 @@ export function createSessionService(deps: {
   settings: Config['session'];
 }) {
   const { db, sessions, users, clock, realtime, settings } = deps;
+  const disconnect = (sessionIds: readonly string[], reason: EndReason) => {
+    if (sessionIds.length) realtime.disconnect(sessionIds.map((id) => `session:${id}` as const), reason);
+  };
 
   return {
     /** Creates a session and returns the clear token, to be set in the cookie and forgotten. */
@@ -87,23 +94,22 @@ export function createSessionService(deps: {
       return row !== undefined && row.revokedAt === null && clock.now() < row.expiresAt;
     },
 
-    /** Marks a session revoked; call `disconnect` after the commit. */
-    async revoke(trx: Executor, sessionId: string): Promise<void> {
+    /** Marks a session revoked; its sockets end once the transaction commits. */
+    async revoke(trx: Executor, sessionId: string, reason: EndReason = 'revoked'): Promise<void> {
       await sessions.revoke(trx, sessionId, clock.now());
+      afterCommit(trx, () => disconnect([sessionId], reason));
     },
 
-    async revokeAllOfUser(trx: Executor, userId: string, exceptId?: string): Promise<string[]> {
-      return sessions.revokeAllOfUser(trx, userId, clock.now(), exceptId);
+    /** Revokes every live session of the user (but `exceptId`); their sockets end once the transaction commits. */
+    async revokeAllOfUser(trx: Executor, userId: string, reason: EndReason, exceptId?: string): Promise<string[]> {
+      const ended = await sessions.revokeAllOfUser(trx, userId, clock.now(), exceptId);
+      afterCommit(trx, () => disconnect(ended, reason));
+      return ended;
     },
 
-    /** After the commit: ends the sockets of these sessions. */
-    disconnect(sessionIds: readonly string[], reason: 'logout' | 'revoked' | 'expired' | 'disabled' | 'mfa_reset' | 'password_changed'): void {
-      if (sessionIds.length) realtime.disconnect(sessionIds.map((id) => `session:${id}` as const), reason);
-    },
-
-    /** After the commit: the user's sockets reconnect, so that their rooms follow new roles. */
-    rejoin(userId: string): void {
-      realtime.disconnect([`user:${userId}`], 'roles_changed');
+    /** Once the transaction commits, the user's sockets reconnect, so that their rooms follow new roles. */
+    rejoinAfterCommit(trx: Executor, userId: string): void {
+      afterCommit(trx, () => realtime.disconnect([`user:${userId}`], 'roles_changed'));
     },
 
     async listLive(userId: string): Promise<Omit<SessionRow, 'tokenHash'>[]> {

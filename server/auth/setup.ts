@@ -1,9 +1,10 @@
 // First run: while Vigie has no user, each start prints one setup link
 // (valid one hour) that creates the first administrator.
 import { systemActor } from '../actor.ts';
-import type { Services } from '../services.ts';
+import type { Logger } from '../log.ts';
+import type { EnrolmentService } from './enrolment.service.ts';
 
-export async function announceFirstRun(services: Pick<Services, 'enrolment' | 'log'>, print: (text: string) => void): Promise<string | null> {
+export async function announceFirstRun(services: { enrolment: Pick<EnrolmentService, 'firstRunLink'>; log: Logger }, print: (text: string) => void): Promise<string | null> {
   const link = await services.enrolment.firstRunLink(systemActor);
   if (!link) return null;
   const until = new Date(link.expiresAt).toISOString();

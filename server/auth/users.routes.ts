@@ -1,13 +1,12 @@
-// Administration of accounts (permission users:manage). Actions that end
-// sessions disconnect their sockets once committed.
+// Administration of accounts (permission users:manage). Ending sessions and
+// changing roles reach the live sockets once committed (the services see to it).
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
-import type { Services } from '../services.ts';
 import { InviteBody, RolesBody, UserIdParams } from './auth.schemas.ts';
+import type { UsersService } from './users.service.ts';
 
-export function usersRoutes(services: Services) {
+export function usersRoutes({ userAdmin: users }: { userAdmin: UsersService }) {
   const r = secureRouter();
-  const users = services.userAdmin;
   const id = (params: unknown) => parse(UserIdParams, params, 'user id').id;
 
   r.get('/users', 'users:manage', async (_req, res) => {
@@ -28,14 +27,12 @@ export function usersRoutes(services: Services) {
   r.put('/users/:id/roles', 'users:manage', async (req, res) => {
     const userId = id(req.params);
     const { roles } = parse(RolesBody, req.body, 'roles');
-    const { changed } = await users.setRoles(actorOf(req), userId, roles);
-    if (changed) services.sessions.rejoin(userId);
+    await users.setRoles(actorOf(req), userId, roles);
     res.json(await users.get(userId));
   });
   r.post('/users/:id/disable', 'users:manage', async (req, res) => {
     const userId = id(req.params);
-    const { endedSessionIds } = await users.disable(actorOf(req), userId);
-    services.sessions.disconnect(endedSessionIds, 'disabled');
+    await users.disable(actorOf(req), userId);
     res.json(await users.get(userId));
   });
   r.post('/users/:id/enable', 'users:manage', async (req, res) => {
@@ -45,13 +42,11 @@ export function usersRoutes(services: Services) {
   });
   r.post('/users/:id/reset-mfa', 'users:manage', async (req, res) => {
     const userId = id(req.params);
-    const { link, endedSessionIds } = await users.resetMfa(actorOf(req), userId);
-    services.sessions.disconnect(endedSessionIds, 'mfa_reset');
+    const { link } = await users.resetMfa(actorOf(req), userId);
     res.json({ user: await users.get(userId), enrolmentUrl: link.url, expiresAt: link.expiresAt });
   });
   r.post('/users/:id/revoke-sessions', 'users:manage', async (req, res) => {
     const { endedSessionIds } = await users.revokeSessions(actorOf(req), id(req.params));
-    services.sessions.disconnect(endedSessionIds, 'revoked');
     res.json({ revoked: endedSessionIds.length });
   });
   r.post('/users/:id/unlock', 'users:manage', async (req, res) => {

@@ -1,7 +1,7 @@
 // Administration of accounts: list, invite (an enrolment link), roles,
 // disable/enable, reset MFA, end sessions, unlock. Users are never deleted.
-// Whatever ends sessions returns their ids so the caller disconnects their
-// sockets after the commit.
+// Whatever ends sessions returns their ids; their sockets end once the change
+// commits (the session service queues that).
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../actor.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -15,6 +15,7 @@ import type { RecoveryRepo } from './enrolment.repo.ts';
 import type { SessionService } from './session.service.ts';
 import type { Throttle } from './throttle.ts';
 import type { UserRepo, UserRow } from './user.repo.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export interface UserView {
   id: string;
@@ -89,7 +90,7 @@ export function createUsersService(deps: {
     async invite(actor: Actor, input: { email: string; name: string; roles: Role[]; locale?: 'fr' | 'en' }): Promise<{ id: string; link: EnrolmentLink }> {
       const email = input.email.trim().toLowerCase();
       const roles = [...new Set(input.roles)].sort();
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         if (await users.findByEmail(trx, email)) throw new Conflict('user.exists', 'A user with this email already exists');
         const now = clock.now();
         const id = randomUUID();
@@ -102,7 +103,7 @@ export function createUsersService(deps: {
 
     /** A new invitation link for an account that has not enrolled yet (the earlier link ends). */
     async renewInvite(actor: Actor, id: string): Promise<EnrolmentLink> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const user = await load(trx, id);
         if (user.status !== 'invited') throw new Conflict('user.not_invited', 'This account has already enrolled: reset its MFA instead');
         const link = await enrolment.issue(trx, actor, { kind: 'invite', userId: id });
@@ -118,7 +119,7 @@ export function createUsersService(deps: {
     async setRoles(actor: Actor, id: string, roles: Role[]): Promise<{ changed: boolean }> {
       if (actor.kind === 'user' && actor.id === id) throw new Forbidden('user.own_roles', 'You cannot change your own roles: ask another administrator');
       const next = [...new Set(roles)].sort();
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         await load(trx, id);
         const before = await users.rolesOf(trx, id);
         if (before.join() === next.join()) return { changed: false };
@@ -126,27 +127,28 @@ export function createUsersService(deps: {
         await users.setRoles(trx, id, next);
         await users.update(trx, id, { updatedAt: clock.now() });
         await audit.record(trx, { actor, action: 'user.roles_change', target: target(id), details: { before, after: next } });
+        sessions.rejoinAfterCommit(trx, id);
         return { changed: true };
       });
     },
 
     async disable(actor: Actor, id: string): Promise<{ endedSessionIds: string[] }> {
       notSelf(actor, id, 'disable');
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const user = await load(trx, id);
         if (user.status === 'disabled') return { endedSessionIds: [] };
         await keepAnAdmin(trx, id);
         const now = clock.now();
         await users.update(trx, id, { status: 'disabled', updatedAt: now });
         await enrolmentRepo.voidUnusedOfUser(trx, id, now);
-        const ended = await sessions.revokeAllOfUser(trx, id);
+        const ended = await sessions.revokeAllOfUser(trx, id, 'disabled');
         await audit.record(trx, { actor, action: 'user.disable', target: target(id), details: { sessionsEnded: ended.length } });
         return { endedSessionIds: ended };
       });
     },
 
     async enable(actor: Actor, id: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         const user = await load(trx, id);
         if (user.status !== 'disabled') return;
         const status = user.passwordHash && user.totpSecret ? 'active' : 'invited';
@@ -158,12 +160,12 @@ export function createUsersService(deps: {
     /** Drops the TOTP secret and recovery codes, ends every session, and gives a link to enrol again. */
     async resetMfa(actor: Actor, id: string): Promise<{ link: EnrolmentLink; endedSessionIds: string[] }> {
       notSelf(actor, id, 'reset the MFA of');
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const user = await load(trx, id);
         if (user.status === 'disabled') throw new Conflict('user.disabled', 'This account is disabled: enable it first');
         await users.update(trx, id, { totpSecret: null, totpLastStep: null, updatedAt: clock.now() });
         await recovery.removeAll(trx, id);
-        const ended = await sessions.revokeAllOfUser(trx, id);
+        const ended = await sessions.revokeAllOfUser(trx, id, 'mfa_reset');
         const link = await enrolment.issue(trx, actor, { kind: user.status === 'invited' ? 'invite' : 'mfa_reset', userId: id });
         await audit.record(trx, { actor, action: 'user.mfa_reset', target: target(id), details: { sessionsEnded: ended.length, linkExpiresAt: link.expiresAt } });
         return { link, endedSessionIds: ended };
@@ -171,9 +173,9 @@ export function createUsersService(deps: {
     },
 
     async revokeSessions(actor: Actor, id: string): Promise<{ endedSessionIds: string[] }> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         await load(trx, id);
-        const ended = await sessions.revokeAllOfUser(trx, id);
+        const ended = await sessions.revokeAllOfUser(trx, id, 'revoked');
         await audit.record(trx, { actor, action: 'user.sessions_revoke', target: target(id), details: { sessionsEnded: ended.length } });
         return { endedSessionIds: ended };
       });
@@ -181,7 +183,7 @@ export function createUsersService(deps: {
 
     /** Lifts a lock after failed attempts. */
     async unlock(actor: Actor, id: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         const user = await load(trx, id);
         await throttle.recordSuccess(trx, throttle.accountSubject(user.email));
         await audit.record(trx, { actor, action: 'user.unlock', target: target(id) });

@@ -2,17 +2,17 @@
 import { z } from 'zod';
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
-import type { Services } from '../services.ts';
 import { RulePatch } from './detection.schemas.ts';
+import type { RulesService } from './rules.service.ts';
 
-export function ruleRoutes(services: Pick<Services, 'rules'>) {
+export function ruleRoutes({ rules }: { rules: Pick<RulesService, 'list' | 'update'> }) {
   const r = secureRouter();
   r.get('/rules', 'rules:read', async (req, res) => {
-    res.json({ items: await services.rules.list(actorOf(req)) });
+    res.json({ items: await rules.list(actorOf(req)) });
   });
   r.patch('/rules/:id', 'rules:manage', async (req, res) => {
     const { id } = parse(z.object({ id: z.string().min(1) }), req.params, 'rule id');
-    res.json(await services.rules.update(actorOf(req), id, parse(RulePatch, req.body, 'rule change')));
+    res.json(await rules.update(actorOf(req), id, parse(RulePatch, req.body, 'rule change')));
   });
   return r.router;
 }

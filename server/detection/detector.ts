@@ -17,6 +17,7 @@ import type { DetectionRepo } from './detection.repo.ts';
 import { Engine, type Hit } from './engine.ts';
 import type { RulesService } from './rules.service.ts';
 import { DetectorState } from './state.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export const DETECTOR_NAME = 'detector';
 const LOCK = 'vigie:detector';
@@ -183,7 +184,7 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
     const snapshot = snap ? { cursor: to, data: JSON.stringify(engine!.state.toJSON()) } : undefined;
     let results: RaisedAlert[] = [];
     try {
-      results = await db.transaction().execute(async (trx) => {
+      results = await inTransaction(db, async (trx) => {
         await lockInTransaction(trx, dialect, LOCK);
         const raised: RaisedAlert[] = [];
         for (const g of groupHits(hits)) {
@@ -225,7 +226,6 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
       sinceSnapshot = 0;
       lastSnapshotAt = clock.now();
     }
-    alerts.publish(results);
     return batch.length;
   }
 
@@ -234,7 +234,7 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
     if (!engine || stale || sinceSnapshot === 0) return;
     const data = JSON.stringify(engine.state.toJSON());
     const at = cursor;
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       await lockInTransaction(trx, dialect, LOCK);
       if (!(await repo.advance(trx, DETECTOR_NAME, at, at, clock.now(), { cursor: at, data }))) throw new CursorMoved();
     });

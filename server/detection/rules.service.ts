@@ -9,6 +9,7 @@ import type { DetectionRepo, RuleOverrideRow } from './detection.repo.ts';
 import { compileRule, RulesError, type CompiledRule, type RuleDefinition, type RuleOverride } from './rule.loader.ts';
 import { formatDuration, parseDuration } from './rule.schema.ts';
 import type { RulePatch } from './detection.schemas.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 function overrideOf(row: RuleOverrideRow | undefined): RuleOverride | undefined {
   if (!row) return undefined;
@@ -91,7 +92,7 @@ export function createRulesService(deps: {
       }
       const windowMs = patch.window === undefined ? undefined : patch.window === null ? null : parseDuration(patch.window);
       if (windowMs === undefined && patch.window) throw new Invalid('rule.window', 'window must be a duration such as 10m, 24h or 7d');
-      const result = await db.transaction().execute(async (trx) => {
+      const result = await inTransaction(db, async (trx) => {
         const before = overrideOf(await repo.override(trx, id));
         const next: RuleOverride = {
           enabled: patch.enabled === undefined ? (before?.enabled ?? null) : patch.enabled,

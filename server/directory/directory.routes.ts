@@ -3,7 +3,7 @@ import express from 'express';
 import { z } from 'zod';
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
-import type { Services } from '../services.ts';
+import type { DirectoryService } from './directory.service.ts';
 import { DIRECTORY_KINDS } from './records.ts';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -15,16 +15,16 @@ export const ImportQuery = z.strictObject({
   dryRun: flag.default(false),
 });
 
-export function directoryRoutes(services: Pick<Services, 'directory' | 'config'>) {
+export function directoryRoutes({ directory, importMaxBytes }: { directory: Pick<DirectoryService, 'summary' | 'import'>; importMaxBytes: number }) {
   const r = secureRouter();
   r.get('/directory', 'directory:read', async (_req, res) => {
-    res.json(await services.directory.summary());
+    res.json(await directory.summary());
   });
   // The file is the body as it is (text/csv, application/json…): its own size limit, not the API's 1 MB.
-  r.post('/directory/imports', 'directory:manage', express.text({ type: () => true, limit: services.config.directoryImportMaxBytes }), async (req, res) => {
+  r.post('/directory/imports', 'directory:manage', express.text({ type: () => true, limit: importMaxBytes }), async (req, res) => {
     const q = parse(ImportQuery, req.query, 'query');
     const content = typeof req.body === 'string' ? req.body : '';
-    const report = await services.directory.import(actorOf(req), { kind: q.kind, format: q.format, filename: q.filename, content, partial: q.partial, dryRun: q.dryRun });
+    const report = await directory.import(actorOf(req), { kind: q.kind, format: q.format, filename: q.filename, content, partial: q.partial, dryRun: q.dryRun });
     res.status(report.committed ? 201 : 200).json(report);
   });
   return r.router;

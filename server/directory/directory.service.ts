@@ -12,6 +12,7 @@ import { DirectoryIndex } from './directory.index.ts';
 import type { DirectoryRepo, DirectoryRows } from './directory.repo.ts';
 import { parseImport, type ImportFormat } from './parse.ts';
 import type { DirectoryKind } from './records.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export interface ImportInput {
   kind: DirectoryKind;
@@ -89,7 +90,7 @@ export function createDirectoryService(deps: { db: Db; repo: DirectoryRepo; audi
         partial: Boolean(input.partial),
       };
       const table = input.kind;
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         const good = await checkReferences(trx, input.kind, valid, rejected);
         const order = new Map(parsed.rows.map((r, i) => [r.at, i]));
         rejected.sort((a, b) => (order.get(a.at) ?? 0) - (order.get(b.at) ?? 0));

@@ -32,6 +32,11 @@ export function permit(permission: Permission): RequestHandler {
   };
 }
 
+/** Whether the request's full session holds this permission (for answers that depend on it). */
+export function allowed(req: Request, permission: Permission): boolean {
+  return req.auth?.session.stage === 'full' && can(req.auth.roles, permission);
+}
+
 /** The acting user of a request that passed `permit`. */
 export function actorOf(req: Request): Actor & { kind: 'user' } {
   if (!req.auth) throw new Unauthorized('auth.required', 'Authentication required');

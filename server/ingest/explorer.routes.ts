@@ -3,17 +3,16 @@
 import type { Response } from 'express';
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
-import type { Services } from '../services.ts';
 import { CSV_HEADER, csvLine, csvRow } from './explorer.csv.ts';
 import { AccessEventQuery, EventIdParams, RevealBody } from './explorer.schemas.ts';
+import type { ExplorerService } from './explorer.service.ts';
 
 async function write(res: Response, text: string): Promise<void> {
   if (!res.write(text)) await new Promise((resolve) => res.once('drain', resolve));
 }
 
-export function explorerRoutes(services: Services) {
+export function explorerRoutes({ explorer }: { explorer: ExplorerService }) {
   const r = secureRouter();
-  const { explorer } = services;
 
   r.get('/access-events', 'events:read', async (req, res) => {
     res.json(await explorer.search(actorOf(req), parse(AccessEventQuery, req.query, 'search')));

@@ -13,6 +13,7 @@ import type { AccessEventQuery } from './explorer.schemas.ts';
 import { parseIsoTime } from './iso-time.ts';
 import type { PatientSearchGate } from './patient-search.ts';
 import type { SourcesRepo } from './sources.repo.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 /** Counts are exact up to this many rows; beyond, the answer says "more than". */
 export const COUNT_CAP = 10_000;
@@ -163,7 +164,7 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
 
     /** The clear patient identifier of one event; the reason is written to the audit trail (never the identifier). */
     async reveal(actor: Actor, id: number, reason: string): Promise<{ id: number; patient: string }> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const row = await repo.findById(trx, id);
         if (!row) throw new NotFound('access_event.not_found', `No access event #${id}`);
         if (!row.patientId) throw new Invalid('access_event.no_patient', `Access event #${id} concerns no patient`);
@@ -176,7 +177,7 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
     async *exportRows(actor: Actor, q: AccessEventQuery): AsyncGenerator<AccessEventView> {
       await admit(actor, q, 'csv');
       const filter = await filterOf(q);
-      await db.transaction().execute((trx) => audit.record(trx, { actor, action: 'access_events.exported', details: { filter: auditable(q), format: 'csv' } }));
+      await inTransaction(db, (trx) => audit.record(trx, { actor, action: 'access_events.exported', details: { filter: auditable(q), format: 'csv' } }));
       const names = await sourceNames();
       let after: EventCursor | undefined;
       let n = 0;

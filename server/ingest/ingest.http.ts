@@ -1,17 +1,31 @@
 // What the ingest endpoints share: the Idempotency-Key header, streaming a
 // body through a per-record mapper, and sending a committed batch's answer.
 import type { NextFunction, Request, Response } from 'express';
+import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { StoreHealth } from '../store/store-health.ts';
 import { AppError, Invalid, TooLarge } from '../errors.ts';
-import type { Services } from '../services.ts';
 import { bodyCharset, contentEncoding } from './body-decoding.ts';
 import { readRecords, type BodyFormat } from './ingest.body.ts';
-import type { BatchAnswer, Refusal } from './ingest.service.ts';
+import type { BatchAnswer, IngestService, Refusal } from './ingest.service.ts';
 import { jsonTooDeep, TOO_DEEP_MESSAGE } from './json-bounds.ts';
 import { jsonErrorReason } from './record-splitter.ts';
+import type { SourcesService } from './sources.service.ts';
 import { isSkip, mapperFailure, type Skip } from './tools/tool-alert.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** What the ingest routes call. */
+export interface IngestRoutesDeps {
+  ingest: IngestService;
+  sources: SourcesService;
+  clock: Clock;
+  config: Readonly<Config>;
+  log: Logger;
+  /** Where store failures are noted, for readiness. */
+  health: StoreHealth;
+}
 
 export function idempotencyKey(req: Request): string | undefined {
   const key = req.get('idempotency-key');
@@ -83,11 +97,11 @@ export function sendAnswer(res: Response, answer: BatchAnswer, contentType = 'ap
  * Counts a refused request (400, 403 wrong kind, 409, 413, 415) for its
  * source and keeps the reason as its last error; then passes the error on.
  */
-export function countRefusals(services: Services) {
+export function countRefusals(ingest: Pick<IngestService, 'noteRefusal'>) {
   return (err: unknown, req: Request, _res: Response, next: NextFunction) => {
     if (req.source && err instanceof AppError && err.status >= 400 && err.status < 500 && err.status !== 401) {
       const rejected = Array.isArray(err.details?.rejected) ? err.details.rejected.length : 0;
-      services.ingest.noteRefusal(req.source.id, Math.max(1, rejected), `batch refused: ${err.message}`.slice(0, 500));
+      ingest.noteRefusal(req.source.id, Math.max(1, rejected), `batch refused: ${err.message}`.slice(0, 500));
     }
     next(err);
   };

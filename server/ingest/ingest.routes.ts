@@ -5,14 +5,12 @@
 // body record by record within the body deadline (408), commit, answer.
 import express from 'express';
 import { NotFound } from '../errors.ts';
-import type { Services } from '../services.ts';
-import type { Config } from '../config.ts';
 import { validateAccessEvent, type ValidAccessEvent } from './access-event.validate.ts';
 import { futureLimit } from './iso-time.ts';
 import { fhirRoutes } from './fhir/fhir.routes.ts';
 import { bodyFormat } from './ingest.body.ts';
 import { closeWhenStopping, withinBodyDeadline } from './ingest.flow.ts';
-import { countRefusals, idempotencyKey, receive, sendAnswer } from './ingest.http.ts';
+import { countRefusals, idempotencyKey, receive, sendAnswer, type IngestRoutesDeps } from './ingest.http.ts';
 import { requireKind, sourceActor, sourceAuth } from './source-auth.ts';
 import { mapGenericAlert } from './tools/generic.ts';
 import { mapSuricataAlert } from './tools/suricata.ts';
@@ -25,19 +23,20 @@ const ALERT_MAPPERS: Record<string, ToolMapper> = {
   suricata: mapSuricataAlert,
 };
 
-export function ingestRoutes(services: Services, config: Readonly<Config>): express.Router {
+export function ingestRoutes(deps: IngestRoutesDeps): express.Router {
+  const { ingest, sources, clock, config } = deps;
   const router = express.Router();
-  router.use('/fhir', fhirRoutes(services, config));
-  router.use(sourceAuth(services.sources, (id, reason) => services.ingest.noteRefusal(id, 1, reason)));
+  router.use('/fhir', fhirRoutes(deps));
+  router.use(sourceAuth(sources, (id, reason) => ingest.noteRefusal(id, 1, reason)));
 
   router.post('/events', requireKind('ehr'), async (req, res) => {
     const format = bodyFormat(req.get('content-type'));
     const key = idempotencyKey(req);
-    const ticket = services.ingest.reserve(req.source!.id);
+    const ticket = ingest.reserve(req.source!.id);
     try {
-      const limit = futureLimit(services.clock.now(), config.ingest.futureToleranceMinutes);
+      const limit = futureLimit(clock.now(), config.ingest.futureToleranceMinutes);
       const { items, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ValidAccessEvent>(req, res, config, format, (v) => validateAccessEvent(v, limit)));
-      sendAnswer(res, await services.ingest.commitEvents(ticket, sourceActor(req), req.source!, items, { format: `events:${format}`, digest, idempotencyKey: key, rejected }));
+      sendAnswer(res, await ingest.commitEvents(ticket, sourceActor(req), req.source!, items, { format: `events:${format}`, digest, idempotencyKey: key, rejected }));
     } finally {
       ticket.release();
     }
@@ -49,18 +48,18 @@ export function ingestRoutes(services: Services, config: Readonly<Config>): expr
     if (!map) throw new NotFound('ingest.alert_format_unknown', `Unknown alert format "${name}"; use one of: ${Object.keys(ALERT_MAPPERS).join(', ')}`);
     const format = bodyFormat(req.get('content-type'));
     const key = idempotencyKey(req);
-    const ticket = services.ingest.reserve(req.source!.id);
+    const ticket = ingest.reserve(req.source!.id);
     try {
-      const limit = futureLimit(services.clock.now(), config.ingest.futureToleranceMinutes);
+      const limit = futureLimit(clock.now(), config.ingest.futureToleranceMinutes);
       const { items, rejected, skipped, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ToolAlert>(req, res, config, format, (v) => map(v, limit)));
-      sendAnswer(res, await services.ingest.commitAlerts(ticket, sourceActor(req), req.source!, items, { format: `alerts:${name}`, digest, idempotencyKey: key, rejected, skipped }));
+      sendAnswer(res, await ingest.commitAlerts(ticket, sourceActor(req), req.source!, items, { format: `alerts:${name}`, digest, idempotencyKey: key, rejected, skipped }));
     } finally {
       ticket.release();
     }
   });
 
   router.use((req, _res, next) => next(new NotFound('route.not_found', `No ingest route ${req.method} ${req.baseUrl}${req.path}`)));
-  router.use(countRefusals(services));
+  router.use(countRefusals(ingest));
   router.use(closeWhenStopping());
   return router;
 }

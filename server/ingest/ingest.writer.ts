@@ -10,6 +10,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { Unavailable } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
 import type { BatchJob, JobResult } from './ingest.batch.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export interface WriterTicket<J = BatchJob, R = JobResult> {
   /** Runs the job in the next batch transaction and resolves after the commit. */
@@ -46,7 +47,7 @@ export type BatchExecutor<J, R> = (job: J) => Promise<R>;
 /** A transaction on this thread's connection: the chain's lock first, then `run`. */
 export function inlineExecutor<J, R>(db: Db, audit: AuditService, run: (trx: Trx, job: J) => Promise<R>): BatchExecutor<J, R> {
   return (job) =>
-    db.transaction().execute(async (trx) => {
+    inTransaction(db, async (trx) => {
       // ORDER: take the audit chain's lock before the first insert. On
       // PostgreSQL it is held until commit, so event ids are assigned in
       // commit order: a reader of `id > cursor` (the detector) never sees a

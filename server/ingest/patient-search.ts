@@ -10,6 +10,7 @@ import type { Clock } from '../clock.ts';
 import { Invalid, TooManyRequests } from '../errors.ts';
 import { maskPatientId } from '../privacy.ts';
 import type { Db } from '../store/db.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 /** The audit action of a search by clear patient identifier (list, next page or export). */
 export const PATIENT_SEARCH_ACTION = 'access_events.patient_searched';
@@ -38,7 +39,7 @@ export function createPatientSearchGate(deps: { db: Db; audit: Pick<AuditService
         });
       }
       const reason = search.reason;
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await audit.lock(trx);
         const now = clock.now();
         const times = await audit.timesSince(trx, { actor, action: PATIENT_SEARCH_ACTION, since: now - policy.windowMs + 1, limit: policy.limit });

@@ -8,11 +8,12 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { backoffMs } from '../backoff.ts';
 import type { Logger } from '../log.ts';
-import type { BackgroundJob } from '../services.ts';
+import type { BackgroundJob } from '../kernel/module.ts';
 import type { Db } from '../store/db.ts';
 import type { AccessEventsRepo } from './access-events.repo.ts';
 import type { SourcesRepo } from './sources.repo.ts';
 import type { SystemEventsRepo } from './system-events.repo.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 const DAY = 86_400_000;
 /** A failed run (the database down, the disk full) is retried after a minute, then two… up to an hour. */
@@ -46,7 +47,7 @@ export function createRetention(deps: {
   async function purgeAll(purge: (trx: Db, limit: number) => Promise<number>): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await db.transaction().execute((trx) => purge(trx, batchSize));
+      const n = await inTransaction(db, (trx) => purge(trx, batchSize));
       total += n;
       if (n < batchSize) return total;
     }
@@ -57,7 +58,7 @@ export function createRetention(deps: {
     const cutoff = now - retentionDays * DAY;
     const events = await purgeAll((trx, limit) => accessEvents.purgeBatch(trx, cutoff, limit));
     const system = await purgeAll((trx, limit) => systemEvents.purgeBatch(trx, cutoff, limit));
-    return db.transaction().execute(async (trx) => {
+    return inTransaction(db, async (trx) => {
       await audit.lock(trx);
       const idempotencyKeys = await sources.purgeBatches(trx, now - IDEMPOTENCY_KEY_DAYS * DAY);
       const result = { cutoff, retentionDays, events, systemEvents: system, idempotencyKeys };

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
-import type { Services } from '../services.ts';
 import { SOURCE_KINDS } from './ingest.tables.ts';
+import type { SourcesService } from './sources.service.ts';
 
 const name = z.string().trim().min(1).max(80);
 const addresses = z.array(z.string().trim().min(1).max(64)).max(100);
@@ -15,9 +15,8 @@ const UpdateSource = z
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
 const SourceParams = z.object({ id: z.uuid() });
 
-export function sourcesRoutes(services: Services) {
+export function sourcesRoutes({ sources }: { sources: SourcesService }) {
   const r = secureRouter();
-  const { sources } = services;
 
   r.get('/sources', 'sources:manage', async (_req, res) => {
     res.json({ items: await sources.list() });

@@ -11,6 +11,7 @@ import type { Db, Executor } from '../store/db.ts';
 import { addressAllowed, addressEntryProblem, buildAddressList } from './address-list.ts';
 import type { SourceKind } from './ingest.tables.ts';
 import type { SourceRow, SourcesRepo } from './sources.repo.ts';
+import { inTransaction } from '../store/transaction.ts';
 
 export const TOKEN_PREFIX = 'vgi_';
 const VISIBLE_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;
@@ -108,7 +109,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
         id: randomUUID(), name: input.name, kind: input.kind, tokenHash, tokenPrefix, enabled: 1, revokedAt: null,
         allowedAddresses: JSON.stringify(allowed), createdAt: now, updatedAt: now, tokenIssuedAt: now, lastSeenAt: null, lastError: null, lastErrorAt: null,
       };
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await audit.lock(trx); // first: the ingest writer holds it while it updates this row (no deadlock on PostgreSQL)
         if (await repo.findByName(trx, input.name)) throw new Conflict('source.name_taken', `A source named "${input.name}" already exists`);
         await repo.insert(trx, row);
@@ -121,7 +122,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
     /** A new token; the old one stops working at once (a revoked source comes back with it). */
     async rotate(actor: Actor, id: string): Promise<{ source: SourceView; token: string }> {
       const { token, tokenHash, tokenPrefix } = newToken();
-      const row = await db.transaction().execute(async (trx) => {
+      const row = await inTransaction(db, async (trx) => {
         await audit.lock(trx);
         const before = await mustFind(trx, id);
         const now = clock.now();
@@ -134,7 +135,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
     },
 
     async revoke(actor: Actor, id: string): Promise<SourceView> {
-      const row = await db.transaction().execute(async (trx) => {
+      const row = await inTransaction(db, async (trx) => {
         await audit.lock(trx);
         const before = await mustFind(trx, id);
         if (before.revokedAt !== null) return before;
@@ -149,7 +150,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
 
     async update(actor: Actor, id: string, changes: SourceChanges): Promise<SourceView> {
       const allowed = changes.allowedAddresses === undefined ? undefined : checkAddresses(changes.allowedAddresses);
-      const row = await db.transaction().execute(async (trx) => {
+      const row = await inTransaction(db, async (trx) => {
         await audit.lock(trx);
         const before = await mustFind(trx, id);
         if (changes.name !== undefined && changes.name !== before.name && (await repo.findByName(trx, changes.name))) {

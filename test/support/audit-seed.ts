@@ -10,6 +10,8 @@ export const SEED_START = Date.UTC(2026, 10, 28, 9, 0, 0);
 
 export async function seededAuditApp(dialect: Dialect) {
   const t: TestApp = await createTestApp({ dialect });
+  // The entries name incidents: register the type as incident work, as the incidents module will.
+  t.services.scopes.registerIncidentWork('incident');
   // Logged in after the entries' times, so that the sessions have not idled out.
   const now = SEED_START + 41 * 60_000;
   t.clock.set(now);

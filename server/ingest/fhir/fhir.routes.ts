@@ -5,12 +5,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppError, TooManyRequests, Unavailable } from '../../errors.ts';
 import type { StoreHealth } from '../../store/store-health.ts';
 import type { Logger } from '../../log.ts';
-import type { Config } from '../../config.ts';
-import type { Services } from '../../services.ts';
 import type { ValidAccessEvent } from '../access-event.validate.ts';
 import { bodyFormat } from '../ingest.body.ts';
 import { closeWhenStopping, withinBodyDeadline } from '../ingest.flow.ts';
-import { countRefusals, idempotencyKey, receive, sendAnswer } from '../ingest.http.ts';
+import { countRefusals, idempotencyKey, receive, sendAnswer, type IngestRoutesDeps } from '../ingest.http.ts';
 import type { Refusal } from '../ingest.service.ts';
 import { futureLimit } from '../iso-time.ts';
 import { requireKind, sourceActor, sourceAuth } from '../source-auth.ts';
@@ -21,14 +19,15 @@ import { issueTypeOf, operationOutcome, type OutcomeIssue } from './operation-ou
 export const FHIR_JSON = 'application/fhir+json';
 const ACCEPTED_TYPES = [FHIR_JSON, 'application/json', 'application/fhir+ndjson', 'application/x-ndjson'];
 
-export function fhirRoutes(services: Services, config: Readonly<Config>): express.Router {
+export function fhirRoutes(deps: IngestRoutesDeps): express.Router {
+  const { ingest, sources, clock, config } = deps;
   const router = express.Router();
-  router.use(sourceAuth(services.sources, (id, reason) => services.ingest.noteRefusal(id, 1, reason)));
+  router.use(sourceAuth(sources, (id, reason) => ingest.noteRefusal(id, 1, reason)));
 
   router.post('/', requireKind('fhir'), async (req, res) => {
     const format = bodyFormat(req.get('content-type'), ACCEPTED_TYPES);
     const key = idempotencyKey(req);
-    const ticket = services.ingest.reserve(req.source!.id);
+    const ticket = ingest.reserve(req.source!.id);
     try {
       // Each AuditEvent of the body (alone, in a Bundle, or one per NDJSON line) gives access events or an issue.
       const issues: OutcomeIssue[] = [];
@@ -38,7 +37,7 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
         issues.push(issue);
         refusals.push({ index: resources - 1, reason: issue.diagnostics });
       };
-      const limit = futureLimit(services.clock.now(), config.ingest.futureToleranceMinutes);
+      const limit = futureLimit(clock.now(), config.ingest.futureToleranceMinutes);
       const reading = receive<ValidAccessEvent[]>(req, res, config, format, (value, index) => {
         const entries = resourcesOf(value);
         if (!Array.isArray(entries)) {
@@ -69,21 +68,21 @@ export function fhirRoutes(services: Services, config: Readonly<Config>): expres
       const rows = items.flat();
       if (!rows.length) {
         const all = issues.length ? issues : [{ severity: 'error' as const, code: 'required' as const, diagnostics: 'Bundle.entry: no AuditEvent in the request', expression: ['Bundle.entry'] }];
-        services.ingest.noteRefusal(req.source!.id, Math.max(1, resources), all[0]!.diagnostics.slice(0, 500));
+        ingest.noteRefusal(req.source!.id, Math.max(1, resources), all[0]!.diagnostics.slice(0, 500));
         res.status(400).type(FHIR_JSON).send(JSON.stringify(operationOutcome(all)));
         return;
       }
       const meta = { format: `fhir:${format}`, digest, idempotencyKey: key, rejected: refusals };
-      const answer = await services.ingest.commitEvents(ticket, sourceActor(req), req.source!, rows, meta, { kind: 'fhir', resources, issues });
+      const answer = await ingest.commitEvents(ticket, sourceActor(req), req.source!, rows, meta, { kind: 'fhir', resources, issues });
       sendAnswer(res, answer, FHIR_JSON);
     } finally {
       ticket.release();
     }
   });
 
-  router.use(countRefusals(services));
+  router.use(countRefusals(ingest));
   router.use(closeWhenStopping());
-  router.use(fhirErrors(services.log, services.store.health));
+  router.use(fhirErrors(deps.log, deps.health));
   return router;
 }
 

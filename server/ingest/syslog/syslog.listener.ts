@@ -14,7 +14,7 @@ import net from 'node:net';
 import { InsufficientStorage, Unavailable } from '../../errors.ts';
 import { classifyStoreError } from '../../store/store-errors.ts';
 import type { Logger } from '../../log.ts';
-import type { BackgroundJob } from '../../services.ts';
+import type { BackgroundJob } from '../../kernel/module.ts';
 import type { ValidAccessEvent } from '../access-event.validate.ts';
 import { unwrapMapped } from '../address-list.ts';
 import type { IngestService, Refusal } from '../ingest.service.ts';

@@ -11,6 +11,7 @@ import { maskIdentifiersIn } from '../../../server/privacy.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import { createSource } from '../ingest/helpers.ts';
+import { inTransaction } from '../../../server/store/transaction.ts';
 
 const CLEAR = /p0004512/i;
 
@@ -115,7 +116,7 @@ describeEachDialect('alert text is stored with its patient masked', (dialect) =>
 
   it('every origin: detection, Wazuh, Suricata, syslog, generic and staff reports are stored masked', async () => {
     const origins: AlertOrigin[] = ['detection', 'generic', 'wazuh', 'suricata', 'syslog', 'report'];
-    await t.services.db.transaction().execute(async (trx) => {
+    await inTransaction(t.services.db, async (trx) => {
       for (const origin of origins) {
         await t.services.alerts.raise(trx, systemActor, {
           origin,

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { RaiseAlertInput } from '../../../server/alerts/alerts.service.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
+import { inTransaction } from '../../../server/store/transaction.ts';
 
 const actor = { kind: 'system' } as const;
 
@@ -48,7 +49,7 @@ describeEachDialect('alerts.raiseMany', (dialect) => {
   beforeEach(async () => {
     [one, many] = [await createTestApp({ dialect }), await createTestApp({ dialect })];
     for (const t of [one, many]) {
-      await t.services.db.transaction().execute(async (trx) => {
+      await inTransaction(t.services.db, async (trx) => {
         for (const i of before) await t.services.alerts.raise(trx, actor, i);
       });
       await t.services.db.updateTable('alerts').set({ status: 'dismissed' }).where('fingerprint', '=', 'c').execute();
@@ -70,12 +71,12 @@ describeEachDialect('alerts.raiseMany', (dialect) => {
   }
 
   it('stores the same rows, counts, evidence and audit chain as raising one by one, and answers the same', async () => {
-    const sequential = await one.services.db.transaction().execute(async (trx) => {
+    const sequential = await inTransaction(one.services.db, async (trx) => {
       const out = [];
       for (const i of batch) out.push(await one.services.alerts.raise(trx, actor, i));
       return out;
     });
-    const batched = await many.services.db.transaction().execute((trx) => many.services.alerts.raiseMany(trx, actor, batch));
+    const batched = await inTransaction(many.services.db, (trx) => many.services.alerts.raiseMany(trx, actor, batch));
     expect(batched).toEqual(sequential);
     const [a, b] = [await stored(one), await stored(many)];
     expect(b.alerts).toEqual(a.alerts);
@@ -98,7 +99,7 @@ describeEachDialect('alerts.raiseMany', (dialect) => {
   });
 
   it('folds into alerts raised earlier in the same transaction one by one, and an empty batch does nothing', async () => {
-    await many.services.db.transaction().execute(async (trx) => {
+    await inTransaction(many.services.db, async (trx) => {
       await many.services.alerts.raise(trx, actor, input('x', 50_000));
       expect(await many.services.alerts.raiseMany(trx, actor, [])).toEqual([]);
       const [r] = await many.services.alerts.raiseMany(trx, actor, [input('x', 50_100, { occurrences: 4 })]);

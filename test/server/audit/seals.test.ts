@@ -6,7 +6,7 @@ import { GENESIS_HASH } from '../../../server/audit/audit.chain.ts';
 import { createAuditRepo } from '../../../server/audit/audit.repo.ts';
 import { createAuditSealer } from '../../../server/audit/audit.sealer.ts';
 import { createSealFile, SEAL_FILE, sealLine } from '../../../server/audit/audit.seals.ts';
-import { auditScopeOf, INCIDENT_TARGET_TYPES, inScope } from '../../../server/audit/audit.scope.ts';
+import { createAuditScopes, inScope } from '../../../server/audit/audit.scope.ts';
 import { deriveKey } from '../../../server/secrets.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { tempDir } from '../../support/config.ts';
@@ -115,12 +115,24 @@ describe('sealing job', () => {
 });
 
 describe('who sees which entries', () => {
-  it('admins see every entry; analysts the incident-related target types only', () => {
-    expect(auditScopeOf(['admin'])).toBeNull();
-    expect(auditScopeOf(['analyst', 'admin'])).toBeNull();
-    expect(auditScopeOf(['analyst'])).toBe(INCIDENT_TARGET_TYPES);
-    for (const type of ['incident', 'alert', 'task', 'playbook_run', 'notification', 'timeline']) expect(inScope(auditScopeOf(['analyst']), type), type).toBe(true);
-    for (const type of ['session', 'user', 'source', 'rule', 'access_event', null]) expect(inScope(auditScopeOf(['analyst']), type), String(type)).toBe(false);
+  it('readers allowed everything see every entry; others the target types modules registered as incident work', () => {
+    const scopes = createAuditScopes();
+    expect(scopes.scopeFor(true)).toBeNull();
+    expect(scopes.scopeFor(false)).toEqual([]);
+    scopes.registerIncidentWork('incident', 'task');
+    scopes.registerIncidentWork('alert');
+    expect(scopes.scopeFor(false)).toEqual(['alert', 'incident', 'task']);
+    for (const type of ['incident', 'alert', 'task']) expect(inScope(scopes.scopeFor(false), type), type).toBe(true);
+    for (const type of ['session', 'user', 'source', 'rule', 'access_event', null]) expect(inScope(scopes.scopeFor(false), type), String(type)).toBe(false);
     expect(inScope(null, null)).toBe(true);
+  });
+
+  it('in the running app, the alerts module registers alerts as incident work', async () => {
+    const t = await createTestApp();
+    try {
+      expect(t.services.scopes.scopeFor(false)).toEqual(['alert']);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,0 +1,13 @@
+// What the console learns about the signed-in user: `/auth/me` and the
+// answer to a completed login.
+import { permissionsOf } from './permissions.ts';
+import type { SessionContext } from './session.service.ts';
+
+export function presentMe(context: SessionContext) {
+  return {
+    user: { id: context.user.id, email: context.user.email, name: context.user.name, locale: context.user.locale },
+    roles: context.roles,
+    permissions: [...permissionsOf(context.roles)].sort(),
+    session: { id: context.session.id, expiresAt: context.session.expiresAt },
+  };
+}
