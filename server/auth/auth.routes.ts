@@ -7,12 +7,13 @@ import { clearSessionCookie } from '../http/cookies.ts';
 import { CLEAR_SITE_DATA } from '../http/security.ts';
 import { parse } from '../http/validate.ts';
 import type { Services } from '../services.ts';
+import type { Me } from '../wire/auth.ts';
 import { permissionsOf } from './permissions.ts';
 import { ChangePasswordBody, RenewCodesBody } from './auth.schemas.ts';
 import { loginRoutes } from './login.routes.ts';
 import type { SessionContext } from './session.service.ts';
 
-export function presentMe(context: SessionContext) {
+export function presentMe(context: SessionContext): Me {
   return {
     user: { id: context.user.id, email: context.user.email, name: context.user.name, locale: context.user.locale },
     roles: context.roles,
