@@ -15,7 +15,7 @@ import type { AlertOrigin, Severity } from './alerts.tables.ts';
 import { maskPatientId } from '../privacy.ts';
 import { maskTerms } from './report.text.ts';
 import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './alerts.batch.ts';
-import type { AlertDetail, AlertDetails, AlertPage } from '../wire/alerts.ts';
+import type { AlertDetail, AlertDetails, AlertPage, RevealedAlertPatient } from '../wire/alerts.ts';
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
@@ -122,7 +122,7 @@ export function createAlertsService(deps: AlertDeps) {
     },
 
     /** The clear patient text of an alert (a staff report's "patients concerned", say); the reason is audited, never the text. */
-    async reveal(actor: Actor, id: number, reason: string): Promise<{ id: number; patientId: string }> {
+    async reveal(actor: Actor, id: number, reason: string): Promise<RevealedAlertPatient> {
       return db.transaction().execute(async (trx) => {
         const row = await repo.findById(trx, id);
         if (!row) throw new NotFound('alert.not_found', `No alert ${id}`);
