@@ -1,16 +1,43 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 
 const SERVER = 'http://127.0.0.1:3000';
 
+/**
+ * Fails a production build whose bundle holds a server module: the browser
+ * takes only server/wire (types and constants) from the server. Type-only
+ * imports leave no module, so this sees what really ships
+ * (test/server/wire-boundary.test.ts checks the imports themselves).
+ */
+export function noServerModules(root: string): Plugin {
+  const server = path.join(root, 'server') + path.sep;
+  const wire = path.join(server, 'wire') + path.sep;
+  return {
+    name: 'vigie:no-server-modules',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const found = new Set<string>();
+      for (const output of Object.values(bundle)) {
+        if (output.type !== 'chunk') continue;
+        for (const id of output.moduleIds) {
+          const file = path.resolve(id.replace(/^\0/, '').split('?')[0]!);
+          if (file.startsWith(server) && !file.startsWith(wire)) found.add(path.relative(root, file));
+        }
+      }
+      if (found.size) this.error(`server modules in the client bundle (import them through server/wire): ${[...found].sort().join(', ')}`);
+    },
+  };
+}
+
 export default defineConfig({
   root: path.join(ROOT, 'client'),
   publicDir: 'public',
-  plugins: [svelte({ configFile: false })],
+  plugins: [svelte({ configFile: false }), noServerModules(ROOT)],
   build: {
     outDir: path.join(ROOT, 'dist/client'),
     emptyOutDir: true,

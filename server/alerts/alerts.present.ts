@@ -2,7 +2,7 @@
 // identifiers masked, wherever they appear.
 import type { AccessEventRow } from '../ingest/access-events.repo.ts';
 import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
-import type { AlertPush } from '../realtime/events.ts';
+import type { AlertItem, EvidenceEvent } from '../wire/alerts.ts';
 import type { AlertRow } from './alerts.repo.ts';
 import { alertPatientTerms, maskAlertRow } from './alerts.mask.ts';
 
@@ -15,7 +15,7 @@ export function freeTextTerms(row: Pick<AlertRow, 'patientId'>): string[] {
   return alertPatientTerms(row.patientId);
 }
 
-export function presentAlert(stored: AlertRow): AlertPush {
+export function presentAlert(stored: AlertRow): AlertItem {
   const row = maskAlertRow(stored);
   return {
     id: row.id,
@@ -37,12 +37,13 @@ export function presentAlert(stored: AlertRow): AlertPush {
   };
 }
 
-export function presentEvidenceEvent(e: AccessEventRow) {
-  let context: unknown = null;
+export function presentEvidenceEvent(e: AccessEventRow): EvidenceEvent {
+  let context: EvidenceEvent['context'] = null;
   if (e.context) {
     try {
       // A source may repeat the patient id in its free context, in any case.
-      context = maskIdentifiersIn(JSON.parse(e.context), [e.patientId]);
+      // Ingest keeps a context only when it is a JSON object (access-event.validate.ts).
+      context = maskIdentifiersIn(JSON.parse(e.context), [e.patientId]) as Record<string, unknown>;
     } catch {
       context = null;
     }

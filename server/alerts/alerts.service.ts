@@ -15,6 +15,7 @@ import type { AlertOrigin, Severity } from './alerts.tables.ts';
 import { maskPatientId } from '../privacy.ts';
 import { maskTerms } from './report.text.ts';
 import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './alerts.batch.ts';
+import type { AlertDetail, AlertDetails, AlertPage, RevealedAlertPatient } from '../wire/alerts.ts';
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
@@ -110,7 +111,7 @@ export function createAlertsService(deps: AlertDeps) {
     publish,
 
     /** A page of alerts, newest first; `nextCursor` continues it. */
-    async list(_actor: Actor, filter: Omit<AlertFilter, 'beforeId'> & { cursor?: string; limit: number }) {
+    async list(_actor: Actor, filter: Omit<AlertFilter, 'beforeId'> & { cursor?: string; limit: number }): Promise<AlertPage> {
       const beforeId = filter.cursor ? Number(filter.cursor) : undefined;
       const rows = await repo.list(db, { ...filter, beforeId }, filter.limit + 1);
       const page = rows.slice(0, filter.limit);
@@ -118,7 +119,7 @@ export function createAlertsService(deps: AlertDeps) {
     },
 
     /** One alert with its evidence events, the directory facts, and how often it fired for this user before. */
-    async get(_actor: Actor, id: number) {
+    async get(_actor: Actor, id: number): Promise<AlertDetail> {
       const row = await repo.findById(db, id);
       if (!row) throw new NotFound('alert.not_found', `No alert ${id}`);
       const [ids, evidenceTotal] = await Promise.all([repo.evidenceOf(db, id, EVIDENCE_SHOWN), repo.evidenceCount(db, id)]);
@@ -133,9 +134,10 @@ export function createAlertsService(deps: AlertDeps) {
           sameRuleSameDepartment: await repo.countEarlier(db, id, colleagues.userIds, row.rule),
         };
       }
-      let details: Record<string, unknown> = {};
+      // Stored JSON: the wire type names the fields the preview reads, the rest passes as it is.
+      let details: AlertDetails = {};
       try {
-        details = maskTerms(JSON.parse(row.details), freeTextTerms(row)) as Record<string, unknown>;
+        details = maskTerms(JSON.parse(row.details), freeTextTerms(row)) as AlertDetails;
       } catch {
         details = {};
       }
@@ -143,7 +145,7 @@ export function createAlertsService(deps: AlertDeps) {
     },
 
     /** The clear patient text of an alert (a staff report's "patients concerned", say); the reason is audited, never the text. */
-    async reveal(actor: Actor, id: number, reason: string): Promise<{ id: number; patientId: string }> {
+    async reveal(actor: Actor, id: number, reason: string): Promise<RevealedAlertPatient> {
       return inTransaction(db, async (trx) => {
         const row = await repo.findById(trx, id);
         if (!row) throw new NotFound('alert.not_found', `No alert ${id}`);

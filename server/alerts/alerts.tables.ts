@@ -1,14 +1,8 @@
 import type { Generated } from 'kysely';
+import type { AlertOrigin, AlertStatus, Severity } from '../wire/enums.ts';
 
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const ALERT_ORIGINS = ['detection', 'generic', 'wazuh', 'suricata', 'syslog', 'report'] as const;
-export type AlertOrigin = (typeof ALERT_ORIGINS)[number];
-
-/** Triage statuses; the triage issue adds the transitions. */
-export const ALERT_STATUSES = ['new', 'acknowledged', 'dismissed', 'escalated', 'attached'] as const;
-export type AlertStatus = (typeof ALERT_STATUSES)[number];
+// The enumerations cross the wire: one list each, in server/wire/enums.ts.
+export { ALERT_ORIGINS, ALERT_STATUSES, SEVERITIES, type AlertOrigin, type AlertStatus, type Severity } from '../wire/enums.ts';
 
 export interface AlertsTable {
   id: Generated<number>;

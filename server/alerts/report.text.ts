@@ -2,9 +2,9 @@
 // what happens to them), the plain title and explanation analysts read, and
 // the masking of the "patients concerned" text wherever it shows up.
 import { maskIdentifiersIn } from '../privacy.ts';
+import type { ReportCategory } from '../wire/enums.ts';
 
-export const REPORT_CATEGORIES = ['illegitimate_access', 'lost_device', 'phishing', 'misdirected_data', 'malware', 'other'] as const;
-export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+export { REPORT_CATEGORIES, type ReportCategory } from '../wire/enums.ts';
 
 /** The rule every staff report carries in the alert store. */
 export const REPORT_RULE = 'staff-report';

@@ -10,40 +10,15 @@ import { maskPatientId } from '../privacy.ts';
 import type { Db } from '../store/db.ts';
 import type { ReportRow } from './alerts.repo.ts';
 import type { AlertsService } from './alerts.service.ts';
-import type { AlertStatus } from './alerts.tables.ts';
-import { maskTerms, patientTerms, REPORT_RULE, reportExplanation, reportTitle, type ReportCategory } from './report.text.ts';
+import type { MyReport, MyReportsPage, ReportDetails } from '../wire/reports.ts';
+import { maskTerms, patientTerms, REPORT_RULE, reportExplanation, reportTitle } from './report.text.ts';
 import type { MyReportsQuery, ReportInput } from './reports.schemas.ts';
 import { inTransaction } from '../store/transaction.ts';
 
 /** A clock a little ahead of ours is not a report from the future. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-/** What the report keeps in the alert's details (the patients concerned live in the masked patient column). */
-export interface ReportDetails {
-  report: {
-    summary: string;
-    description: string;
-    category: ReportCategory | null;
-    occurredAt: number | null;
-    urgent: boolean;
-    reporter: { id: string; name: string };
-  };
-}
-
-/** A report as its author sees it. */
-export interface MyReport {
-  id: number;
-  summary: string;
-  description: string;
-  category: ReportCategory | null;
-  urgent: boolean;
-  occurredAt: number | null;
-  /** Masked, like every patient identifier. */
-  patientsConcerned: string | null;
-  status: AlertStatus;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { MyReport, ReportDetails } from '../wire/reports.ts';
 
 export interface ReportDeps {
   db: Db;
@@ -110,7 +85,7 @@ export function createReportsService(deps: ReportDeps) {
     },
 
     /** The author's own reports with their current status, newest first. */
-    async mine(actor: Actor & { kind: 'user' }, query: MyReportsQuery): Promise<{ items: MyReport[]; nextCursor: string | null }> {
+    async mine(actor: Actor & { kind: 'user' }, query: MyReportsQuery): Promise<MyReportsPage> {
       const rows = await alerts.repo.listReportedBy(db, actor.id, query.limit + 1, query.cursor ? Number(query.cursor) : undefined);
       const page = rows.slice(0, query.limit);
       return { items: page.map(presentMine), nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null };

@@ -1,28 +1,8 @@
 // How an audit entry looks in the API and the exports.
+import type { AuditActor, AuditEntryView } from '../wire/audit.ts';
 import type { AuditEntryRow } from './audit.repo.ts';
 
-export interface AuditActor {
-  /** As stored: `user:<id>`, `source:<id>`, `system`, `cli`, `anonymous[:<subject>]`. */
-  label: string;
-  kind: 'user' | 'source' | 'system' | 'cli' | 'anonymous' | 'other';
-  id: string | null;
-  /** The user's display name, when the actor is a known user. */
-  name: string | null;
-}
-
-export interface AuditEntryView {
-  seq: number;
-  at: number;
-  actor: AuditActor;
-  requestId: string | null;
-  address: string | null;
-  action: string;
-  target: { type: string; id: string | null } | null;
-  /** The details object; the stored text when it no longer parses (a tampered row). */
-  details: unknown;
-  prevHash: string;
-  hash: string;
-}
+export type { AuditActor, AuditEntryView } from '../wire/audit.ts';
 
 export function parseActor(label: string): Omit<AuditActor, 'name'> {
   const m = /^(user|source|anonymous):(.+)$/.exec(label);

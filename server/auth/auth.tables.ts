@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { Locale, UserStatus } from '../wire/enums.ts';
 import type { Role } from './permissions.ts';
 
 export interface UsersTable {
@@ -6,14 +7,14 @@ export interface UsersTable {
   email: string;
   name: string;
   /** `invited` until enrolment completes; `disabled` users are never deleted. */
-  status: 'invited' | 'active' | 'disabled';
+  status: UserStatus;
   /** argon2id PHC string; null until the user sets one. */
   passwordHash: string | null;
   /** AES-256-GCM encrypted base32 secret (see auth/secret-box.ts); null until enrolment. */
   totpSecret: string | null;
   /** Last accepted TOTP time step: no code of this step or earlier is accepted again. */
   totpLastStep: number | null;
-  locale: 'fr' | 'en';
+  locale: Locale;
   createdAt: number;
   updatedAt: number;
   /** When the user last completed both factors. */

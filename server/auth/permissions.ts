@@ -1,31 +1,9 @@
 // The one permission map. Every /api route names one of these permissions;
 // a role grants a fixed set of them; anything not granted is denied.
-export const ROLES = ['reporter', 'analyst', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Permission, type Role } from '../wire/enums.ts';
 
-export const PERMISSIONS = [
-  'account:self', // own profile, password, sessions
-  'reports:create', // report an incident in plain words
-  'alerts:read',
-  'alerts:triage',
-  'incidents:read',
-  'incidents:manage',
-  'notifications:read',
-  'notifications:approve',
-  'events:read', // access-log explorer
-  'patients:reveal', // unmask a patient identifier, with a reason
-  'directory:read',
-  'directory:manage',
-  'rules:read',
-  'rules:manage',
-  'sources:manage',
-  'users:manage',
-  'audit:read', // the audit log: analysts see what concerns incidents (server/audit/audit.scope.ts)
-  'audit:read-all', // every audit entry (admins)
-  'audit:verify',
-  'settings:manage',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+// The roles and permissions cross the wire (GET /auth/me): their lists are in server/wire/enums.ts.
+export { PERMISSIONS, ROLES, type Permission, type Role } from '../wire/enums.ts';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   reporter: ['account:self', 'reports:create'],

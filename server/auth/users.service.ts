@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
+import type { UserView } from '../wire/auth.ts';
 import type { EnrolmentRepo } from './enrolment.repo.ts';
 import type { EnrolmentLink, EnrolmentService } from './enrolment.service.ts';
 import type { Role } from './permissions.ts';
@@ -17,20 +18,7 @@ import type { Throttle } from './throttle.ts';
 import type { UserRepo, UserRow } from './user.repo.ts';
 import { inTransaction } from '../store/transaction.ts';
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  status: UserRow['status'];
-  roles: Role[];
-  mfaEnrolled: boolean;
-  createdAt: number;
-  lastLoginAt: number | null;
-  /** When the account's lock after failed attempts ends, if it is locked. */
-  lockedUntil: number | null;
-  /** When the pending enrolment link ends, if there is one. */
-  linkExpiresAt: number | null;
-}
+export type { UserView } from '../wire/auth.ts';
 
 export function createUsersService(deps: {
   db: Db;

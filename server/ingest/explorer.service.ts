@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import type { Db } from '../store/db.ts';
+import type { AccessEventPage, AccessEventView, RevealedEventPatient } from '../wire/access-log.ts';
 import type { AccessEventFilter, AccessEventRow, AccessEventsRepo, EventCursor } from './access-events.repo.ts';
 import type { AccessEventQuery } from './explorer.schemas.ts';
 import { parseIsoTime } from './iso-time.ts';
@@ -20,30 +21,8 @@ export const COUNT_CAP = 10_000;
 /** The largest CSV export, in rows. */
 export const EXPORT_CAP = 1_000_000;
 
-export interface AccessEventView {
-  id: number;
-  occurredAt: number;
-  occurredAtText: string;
-  receivedAt: number;
-  source: { id: string; name: string | null };
-  user: string | null;
-  action: string;
-  outcome: string;
-  /** Masked. */
-  patient: string | null;
-  application: string | null;
-  workstation: string | null;
-  address: string | null;
-  department: string | null;
-  context: unknown;
-}
-
-export interface SearchPage {
-  items: AccessEventView[];
-  nextCursor: string | null;
-  /** On the first page only: exact up to COUNT_CAP, else `{ value: COUNT_CAP, exact: false }` ("more than"). */
-  count?: { value: number; exact: boolean };
-}
+export type { AccessEventView } from '../wire/access-log.ts';
+export type SearchPage = AccessEventPage;
 
 export function presentEvent(row: AccessEventRow, sourceName: string | null): AccessEventView {
   const masked = maskPatientId(row.patientId);
@@ -163,7 +142,7 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
     },
 
     /** The clear patient identifier of one event; the reason is written to the audit trail (never the identifier). */
-    async reveal(actor: Actor, id: number, reason: string): Promise<{ id: number; patient: string }> {
+    async reveal(actor: Actor, id: number, reason: string): Promise<RevealedEventPatient> {
       return inTransaction(db, async (trx) => {
         const row = await repo.findById(trx, id);
         if (!row) throw new NotFound('access_event.not_found', `No access event #${id}`);

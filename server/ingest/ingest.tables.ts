@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
+import type { AccessAction, AccessOutcome, SourceKind } from '../wire/enums.ts';
 
-export const ACCESS_ACTIONS = ['login', 'logout', 'login_failed', 'read', 'create', 'update', 'delete', 'print', 'export', 'break_glass'] as const;
-export type AccessAction = (typeof ACCESS_ACTIONS)[number];
+// The enumerations cross the wire: one list each, in server/wire/enums.ts.
+export { ACCESS_ACTIONS, SOURCE_KINDS, type AccessAction, type SourceKind } from '../wire/enums.ts';
 
 /** One access to the EHR (or a login) as the source reported it. Owned by the ingest module. */
 export interface AccessEventsTable {
@@ -17,7 +18,7 @@ export interface AccessEventsTable {
   /** Staff id as the EHR knows it (null when unknown, e.g. a failed login for a bad name). */
   userId: string | null;
   action: AccessAction;
-  outcome: 'success' | 'failure';
+  outcome: AccessOutcome;
   /** As given by the source; masked in every answer. */
   patientId: string | null;
   application: string | null;
@@ -27,9 +28,6 @@ export interface AccessEventsTable {
   /** Free context from the source, JSON text. */
   context: string | null;
 }
-
-export const SOURCE_KINDS = ['ehr', 'fhir', 'syslog', 'alerts'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** A system that sends logs or alerts, with its bearer token (stored hashed). */
 export interface SourcesTable {

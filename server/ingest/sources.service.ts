@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthorized } from '../errors.ts';
 import type { Db, Executor } from '../store/db.ts';
 import { addressAllowed, addressEntryProblem, buildAddressList } from './address-list.ts';
+import type { DailyCounts, IssuedToken, SourceView } from '../wire/sources.ts';
 import type { SourceKind } from './ingest.tables.ts';
 import type { SourceRow, SourcesRepo } from './sources.repo.ts';
 import { inTransaction } from '../store/transaction.ts';
@@ -22,32 +23,7 @@ export function parisDay(ms: number): string {
   return dayFormat.format(ms);
 }
 
-export interface SourceView {
-  id: string;
-  name: string;
-  kind: SourceKind;
-  tokenPrefix: string;
-  enabled: boolean;
-  revoked: boolean;
-  revokedAt: number | null;
-  allowedAddresses: string[];
-  createdAt: number;
-  tokenIssuedAt: number;
-  lastSeenAt: number | null;
-  lastError: string | null;
-  lastErrorAt: number | null;
-  /** `skipped`: records the format ignores by design (Suricata's non-alert events), not an error; `dropped`: syslog UDP datagrams lost (see docs/ingest.md, "Syslog"). */
-  today: DailyCounts;
-}
-
-export interface DailyCounts {
-  accepted: number;
-  refused: number;
-  /** Records the format ignores by design (Suricata's non-alert events): not an error. */
-  skipped: number;
-  /** Syslog UDP datagrams lost before they could be read or kept. */
-  dropped: number;
-}
+export type { DailyCounts, IssuedToken, SourceView } from '../wire/sources.ts';
 
 export function presentSource(row: SourceRow, today: DailyCounts = { accepted: 0, refused: 0, skipped: 0, dropped: 0 }): SourceView {
   return {
@@ -101,7 +77,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
   }
 
   return {
-    async create(actor: Actor, input: { name: string; kind: SourceKind; allowedAddresses?: string[] }): Promise<{ source: SourceView; token: string }> {
+    async create(actor: Actor, input: { name: string; kind: SourceKind; allowedAddresses?: string[] }): Promise<IssuedToken> {
       const allowed = checkAddresses(input.allowedAddresses ?? []);
       const { token, tokenHash, tokenPrefix } = newToken();
       const now = clock.now();
@@ -120,7 +96,7 @@ export function createSourcesService(deps: { db: Db; repo: SourcesRepo; audit: A
     },
 
     /** A new token; the old one stops working at once (a revoked source comes back with it). */
-    async rotate(actor: Actor, id: string): Promise<{ source: SourceView; token: string }> {
+    async rotate(actor: Actor, id: string): Promise<IssuedToken> {
       const { token, tokenHash, tokenPrefix } = newToken();
       const row = await inTransaction(db, async (trx) => {
         await audit.lock(trx);

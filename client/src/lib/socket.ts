@@ -1,7 +1,7 @@
 // The live connection. Sockets only push: the client never sends requests on
 // them. Event names and payloads come from the server's typed map.
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../server/realtime/events.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../server/wire/realtime.ts';
 import { connection } from './state/connection.svelte.ts';
 import { session } from './state/session.svelte.ts';
 

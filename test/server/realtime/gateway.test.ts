@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { AlertItem } from '../../../server/wire/alerts.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import { createSession, createUser } from '../../support/factories.ts';
@@ -38,7 +39,7 @@ describeEachDialect('realtime gateway', (dialect) => {
     const gotByReporter: unknown[] = [];
     r.on('alert.raised', (x) => gotByReporter.push(x));
     const received = new Promise((resolve) => a.on('alert.raised', resolve));
-    const alert = { id: 1, rule: 'self-access', origin: 'detection', severity: 'high', status: 'new', title: 't', explanation: { fr: 'f', en: 'e' }, count: 1, firstSeenAt: 1, lastSeenAt: 1, createdAt: 1, userId: 'u', patientId: '••••12', host: null };
+    const alert: AlertItem = { id: 1, rule: 'self-access', origin: 'detection', severity: 'high', status: 'new', title: 't', explanation: { fr: 'f', en: 'e' }, count: 1, firstSeenAt: 1, lastSeenAt: 1, createdAt: 1, userId: 'u', patientId: '••••12', host: null };
     t.services.realtime.publish('alert.raised', alert, ['role:analyst']);
     expect(await received).toEqual(alert);
     await new Promise((res) => setTimeout(res, 50));

@@ -1,27 +1,14 @@
 // The access-log explorer's state: the rows (a LiveList fed by a CursorPager),
 // the count of the current search, and the filters taken from the URL.
+import type { AccessEventView as AccessEvent, AccessEventPage, EventCount, RevealedEventPatient } from '../../../../server/wire/access-log.ts';
 import { api } from '../api.ts';
 import { CursorPager } from './cursor-pager.svelte.ts';
 import { LiveList } from './live-list.svelte.ts';
 
-export { ACCESS_ACTIONS, type AccessAction } from '../../../../server/ingest/ingest.tables.ts';
-import type { AccessAction } from '../../../../server/ingest/ingest.tables.ts';
-import type { AccessEventView } from '../../../../server/ingest/explorer.service.ts';
-
+// The shapes and the actions are the server's own: one definition, no drift.
+export { ACCESS_ACTIONS, type AccessAction } from '../../../../server/wire/enums.ts';
 /** An access event as GET /access-events answers it (the patient id already masked). */
-export type AccessEvent = Omit<AccessEventView, 'action' | 'outcome'> & { action: AccessAction; outcome: 'success' | 'failure' };
-
-export interface EventCount {
-  value: number;
-  /** false: "more than `value`". */
-  exact: boolean;
-}
-
-interface SearchAnswer {
-  items: AccessEvent[];
-  nextCursor: string | null;
-  count?: EventCount;
-}
+export type { AccessEventView as AccessEvent, EventCount } from '../../../../server/wire/access-log.ts';
 
 /** The URL parameters that are the explorer's filters (sent to the API as they are). */
 export const FILTER_PARAMS = ['user', 'patient', 'patientOf', 'action', 'outcome', 'application', 'department', 'from', 'to', 'not.user', 'not.action', 'not.application', 'not.department'] as const;
@@ -66,7 +53,7 @@ class AccessLogState {
       const first = cursor === null;
       if (first) this.#pivot = null;
       const query = pageQuery(this.filters, this.reason, this.#pivot);
-      const page = await api.get<SearchAnswer>('/access-events', { query: { ...query, cursor, limit: 100 }, signal });
+      const page = await api.get<AccessEventPage>('/access-events', { query: { ...query, cursor, limit: 100 }, signal });
       if (first && this.filters.patient && page.items[0]) this.#pivot = page.items[0].id;
       if (page.count) this.count = page.count;
       return { items: page.items, nextCursor: page.nextCursor, ...(page.count ? { total: page.count.exact ? page.count.value : null } : {}) };
@@ -105,7 +92,7 @@ class AccessLogState {
 
   /** The clear patient identifier of one event; the server records who asked and why. */
   async reveal(id: number, reason: string): Promise<string> {
-    const r = await api.post<{ id: number; patient: string }>(`/access-events/${id}/reveal`, { reason });
+    const r = await api.post<RevealedEventPatient>(`/access-events/${id}/reveal`, { reason });
     return r.patient;
   }
 

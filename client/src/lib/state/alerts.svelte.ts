@@ -1,49 +1,18 @@
 // The alert queue: a live list fed by pages from the API and by pushes, and
 // the alert open in the preview.
-import type { ReportDetails } from '../../../../server/alerts/reports.service.ts';
-import type { AlertPush } from '../../../../server/realtime/events.ts';
+import type { AlertDetail, AlertItem, AlertPage } from '../../../../server/wire/alerts.ts';
 import { api } from '../api.ts';
 import { CursorPager } from './cursor-pager.svelte.ts';
 import { LiveList } from './live-list.svelte.ts';
 
-export type AlertItem = AlertPush;
-
-export interface EvidenceEvent {
-  id: number;
-  occurredAt: number;
-  userId: string | null;
-  action: string;
-  outcome: 'success' | 'failure';
-  patientId: string | null;
-  workstation: string | null;
-  address: string | null;
-  department: string | null;
-  context: Record<string, unknown> | null;
-}
-
-export interface AlertDetails {
-  user?: { id: string; name?: string; department?: string | null; profession?: string | null; status?: string; known?: boolean } | null;
-  patient?: { id: string; known?: boolean; birthYear?: number | null; city?: string | null; vip?: boolean; deceasedAt?: number | null; staff?: { id: string; name: string; department: string | null } | null } | null;
-  relations?: Record<string, boolean>;
-  care?: { window: string; found: { kind: 'encounter' | 'assignment' | 'break_glass'; department?: string } | null } | null;
-  found?: Record<string, string | number>;
-  /** A staff report's own words (origin 'report'). */
-  report?: ReportDetails['report'];
-  [key: string]: unknown;
-}
-
-export interface AlertDetail extends AlertItem {
-  details: AlertDetails;
-  evidence: EvidenceEvent[];
-  evidenceTotal: number;
-  history: { sameRuleSameUser: number; sameUser: number; department: string | null; sameRuleSameDepartment: number } | null;
-}
+// The shapes are the server's own (its presenters are annotated with them): one definition, no drift.
+export type { AlertDetail, AlertDetails, AlertItem, EvidenceEvent } from '../../../../server/wire/alerts.ts';
 
 class AlertsState {
   readonly list = new LiveList<AlertItem>({ key: (a) => String(a.id) });
   readonly pager = new CursorPager<AlertItem>({
     list: this.list,
-    load: ({ cursor, signal }) => api.get('/alerts', { query: { ...this.query, cursor }, signal }),
+    load: ({ cursor, signal }) => api.get<AlertPage>('/alerts', { query: { ...this.query, cursor }, signal }),
   });
   /** The API query (the URL's filters). */
   query = $state<Record<string, string>>({});

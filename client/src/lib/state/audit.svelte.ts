@@ -2,7 +2,7 @@
 // answers them) and the chain's verification state, shared by the screen.
 import { api } from '../api.ts';
 
-export type { AuditActor, AuditEntryView as AuditEntry } from '../../../../server/audit/audit.present.ts';
+export type { AuditActor, AuditEntryView as AuditEntry } from '../../../../server/wire/audit.ts';
 
 export type ProblemKind = 'edited' | 'removed' | 'inserted' | 'reordered' | 'truncated' | 'rewritten' | 'seal_invalid';
 

@@ -1,15 +1,11 @@
 // A staff member's own reports: filing one, and the list with each one's status.
-import type { ReportCategory } from '../../../../server/alerts/report.text.ts';
-import type { MyReport } from '../../../../server/alerts/reports.service.ts';
+import type { ReportCategory } from '../../../../server/wire/enums.ts';
+import type { MyReport, MyReportsPage } from '../../../../server/wire/reports.ts';
 import { api } from '../api.ts';
 
 export type { MyReport, ReportCategory };
-
-/** The categories in the order the form offers them (the server's list, checked by the compiler). */
-export const REPORT_CATEGORIES = ['illegitimate_access', 'lost_device', 'phishing', 'misdirected_data', 'malware', 'other'] as const satisfies readonly ReportCategory[];
-// Fails to compile when the server adds a category the form does not offer.
-const _everyCategory: Exclude<ReportCategory, (typeof REPORT_CATEGORIES)[number]> extends never ? true : never = true;
-void _everyCategory;
+/** The categories in the order the form offers them: the server's own list. */
+export { REPORT_CATEGORIES } from '../../../../server/wire/enums.ts';
 
 export interface NewReport {
   summary: string;
@@ -33,7 +29,7 @@ class ReportsState {
     const request = ++this.#request;
     this.loading = true;
     try {
-      const page = await api.get<{ items: MyReport[]; nextCursor: string | null }>('/reports/mine');
+      const page = await api.get<MyReportsPage>('/reports/mine');
       if (request !== this.#request) return;
       this.items = page.items;
       this.nextCursor = page.nextCursor;
@@ -51,7 +47,7 @@ class ReportsState {
     const request = ++this.#request;
     this.loading = true;
     try {
-      const page = await api.get<{ items: MyReport[]; nextCursor: string | null }>('/reports/mine', { query: { cursor: this.nextCursor } });
+      const page = await api.get<MyReportsPage>('/reports/mine', { query: { cursor: this.nextCursor } });
       if (request !== this.#request) return;
       const seen = new Set(this.items.map((r) => r.id));
       this.items = [...this.items, ...page.items.filter((r) => !seen.has(r.id))];

@@ -1,18 +1,14 @@
 // Who is logged in, with their roles and permissions, from GET /auth/me.
+import type { Me } from '../../../../server/wire/auth.ts';
 import { api, ApiError } from '../api.ts';
 
-export interface Me {
-  user: { id: string; email: string; name: string; locale: 'fr' | 'en' };
-  roles: string[];
-  permissions: string[];
-  session: { id: string; expiresAt: number };
-}
+export type { Me };
 
 class SessionState {
   me = $state<Me | null>(null);
   /** `unknown` until the first answer. */
   status = $state<'unknown' | 'anonymous' | 'authenticated'>('unknown');
-  permissions = $derived(new Set(this.me?.permissions ?? []));
+  permissions = $derived(new Set<string>(this.me?.permissions ?? []));
 
   async load(): Promise<void> {
     try {

@@ -2,17 +2,12 @@
 // error, and the actions. A token is only ever in the answer of create/rotate.
 import { api } from '../api.ts';
 
-// The shapes and the kinds are the server's own: one definition, no drift.
-// ingest.tables.ts holds constants and types only, so it is safe in the bundle.
-export { SOURCE_KINDS, type SourceKind } from '../../../../server/ingest/ingest.tables.ts';
-export type { SourceView as Source } from '../../../../server/ingest/sources.service.ts';
-import type { SourceView as Source } from '../../../../server/ingest/sources.service.ts';
-import type { SourceKind } from '../../../../server/ingest/ingest.tables.ts';
+import type { SourceKind } from '../../../../server/wire/enums.ts';
+import type { IssuedToken, SourceView as Source } from '../../../../server/wire/sources.ts';
 
-export interface IssuedToken {
-  source: Source;
-  token: string;
-}
+// The shapes and the kinds are the server's own: one definition, no drift.
+export { SOURCE_KINDS, type SourceKind } from '../../../../server/wire/enums.ts';
+export type { IssuedToken, SourceView as Source } from '../../../../server/wire/sources.ts';
 
 /** "10.0.0.0/24, 10.1.5.12" → ["10.0.0.0/24", "10.1.5.12"]. */
 export function parseAddresses(text: string): string[] {

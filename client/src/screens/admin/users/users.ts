@@ -1,19 +1,8 @@
-// The user list as GET /api/v1/users answers it.
-export const ROLE_IDS = ['reporter', 'analyst', 'approver', 'admin'] as const;
-export type RoleId = (typeof ROLE_IDS)[number];
+// The user list as GET /api/v1/users answers it: the server's own shape and roles.
+import type { Role as RoleId } from '../../../../../server/wire/enums.ts';
 
-export interface UserItem {
-  id: string;
-  email: string;
-  name: string;
-  status: 'invited' | 'active' | 'disabled';
-  roles: RoleId[];
-  mfaEnrolled: boolean;
-  createdAt: number;
-  lastLoginAt: number | null;
-  lockedUntil: number | null;
-  linkExpiresAt: number | null;
-}
+export { ROLES as ROLE_IDS, type Role as RoleId } from '../../../../../server/wire/enums.ts';
+export type { UserView as UserItem } from '../../../../../server/wire/auth.ts';
 
 /** An enrolment link, shown once after an invitation, a new link or an MFA reset. */
 export interface IssuedLink {
