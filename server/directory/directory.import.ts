@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { addressKeys } from './normalize.ts';
 import type { DirectoryRows } from './directory.repo.ts';
 import { RECORD_SCHEMAS, type DirectoryKind, type RecordOf } from './records.ts';
-import type { RawRow } from './parse.ts';
+import type { RawRow } from './raw-row.ts';
 
 export interface RejectedRow {
   at: string;

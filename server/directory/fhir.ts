@@ -2,7 +2,7 @@
 // staff, Patient gives patients, Encounter gives encounters. The mapping is
 // documented in docs/directory.md; resources the kind does not read are counted.
 import { Invalid } from '../errors.ts';
-import type { RawRow } from './parse.ts';
+import type { RawRow } from './raw-row.ts';
 import type { DirectoryKind } from './records.ts';
 
 type Json = Record<string, any>;

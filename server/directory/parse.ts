@@ -3,16 +3,11 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { Invalid } from '../errors.ts';
 import { fhirRows } from './fhir.ts';
+import type { RawRow } from './raw-row.ts';
 import { CSV_COLUMNS, type DirectoryKind } from './records.ts';
 
 export const IMPORT_FORMATS = ['csv', 'json', 'fhir'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
-
-export interface RawRow {
-  /** "line 12", "item 3", "entry[4] Patient/p-17". */
-  at: string;
-  data: Record<string, unknown>;
-}
 
 export interface ParsedFile {
   format: ImportFormat;

@@ -8,7 +8,7 @@ import { createAuditService } from '../audit/audit.service.ts';
 import { openStore } from '../store/db.ts';
 import { batchRunnerOn, type BatchJob } from './ingest.batch.ts';
 import { inlineExecutor } from './ingest.writer.ts';
-import { sendError, type SentError } from './thread-errors.ts';
+import { sendError } from './thread-errors.ts';
 import { Unavailable } from '../errors.ts';
 import { rowsFromColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './ingest.thread.protocol.ts';
 

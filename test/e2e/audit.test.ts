@@ -23,7 +23,7 @@ describe('the audit screen', () => {
       (n: number) => ({ actor: user(paul.id, n), action: 'alert.updated', target: { type: 'alert', id: 1000 + n - 1 }, details: { change: 'acknowledge' } }),
       (n: number) => ({ actor: user(claire.id, n), action: 'user.login', target: { type: 'session', id: `sess-${n}` }, details: { mfa: 'totp' } }),
       (n: number) => ({ actor: user(paul.id, n), action: 'incident.update', target: { type: 'incident', id: 40 + (n % 5) }, details: { status: 'containment', from: 'triage' } }),
-      (n: number) => ({ actor: { kind: 'source', id: 'dpi-orbis' } as Actor, action: 'source.heartbeat', target: { type: 'source', id: 'dpi-orbis' }, details: { accepted: 250, refused: 0 } }),
+      () => ({ actor: { kind: 'source', id: 'dpi-orbis' } as Actor, action: 'source.heartbeat', target: { type: 'source', id: 'dpi-orbis' }, details: { accepted: 250, refused: 0 } }),
       (n: number) => ({ actor: user(claire.id, n), action: 'rule.update', target: { type: 'rule', id: 'bulk-access' }, details: { threshold: 30 + n } }),
     ];
     for (let n = 1; n <= 260; n++) {

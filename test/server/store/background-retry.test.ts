@@ -36,7 +36,7 @@ describe('the retention job', () => {
     const retention = createRetention({ db: services.db, accessEvents, systemEvents: services.systemEvents, sources: createSourcesRepo(), audit: services.audit, clock: services.clock, log: t.logs.log, retentionDays: 365 });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const job = retention.job();
-    job.start();
+    await job.start();
     await vi.advanceTimersByTimeAsync(60_000);
     expect(attempts).toBe(1);
     await vi.advanceTimersByTimeAsync(60_000);

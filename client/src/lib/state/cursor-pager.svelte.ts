@@ -5,7 +5,7 @@
 //     list,
 //     load: ({ cursor, signal }) => api.get('/alerts', { query: { ...filters, cursor }, signal }),
 //   });
-//   $effect(() => { void router.search; pager.reload(); });   // filters/sort changed → first page
+//   $effect(() => { void router.search; void pager.reload(); });   // filters/sort changed → first page
 //   <DataTable rows={list.items} paging={pager} … />          // footer: load more / end / error
 //
 // `load` answers `{ items, nextCursor, total? }`; `nextCursor: null` means the end.
