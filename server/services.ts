@@ -5,6 +5,7 @@ import { createAlertsService } from './alerts/alerts.service.ts';
 import { createReportsService } from './alerts/reports.service.ts';
 import { createDetectionRepo } from './detection/detection.repo.ts';
 import { createDetector } from './detection/detector.ts';
+import { createRuleExplainer } from './detection/explain.ts';
 import { loadRules } from './detection/rule.loader.ts';
 import { createRulesService } from './detection/rules.service.ts';
 import { createDirectoryRepo } from './directory/directory.repo.ts';
@@ -125,6 +126,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     realtime,
     events: accessEvents,
+    explain: createRuleExplainer(rules.explanation),
     colleaguesOf: async (userId) => {
       const department = (await directory.repo.staffById(db, userId))?.department ?? null;
       return { department, userIds: department ? await directory.repo.staffIdsInDepartment(db, department) : [] };

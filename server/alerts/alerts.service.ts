@@ -15,6 +15,7 @@ import type { AlertOrigin, Severity } from './alerts.tables.ts';
 import { maskPatientId } from '../privacy.ts';
 import { maskTerms } from './report.text.ts';
 import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './alerts.batch.ts';
+import type { ExplanationRenderer } from './alerts.explanation.ts';
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
@@ -38,10 +39,17 @@ export interface AlertDeps {
   colleaguesOf?: (userId: string) => Promise<{ department: string | null; userIds: string[] }>;
   /** The current titles of detection rules (the YAML may have been edited since the alert). */
   ruleTitle?: (rule: string) => { fr: string; en: string } | undefined;
+  /**
+   * Renders the explanation keys this module does not own: detection rules'
+   * (`rule.<id>`), from their current templates. Without it (the writer
+   * thread only raises), a rule alert would read as its rule id and facts.
+   */
+  explain?: ExplanationRenderer;
 }
 
 export function createAlertsService(deps: AlertDeps) {
-  const { db, repo, audit, clock, realtime, events } = deps;
+  const { db, repo, audit, clock, realtime, events, explain } = deps;
+  const present = (row: AlertRow) => presentAlert(row, explain);
   return {
     repo,
     /** Raises or folds an alert inside the caller's transaction; call `publish` after the commit. */
@@ -83,7 +91,7 @@ export function createAlertsService(deps: AlertDeps) {
         const before = latest.get(r.alert.id);
         latest.set(r.alert.id, { alert: r.alert, created: r.created || Boolean(before?.created) });
       }
-      for (const r of latest.values()) realtime.publish(r.created ? 'alert.raised' : 'alert.updated', presentAlert(r.alert), ALERT_ROOMS);
+      for (const r of latest.values()) realtime.publish(r.created ? 'alert.raised' : 'alert.updated', present(r.alert), ALERT_ROOMS);
     },
 
     /** A page of alerts, newest first; `nextCursor` continues it. */
@@ -91,7 +99,7 @@ export function createAlertsService(deps: AlertDeps) {
       const beforeId = filter.cursor ? Number(filter.cursor) : undefined;
       const rows = await repo.list(db, { ...filter, beforeId }, filter.limit + 1);
       const page = rows.slice(0, filter.limit);
-      return { items: page.map(presentAlert), nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
+      return { items: page.map(present), nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
     },
 
     /** One alert with its evidence events, the directory facts, and how often it fired for this user before. */
@@ -116,7 +124,7 @@ export function createAlertsService(deps: AlertDeps) {
       } catch {
         details = {};
       }
-      return { ...presentAlert(row), details, evidence, evidenceTotal, history };
+      return { ...present(row), details, evidence, evidenceTotal, history };
     },
 
     /** The clear patient text of an alert (a staff report's "patients concerned", say); the reason is audited, never the text. */
