@@ -5,7 +5,7 @@
 import { createAlertsModule } from './alerts/alerts.module.ts';
 import { createAuditModule } from './audit/audit.module.ts';
 import { createAuthModule, type AuthModule } from './auth/auth.module.ts';
-import { createDetectionModule } from './detection/detection.module.ts';
+import { createDetectionModule, type DetectionModule } from './detection/detection.module.ts';
 import { createDirectoryModule } from './directory/directory.module.ts';
 import { createIngestModule } from './ingest/ingest.module.ts';
 import type { BackgroundJob, KernelDeps, ModuleRoutes } from './kernel/module.ts';
@@ -23,6 +23,8 @@ export function createServices(kernel: KernelDeps) {
   // The audit trail names users; the names come from the accounts, built next (read only at request time).
   let auth: AuthModule | undefined;
   const userNames = (ids: readonly string[]) => auth!.service.userNames(ids);
+  // Alerts render with the rules' templates; the rules are built after the alerts (read only when an alert is shown).
+  let detection: DetectionModule | undefined;
   const audit = createAuditModule({ ...kernel, masterKey, userNames });
   auth = createAuthModule({ ...kernel, masterKey, audit: audit.service.audit });
   const directory = createDirectoryModule({ ...kernel, audit: audit.service.audit });
@@ -31,10 +33,11 @@ export function createServices(kernel: KernelDeps) {
     audit: audit.service.audit,
     auditScopes: audit.service.scopes,
     directory: directory.service.directory,
+    explain: (explanation) => detection!.service.explain(explanation),
     nameOf: async (id) => (await auth.service.users.findById(store.db, id))?.name,
   });
   const ingest = createIngestModule({ ...kernel, audit: audit.service.audit, alerts: alerts.service.alerts });
-  const detection = createDetectionModule({
+  detection = createDetectionModule({
     ...kernel,
     audit: audit.service.audit,
     alerts: alerts.service.alerts,

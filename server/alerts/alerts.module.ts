@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { DirectoryService } from '../directory/directory.service.ts';
 import { createAccessEventsRepo } from '../ingest/access-events.repo.ts';
 import type { KernelDeps, VigieModule } from '../kernel/module.ts';
+import type { ExplanationRenderer } from './alerts.explanation.ts';
 import { createAlertsRepo } from './alerts.repo.ts';
 import { alertRoutes } from './alerts.routes.ts';
 import { createAlertsService } from './alerts.service.ts';
@@ -16,6 +17,8 @@ export interface AlertsModuleDeps extends KernelDeps {
   audit: AuditService;
   auditScopes: AuditScopes;
   directory: Pick<DirectoryService, 'repo'>;
+  /** Renders the explanation keys of other modules (the detection rules' current templates). */
+  explain: ExplanationRenderer;
   /** A user's display name, for the reporter of a staff report. */
   nameOf(userId: string): Promise<string | undefined>;
 }
@@ -31,6 +34,7 @@ export function createAlertsModule(deps: AlertsModuleDeps) {
     audit,
     clock,
     realtime,
+    explain: deps.explain,
     // The evidence: access events, read from the table ingest owns.
     events: createAccessEventsRepo(),
     colleaguesOf: async (userId) => {

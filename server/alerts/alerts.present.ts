@@ -1,10 +1,12 @@
 // What an answer or a push shows of an alert and of its evidence: patient
-// identifiers masked, wherever they appear.
+// identifiers masked, wherever they appear. The explanation is rendered here,
+// at read time, in French and English from the stored key and params.
 import type { AccessEventRow } from '../ingest/access-events.repo.ts';
 import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import type { AlertItem, EvidenceEvent } from '../wire/alerts.ts';
+import { parseExplanation, renderExplanation, type ExplanationRenderer } from './alerts.explanation.ts';
 import type { AlertRow } from './alerts.repo.ts';
-import { alertPatientTerms, maskAlertRow } from './alerts.mask.ts';
+import { alertPatientTerms, maskAlertRow, maskExplanationText } from './alerts.mask.ts';
 
 /**
  * What to mask in an alert's free text besides the patient column: every origin
@@ -15,7 +17,8 @@ export function freeTextTerms(row: Pick<AlertRow, 'patientId'>): string[] {
   return alertPatientTerms(row.patientId);
 }
 
-export function presentAlert(stored: AlertRow): AlertItem {
+/** `explain` renders the keys of other modules (detection rules' current templates). */
+export function presentAlert(stored: AlertRow, explain?: ExplanationRenderer): AlertItem {
   const row = maskAlertRow(stored);
   return {
     id: row.id,
@@ -25,7 +28,7 @@ export function presentAlert(stored: AlertRow): AlertItem {
     status: row.status,
     title: row.title,
     titles: { fr: row.title, en: row.titleEn ?? row.title },
-    explanation: { fr: row.explanationFr, en: row.explanationEn },
+    explanation: maskExplanationText(renderExplanation(parseExplanation(row.explanation), explain), row.patientId),
     count: row.count,
     firstSeenAt: row.firstSeenAt,
     lastSeenAt: row.lastSeenAt,

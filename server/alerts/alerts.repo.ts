@@ -5,7 +5,7 @@ export type AlertRow = Omit<AlertsTable, 'id'> & { id: number };
 export type NewAlertRow = Omit<AlertsTable, 'id'>;
 
 export const ALERT_COLUMNS = [
-  'id', 'origin', 'rule', 'severity', 'status', 'title', 'titleEn', 'explanationFr', 'explanationEn', 'fingerprint', 'count',
+  'id', 'origin', 'rule', 'severity', 'status', 'title', 'titleEn', 'explanation', 'fingerprint', 'count',
   'firstSeenAt', 'lastSeenAt', 'createdAt', 'updatedAt', 'userId', 'patientId', 'host', 'sourceId', 'details', 'reportedBy',
 ] as const;
 

@@ -10,11 +10,12 @@ import type { Room } from '../realtime/events.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import type { Db, Trx } from '../store/db.ts';
 import { freeTextTerms, presentAlert, presentEvidenceEvent } from './alerts.present.ts';
-import type { AlertFilter, AlertsRepo } from './alerts.repo.ts';
+import type { AlertFilter, AlertRow, AlertsRepo } from './alerts.repo.ts';
 import { maskPatientId } from '../privacy.ts';
 import { maskTerms } from './report.text.ts';
 import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './alerts.batch.ts';
 import type { AlertDetail, AlertDetails, AlertPage, RevealedAlertPatient } from '../wire/alerts.ts';
+import type { ExplanationRenderer } from './alerts.explanation.ts';
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
@@ -39,10 +40,17 @@ export interface AlertDeps {
   colleaguesOf?: (userId: string) => Promise<{ department: string | null; userIds: string[] }>;
   /** The current titles of detection rules (the YAML may have been edited since the alert). */
   ruleTitle?: (rule: string) => { fr: string; en: string } | undefined;
+  /**
+   * Renders the explanation keys this module does not own: detection rules'
+   * (`rule.<id>`), from their current templates. Without it (the writer
+   * thread only raises), a rule alert would read as its rule id and facts.
+   */
+  explain?: ExplanationRenderer;
 }
 
 export function createAlertsService(deps: AlertDeps) {
-  const { db, repo, audit, clock, realtime, events } = deps;
+  const { db, repo, audit, clock, realtime, events, explain } = deps;
+  const present = (row: AlertRow) => presentAlert(row, explain);
 
   /** After the commit: tells the live queues, once per alert with its latest state. */
   function publish(results: readonly RaisedAlert[]): void {
@@ -51,7 +59,7 @@ export function createAlertsService(deps: AlertDeps) {
       const before = latest.get(r.alert.id);
       latest.set(r.alert.id, { alert: r.alert, created: r.created || Boolean(before?.created) });
     }
-    for (const r of latest.values()) realtime.publish(r.created ? 'alert.raised' : 'alert.updated', presentAlert(r.alert), ALERT_ROOMS);
+    for (const r of latest.values()) realtime.publish(r.created ? 'alert.raised' : 'alert.updated', present(r.alert), ALERT_ROOMS);
   }
 
   // The alerts raised in each open transaction, published together once it commits.
@@ -114,7 +122,7 @@ export function createAlertsService(deps: AlertDeps) {
       const beforeId = filter.cursor ? Number(filter.cursor) : undefined;
       const rows = await repo.list(db, { ...filter, beforeId }, filter.limit + 1);
       const page = rows.slice(0, filter.limit);
-      return { items: page.map(presentAlert), nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
+      return { items: page.map(present), nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
     },
 
     /** One alert with its evidence events, the directory facts, and how often it fired for this user before. */
@@ -140,7 +148,7 @@ export function createAlertsService(deps: AlertDeps) {
       } catch {
         details = {};
       }
-      return { ...presentAlert(row), details, evidence, evidenceTotal, history };
+      return { ...present(row), details, evidence, evidenceTotal, history };
     },
 
     /** The clear patient text of an alert (a staff report's "patients concerned", say); the reason is audited, never the text. */

@@ -14,8 +14,11 @@ export interface AlertsTable {
   title: string;
   /** English title when the raiser gave one (detection rules do); `title` otherwise. */
   titleEn: string | null;
-  explanationFr: string;
-  explanationEn: string;
+  /**
+   * JSON text: the explanation's message key and language-neutral params
+   * (alerts.explanation.ts), rendered in the reader's language when read.
+   */
+  explanation: string;
   /** Repeats with the same fingerprint inside the rule's window fold into this alert. */
   fingerprint: string;
   count: number;

@@ -1,5 +1,6 @@
 // What raising an alert takes and gives, shared by the service, the batched
 // path (alerts.batch.ts) and the masking (alerts.mask.ts) without a cycle.
+import type { Explanation } from './alerts.explanation.ts';
 import type { AlertRow } from './alerts.repo.ts';
 import type { AlertOrigin, Severity } from './alerts.tables.ts';
 
@@ -9,7 +10,8 @@ export interface RaiseAlertInput {
   severity: Severity;
   /** A plain title, or the French and English ones. */
   title: string | { fr: string; en: string };
-  explanation: { fr: string; en: string };
+  /** A message key and its params: rendered when read, never stored as a sentence. */
+  explanation: Explanation;
   /** Same fingerprint within `windowMs` of the last sighting = the same alert. */
   fingerprint: string;
   windowMs: number;

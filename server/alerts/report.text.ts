@@ -3,6 +3,7 @@
 // the masking of the "patients concerned" text wherever it shows up.
 import { maskIdentifiersIn } from '../privacy.ts';
 import type { ReportCategory } from '../wire/enums.ts';
+import { EXPLANATION_KEYS, type Explanation, type ReportFacts } from './alerts.explanation.ts';
 
 export { REPORT_CATEGORIES, type ReportCategory } from '../wire/enums.ts';
 
@@ -23,12 +24,10 @@ export function reportTitle(category: ReportCategory | null): { fr: string; en: 
   return TITLES[category ?? 'none'];
 }
 
-/** "Signalement de Marie Curie : J'ai perdu ma tablette." — the reporter's own summary, named. */
-export function reportExplanation(reporter: string, summary: string, urgent: boolean): { fr: string; en: string } {
-  return {
-    fr: `Signalement de ${reporter} : ${summary}${urgent ? ' (signalé comme urgent)' : ''}`,
-    en: `Report from ${reporter}: ${summary}${urgent ? ' (marked urgent)' : ''}`,
-  };
+/** "Signalement de Marie Curie : J'ai perdu ma tablette." — the reporter's own summary, named (rendered by alerts.explanation.ts). */
+export function reportExplanation(reporter: string, summary: string, urgent: boolean): Explanation {
+  const params: ReportFacts = { reporter, summary, urgent };
+  return { key: EXPLANATION_KEYS.report, params: { ...params } };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { BackgroundJob, KernelDeps, VigieModule } from '../kernel/module.ts
 import { createDetectionRepo } from './detection.repo.ts';
 import { ruleRoutes } from './detection.routes.ts';
 import { createDetector } from './detector.ts';
+import { createRuleExplainer } from './explain.ts';
 import { loadRules } from './rule.loader.ts';
 import { createRulesService } from './rules.service.ts';
 
@@ -30,7 +31,9 @@ export function createDetectionModule(deps: DetectionModuleDeps) {
   const rules = createRulesService({ db, repo, audit, clock, userNames: deps.userNames, definitions: loadRules(config.rulesDir) });
   const detector = createDetector({ db, dialect: store.dialect, repo, events, alerts, directory, rules, eventLog, clock, log });
   const jobs: BackgroundJob[] = config.detector ? [detector] : [];
-  return { service: { rules, detector }, routes: { secured: ruleRoutes({ rules }) }, jobs } satisfies VigieModule<unknown>;
+  // Alerts read as the rule's template says today, in the reader's language.
+  const explain = createRuleExplainer(rules.explanation);
+  return { service: { rules, detector, explain }, routes: { secured: ruleRoutes({ rules }) }, jobs } satisfies VigieModule<unknown>;
 }
 
 export type DetectionModule = ReturnType<typeof createDetectionModule>;

@@ -8,7 +8,8 @@ import type { DetectionEventRow } from '../ingest/access-events.repo.ts';
 import { parisDayNumber } from '../paris-time.ts';
 import { maskPatientId } from '../privacy.ts';
 import { EvalContext } from './context.ts';
-import { formatWindow, placeholderValues, render } from './explain.ts';
+import type { Explanation } from '../alerts/alerts.explanation.ts';
+import { ruleExplanation, type CountFacts } from './explain.ts';
 import { formatDuration, orderRules, type CompiledRule } from './rule.loader.ts';
 import { DetectorState, percentileOf } from './state.ts';
 
@@ -18,7 +19,8 @@ export interface Hit {
   at: number;
   fingerprint: string;
   evidence: number[];
-  explanation: { fr: string; en: string };
+  /** The rule's key and the facts its template is filled with when the alert is read. */
+  explanation: Explanation;
   userId: string | null;
   patientId: string | null;
   host: string | null;
@@ -129,7 +131,14 @@ export class Engine {
       .update([rule.id, ...rule.fingerprint.map((f) => `${f}=${fields[f] ?? ''}`)].join('\u0000'))
       .digest('hex')
       .slice(0, 32);
-    const values = (lang: 'fr' | 'en') => placeholderValues(c, lang, { ...extra, ...(rule.count ? { window: formatWindow(rule.windowMs, lang) } : {}) });
+    const counted: CountFacts | undefined = rule.count
+      ? {
+          count: Number(extra.count),
+          threshold: Number(extra.threshold),
+          windowMs: rule.windowMs,
+          ...('baseline' in extra ? { baseline: typeof extra.baseline === 'number' ? extra.baseline : null, departmentBaseline: typeof extra.departmentBaseline === 'number' ? extra.departmentBaseline : null } : {}),
+        }
+      : undefined;
     const relations = c.relations();
     const care = rule.careWindowMs ? c.care(rule.careWindowMs) : null;
     const colleague = c.patient?.staffId ? this.directory.staff.get(c.patient.staffId) : undefined;
@@ -141,7 +150,7 @@ export class Engine {
       at: ev.occurredAt,
       fingerprint,
       evidence,
-      explanation: { fr: render(rule.explanation.fr, values('fr')), en: render(rule.explanation.en, values('en')) },
+      explanation: ruleExplanation(rule.id, c, counted),
       userId: perUser ? ev.userId : null,
       patientId: rule.count ? null : ev.patientId,
       host: ev.workstation,

@@ -68,6 +68,8 @@ export function createRulesService(deps: {
     },
     version: () => repo.overridesVersion(db),
     title: (id: string) => byId.get(id)?.source.title,
+    /** A rule's explanation template as its YAML says now (its alerts read with it). */
+    explanation: (id: string) => byId.get(id)?.source.explanation,
 
     async list(_actor: Actor) {
       const rows = new Map((await repo.overrides(db)).map((r) => [r.ruleId, r]));

@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import { cliActor } from '../../server/actor.ts';
+import { presentAlert } from '../../server/alerts/alerts.present.ts';
+import { createRuleExplainer } from '../../server/detection/explain.ts';
 import { createApp } from '../../server/app.ts';
 import { systemClock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -91,7 +93,7 @@ export async function run(args: string[]): Promise<void> {
       console.log(`  missed incident #${i.id} of ${i.user}: ${i.eventIds.map((e) => lines[e - 1]).join('\n    ')}`);
     }
     for (const { a, lines: ev } of mine.filter((m) => !incidents.some((i) => i.eventIds.some((e) => m.lines.has(e))))) {
-      console.log(`  alert on no incident: ${a.explanationEn} (event lines ${[...ev].join(', ')})`);
+      console.log(`  alert on no incident: ${presentAlert(a, createRuleExplainer(services.rules.explanation)).explanation.en} (event lines ${[...ev].join(', ')})`);
     }
   }
   await store.close();

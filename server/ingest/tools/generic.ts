@@ -1,6 +1,7 @@
 // The generic alert format, for tools without a mapper of their own
 // (antivirus, firewall, EDR scripts). Documented in docs/ingest.md.
 import { z } from 'zod';
+import { genericExplanation } from '../../alerts/alerts.explanation.ts';
 import { SEVERITIES } from '../../alerts/alerts.tables.ts';
 import { isoWithOffset, NUL_MESSAGE } from '../access-event.schema.ts';
 import { futureProblem, parseIsoTime, type FutureLimit } from '../iso-time.ts';
@@ -38,14 +39,12 @@ export function mapGenericAlert(value: unknown, origin: 'generic' | 'syslog' = '
   const seenAt = parseIsoTime(a.time) as number;
   const future = futureProblem(seenAt, limit);
   if (future) return `time: ${future}`;
-  const on = a.host ? { fr: ` sur ${a.host}`, en: ` on ${a.host}` } : { fr: '', en: '' };
-  const extra = a.description ? ` ${a.description}` : '';
   return {
     origin,
     rule: `${a.tool}:${a.rule}`,
     severity: a.severity,
     title: a.title,
-    explanation: { fr: `${a.tool} signale « ${a.title} »${on.fr}.${extra}`, en: `${a.tool} reports "${a.title}"${on.en}.${extra}` },
+    explanation: genericExplanation({ tool: a.tool, title: a.title, host: a.host ?? null, description: a.description ?? null }),
     fingerprint: fingerprint('generic', a.tool, a.rule, a.host, a.user),
     windowMs: TOOL_FOLD_WINDOW_MS,
     seenAt,

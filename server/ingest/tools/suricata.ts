@@ -1,5 +1,6 @@
 // Suricata EVE JSON `alert` records (one object, or one per line).
 import { z } from 'zod';
+import { suricataExplanation } from '../../alerts/alerts.explanation.ts';
 import type { Severity } from '../../alerts/alerts.tables.ts';
 import type { FutureLimit } from '../iso-time.ts';
 import { clip, fingerprint, withoutNul, toolTime, Skip, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
@@ -56,18 +57,20 @@ export function mapSuricataAlert(input: unknown, limit?: FutureLimit): ToolAlert
   const gid = e.alert.gid ?? 1;
   const src = endpoint(e.src_ip, e.src_port);
   const dest = endpoint(e.dest_ip, e.dest_port);
-  const proto = e.proto ? ` (${e.proto}${e.app_proto && e.app_proto !== 'failed' ? `/${e.app_proto}` : ''})` : '';
-  const blocked = e.alert.action === 'blocked';
-  const category = e.alert.category ? ` [${e.alert.category}]` : '';
   return {
     origin: 'suricata',
     rule: `suricata:${gid}:${e.alert.signature_id}`,
     severity: suricataSeverity(e.alert.severity),
     title: clip(e.alert.signature, 200),
-    explanation: {
-      fr: `Suricata : ${e.alert.signature}${category}, de ${src} vers ${dest}${proto}, trafic ${blocked ? 'bloqué' : 'laissé passer'}.`,
-      en: `Suricata: ${e.alert.signature}${category}, from ${src} to ${dest}${proto}, traffic ${blocked ? 'blocked' : 'allowed'}.`,
-    },
+    explanation: suricataExplanation({
+      signature: e.alert.signature,
+      category: e.alert.category || null,
+      source: src,
+      destination: dest,
+      proto: e.proto || null,
+      appProto: e.app_proto || null,
+      blocked: e.alert.action === 'blocked',
+    }),
     fingerprint: fingerprint('suricata', gid, e.alert.signature_id, e.src_ip, e.dest_ip),
     windowMs: TOOL_FOLD_WINDOW_MS,
     seenAt,

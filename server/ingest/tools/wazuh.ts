@@ -2,6 +2,7 @@
 // verbatim by docs/custom-vigie), or wrapped in `all_fields` by the Shuffle
 // integration script bundled with Wazuh.
 import { z } from 'zod';
+import { wazuhExplanation } from '../../alerts/alerts.explanation.ts';
 import type { Severity } from '../../alerts/alerts.tables.ts';
 import type { FutureLimit } from '../iso-time.ts';
 import { clip, fingerprint, withoutNul, toolTime, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
@@ -55,10 +56,7 @@ export function mapWazuhAlert(input: unknown, limit?: FutureLimit): ToolAlertRes
     rule: `wazuh:${ruleId}`,
     severity: wazuhSeverity(a.rule.level),
     title: clip(a.rule.description, 200),
-    explanation: {
-      fr: `Wazuh (règle ${ruleId}, niveau ${a.rule.level}) : ${a.rule.description}${host ? ` — agent ${host}` : ''}${from ? `, depuis ${from}` : ''}${user ? `, compte ${user}` : ''}.`,
-      en: `Wazuh (rule ${ruleId}, level ${a.rule.level}): ${a.rule.description}${host ? ` — agent ${host}` : ''}${from ? `, from ${from}` : ''}${user ? `, account ${user}` : ''}.`,
-    },
+    explanation: wazuhExplanation({ ruleId, level: a.rule.level, description: a.rule.description, agent: host, from: from || null, account: user }),
     fingerprint: fingerprint('wazuh', ruleId, a.agent?.id ?? agent, from, user),
     windowMs: TOOL_FOLD_WINDOW_MS,
     seenAt,

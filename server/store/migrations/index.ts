@@ -12,6 +12,7 @@ import * as m0010 from './0010-alert-reporter.ts';
 import * as m0011 from './0011-deferred-timelines.ts';
 import * as m0012 from './0012-source-skipped.ts';
 import * as m0013 from './0013-syslog-drops.ts';
+import * as m0014 from './0014-alert-explanation-keys.ts';
 
 /** Append-only: never edit a migration that has landed; add the next one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-deferred-timelines': m0011,
   '0012-source-skipped': m0012,
   '0013-syslog-drops': m0013,
+  '0014-alert-explanation-keys': m0014,
 };

@@ -6,6 +6,7 @@
 import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { legacyExplanation } from '../../../server/alerts/alerts.explanation.ts';
 import { cliActor } from '../../../server/actor.ts';
 import { createApp } from '../../../server/app.ts';
 import { systemClock } from '../../../server/clock.ts';
@@ -48,7 +49,7 @@ export async function benchResponsiveness(plan: { ndjson: number; fhir: number; 
     }
     await store.db.transaction().execute(async (trx) => {
       for (let i = 0; i < 3_000; i++) {
-        const input = { origin: 'generic' as const, rule: `seed:${i % 40}`, severity: 'medium' as const, title: `Seed ${i}`, explanation: { fr: 'Amorce', en: 'Seed' }, fingerprint: `seed-${i}`, windowMs: 3_600_000, seenAt: start + i * 60_000, sourceId: tools.source.id };
+        const input = { origin: 'generic' as const, rule: `seed:${i % 40}`, severity: 'medium' as const, title: `Seed ${i}`, explanation: legacyExplanation({ fr: 'Amorce', en: 'Seed' }), fingerprint: `seed-${i}`, windowMs: 3_600_000, seenAt: start + i * 60_000, sourceId: tools.source.id };
         await vigie.services.alerts.raise(trx, cliActor, input);
       }
     });

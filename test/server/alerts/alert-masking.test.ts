@@ -3,6 +3,7 @@
 // host, details, a tool's raw payload), the list, the detail and the live push
 // to analysts and approvers hold it masked, whatever its case and origin.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { legacyExplanation } from '../../../server/alerts/alerts.explanation.ts';
 import { maskAlertText } from '../../../server/alerts/alerts.mask.ts';
 import type { RaiseAlertInput } from '../../../server/alerts/alerts.service.ts';
 import type { AlertOrigin } from '../../../server/alerts/alerts.tables.ts';
@@ -48,7 +49,7 @@ describe('maskAlertText', () => {
       rule: 'r',
       severity: 'low',
       title: { fr: 'Dossier p0004512', en: 'Record P0004512' },
-      explanation: { fr: 'P0004512', en: 'p0004512' },
+      explanation: legacyExplanation({ fr: 'P0004512', en: 'p0004512' }),
       fingerprint: 'f',
       windowMs: 0,
       seenAt: 0,
@@ -123,7 +124,7 @@ describeEachDialect('alert text is stored with its patient masked', (dialect) =>
           rule: `${origin}:1`,
           severity: 'medium',
           title: `Alerte ${origin} pour p0004512`,
-          explanation: { fr: `Le patient P0004512 (${origin})`, en: `Patient p0004512 (${origin})` },
+          explanation: legacyExplanation({ fr: `Le patient P0004512 (${origin})`, en: `Patient p0004512 (${origin})` }),
           fingerprint: `fp-${origin}`,
           windowMs: 0,
           seenAt: 1,

@@ -2,6 +2,7 @@
 // input: the same alert rows and ids, the same folding counts, evidence,
 // results and audit entries (the same chain, hash for hash).
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { legacyExplanation } from '../../../server/alerts/alerts.explanation.ts';
 import type { RaiseAlertInput } from '../../../server/alerts/alerts.service.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
@@ -15,7 +16,7 @@ function input(fingerprint: string, seenAt: number, extra: Partial<RaiseAlertInp
     rule: `generic:${fingerprint.split('-')[0]}`,
     severity: 'medium',
     title: `Alert ${fingerprint}`,
-    explanation: { fr: `Alerte ${fingerprint}`, en: `Alert ${fingerprint}` },
+    explanation: legacyExplanation({ fr: `Alerte ${fingerprint}`, en: `Alert ${fingerprint}` }),
     fingerprint,
     windowMs: 1_000,
     seenAt,

@@ -1,5 +1,6 @@
 // The masking of a staff report's "patients concerned" in the reporter's own words.
 import { describe, expect, it } from 'vitest';
+import { renderExplanation } from '../../../server/alerts/alerts.explanation.ts';
 import { maskTerms, patientTerms, reportExplanation, reportTitle } from '../../../server/alerts/report.text.ts';
 
 describe('staff report text', () => {
@@ -17,7 +18,9 @@ describe('staff report text', () => {
   });
 
   it('names the reporter and the category in plain words', () => {
-    expect(reportExplanation('Marie Curie', 'Ma tablette a disparu', false)).toEqual({ fr: 'Signalement de Marie Curie : Ma tablette a disparu', en: 'Report from Marie Curie: Ma tablette a disparu' });
+    const stored = reportExplanation('Marie Curie', 'Ma tablette a disparu', false);
+    expect(stored).toEqual({ key: 'report.staff', params: { reporter: 'Marie Curie', summary: 'Ma tablette a disparu', urgent: false } });
+    expect(renderExplanation(stored)).toEqual({ fr: 'Signalement de Marie Curie : Ma tablette a disparu', en: 'Report from Marie Curie: Ma tablette a disparu' });
     expect(reportTitle('lost_device').fr).toBe('Signalement : appareil perdu ou volé');
     expect(reportTitle(null)).toEqual({ fr: 'Signalement du personnel', en: 'Staff report' });
   });

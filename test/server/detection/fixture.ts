@@ -5,6 +5,7 @@ import { DirectoryIndex } from '../../../server/directory/directory.index.ts';
 import type { DirectoryRows } from '../../../server/directory/directory.repo.ts';
 import { addressKeys } from '../../../server/directory/normalize.ts';
 import { Engine, type Hit } from '../../../server/detection/engine.ts';
+import { renderRuleExplanation } from '../../../server/detection/explain.ts';
 import { compileRule, loadRules, type RuleOverride } from '../../../server/detection/rule.loader.ts';
 import type { DetectionEventRow } from '../../../server/ingest/access-events.repo.ts';
 import { parisTime } from '../../../server/paris-time.ts';
@@ -101,3 +102,6 @@ export class Bench {
 }
 
 export const rulesOf = (hits: Hit[]) => [...new Set(hits.map((h) => h.rule.id))].sort();
+
+/** A hit's explanation as an analyst reads it: the rule's template filled with the stored facts. */
+export const said = (hit: Hit) => renderRuleExplanation(hit.rule.explanation, hit.explanation.params);

@@ -1,7 +1,7 @@
 // The account and activity rules: hours, volume, break-the-glass aside, accounts, logins, places.
 import { describe, expect, it } from 'vitest';
 import type { DetectionEventRow } from '../../../server/ingest/access-events.repo.ts';
-import { at, baseDirectory, Bench, DAY, rulesOf, staff } from './fixture.ts';
+import { at, baseDirectory, Bench, DAY, rulesOf, staff, said } from './fixture.ts';
 
 const MIN = 60_000;
 type Ev = Partial<DetectionEventRow> & { occurredAt: number; userId: string | null };
@@ -17,7 +17,7 @@ describe('off-hours', () => {
     b.learn(...routine('jdurand', 8));
     const hits = b.read('jdurand', 'P1000008', at(1, 3));
     expect(rulesOf(hits)).toEqual(['off-hours']);
-    expect(hits[0]!.explanation.fr).toContain('en dehors de ses horaires habituels (9h–10h, 11h–12h, 14h–15h, 16h–17h)');
+    expect(said(hits[0]!).fr).toContain('en dehors de ses horaires habituels (9h–10h, 11h–12h, 14h–15h, 16h–17h)');
   });
   it('does not fire near the usual hours, nor while the routine is still being learnt', () => {
     const b = new Bench();
@@ -68,7 +68,7 @@ describe('bulk-access', () => {
     const hits = b.run(...many('jdurand', 50, at(1, 10)));
     expect(rulesOf(hits)).toEqual(['bulk-access']);
     expect(hits[0]!.evidence).toHaveLength(40);
-    expect(hits[0]!.explanation.fr).toContain('a ouvert 40 dossiers de patients différents en 1 h (seuil 40 ; pic habituel 6, service 8)');
+    expect(said(hits[0]!).fr).toContain('a ouvert 40 dossiers de patients différents en 1 h (seuil 40 ; pic habituel 6, service 8)');
   });
   it('does not fire for a user whose usual peak is that high, nor under the threshold', () => {
     const b = new Bench(cared());
@@ -83,7 +83,7 @@ describe('terminated-account', () => {
   it('fires on any successful activity after the end of contract', () => {
     const hits = new Bench().run({ userId: 'gone', occurredAt: at(0, 10), action: 'login' });
     expect(rulesOf(hits)).toEqual(['terminated-account']);
-    expect(hits[0]!.explanation.fr).toMatch(/^Le compte de Marc Petit \(Cardiologie\), parti le \d\d\/\d\d\/2026, a ouvert une session le/);
+    expect(said(hits[0]!).fr).toMatch(/^Le compte de Marc Petit \(Cardiologie\), parti le \d\d\/\d\d\/2026, a ouvert une session le/);
   });
   it('does not fire before the end date, nor on a failed login', () => {
     const d = baseDirectory();
@@ -98,7 +98,7 @@ describe('dormant-account', () => {
     const b = new Bench();
     const hits = b.run({ userId: 'sleepy', occurredAt: at(0, 9), action: 'login' });
     expect(rulesOf(hits)).toEqual(['dormant-account']);
-    expect(hits[0]!.explanation.en).toContain('had been idle for 120 days');
+    expect(said(hits[0]!).en).toContain('had been idle for 120 days');
     expect(b.read('sleepy', 'P1000008', at(0, 9, 5))).toEqual([]);
   });
   it('does not fire after a short absence, nor for a new account with no history', () => {
@@ -126,7 +126,7 @@ describe('failed logins', () => {
   it('fires on one workstation failing for five different accounts, known or not', () => {
     const hits = new Bench().run(...['admin', 'test', 'jdurand', 'cmartin', 'root'].map((u, i) => fail(u, at(0, 9) + i * 20_000, 'SL-2')));
     expect(rulesOf(hits)).toEqual(['failed-logins-workstation']);
-    expect(hits[0]!.explanation.fr).toContain('Échecs de connexion pour 5 comptes différents en 10 min sur le poste SL-2');
+    expect(said(hits[0]!).fr).toContain('Échecs de connexion pour 5 comptes différents en 10 min sur le poste SL-2');
   });
 });
 
@@ -137,7 +137,7 @@ describe('impossible-travel', () => {
     const hits = b.run({ userId: 'cmartin', occurredAt: at(0, 10, 10), action: 'login', workstation: 'BJ-1' });
     expect(rulesOf(hits)).toEqual(['impossible-travel']);
     expect(hits[0]!.evidence).toEqual([1, 2]);
-    expect(hits[0]!.explanation.fr).toContain('puis 10 min plus tard sur le poste BJ-1 (Beaujolais), à 28 km');
+    expect(said(hits[0]!).fr).toContain('puis 10 min plus tard sur le poste BJ-1 (Beaujolais), à 28 km');
   });
   it('does not fire after enough time for the journey, nor between workstations of the same site', () => {
     const b = new Bench();

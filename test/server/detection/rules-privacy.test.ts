@@ -1,6 +1,6 @@
 // The record-access rules, each fired and each kept quiet where the access is explained.
 import { describe, expect, it } from 'vitest';
-import { at, baseDirectory, Bench, DAY, HOUR, rulesOf } from './fixture.ts';
+import { at, baseDirectory, Bench, DAY, HOUR, rulesOf, said } from './fixture.ts';
 
 const T = at(2, 10);
 
@@ -8,8 +8,8 @@ describe('self-access', () => {
   it('fires when a member of staff opens their own record, and says so in both languages with the patient masked', () => {
     const hits = new Bench().read('cmartin', 'P1000001', T);
     expect(rulesOf(hits)).toEqual(['self-access']);
-    expect(hits[0]!.explanation.fr).toContain('Dr Claire Martin (Cardiologie) a consulté son propre dossier patient (••••••01)');
-    expect(hits[0]!.explanation.en).toContain('opened their own patient record');
+    expect(said(hits[0]!).fr).toContain('Dr Claire Martin (Cardiologie) a consulté son propre dossier patient (••••••01)');
+    expect(said(hits[0]!).en).toContain('opened their own patient record');
     expect(JSON.stringify([hits[0]!.explanation, hits[0]!.details])).not.toContain('P1000001');
   });
   it('fires on the same name, given name and birth date even without the employee link', () => {
@@ -26,7 +26,7 @@ describe('relative-record', () => {
   it('fires on the same family name at the same address, without a care relationship', () => {
     const hits = new Bench().read('cmartin', 'P1000002', T);
     expect(rulesOf(hits)).toEqual(['relative-record']);
-    expect(hits[0]!.explanation.fr).toContain('qui porte le même nom et habite à la même adresse, sans séjour dans son service');
+    expect(said(hits[0]!).fr).toContain('qui porte le même nom et habite à la même adresse, sans séjour dans son service');
   });
   it('fires on a birth-name link at another address', () => {
     const d = baseDirectory();
@@ -47,7 +47,7 @@ describe('colleague-record', () => {
   it('fires when the patient is a member of staff, naming their department', () => {
     const hits = new Bench().read('cmartin', 'P1000004', T);
     expect(rulesOf(hits)).toEqual(['colleague-record']);
-    expect(hits[0]!.explanation.fr).toContain('qui fait partie du personnel (Pneumologie)');
+    expect(said(hits[0]!).fr).toContain('qui fait partie du personnel (Pneumologie)');
   });
   it('does not fire for the colleague who is also the patient in the user’s care', () => {
     const d = baseDirectory();
@@ -65,7 +65,7 @@ describe('neighbour-record', () => {
   it('fires on the same street (another number), without a name link', () => {
     const hits = new Bench().read('cmartin', 'P1000003', T);
     expect(rulesOf(hits)).toEqual(['neighbour-record']);
-    expect(hits[0]!.explanation.en).toContain('who lives in the same street');
+    expect(said(hits[0]!).en).toContain('who lives in the same street');
   });
   it('does not fire on a street of the same name in another town', () => {
     expect(rulesOf(new Bench().read('cmartin', 'P1000010', T))).toEqual(['no-care-relationship']);
@@ -92,7 +92,7 @@ describe('deceased-record', () => {
   it('fires on a record opened a month after death', () => {
     const hits = new Bench().read('jdurand', 'P1000006', T);
     expect(rulesOf(hits)).toEqual(['deceased-record']);
-    expect(hits[0]!.explanation.fr).toMatch(/décédé le \d\d\/\d\d\/2026 \(\d+ jours plus tôt\)/);
+    expect(said(hits[0]!).fr).toMatch(/décédé le \d\d\/\d\d\/2026 \(\d+ jours plus tôt\)/);
   });
   it('does not fire within the grace period, nor for medical information coding the last stay', () => {
     const d = baseDirectory();
@@ -133,9 +133,9 @@ describe('break-glass', () => {
     const b = new Bench();
     const withReason = b.run({ userId: 'jdurand', patientId: 'P1000008', occurredAt: T, action: 'break_glass', context: '{"reason":"Patient P1000008 inconscient"}' });
     expect(rulesOf(withReason)).toEqual(['break-glass']);
-    expect(withReason[0]!.explanation.fr).toContain('motif : « Patient ••••••08 inconscient »');
+    expect(said(withReason[0]!).fr).toContain('motif : « Patient ••••••08 inconscient »');
     const without = b.run({ userId: 'cmartin', patientId: 'P1000007', occurredAt: T, action: 'break_glass' });
-    expect(without[0]!.explanation.en).toContain('reason: no reason given');
+    expect(said(without[0]!).en).toContain('reason: no reason given');
   });
   it('does not fire on an ordinary read', () => {
     expect(rulesOf(new Bench().read('jdurand', 'P1000008', T))).toEqual([]);

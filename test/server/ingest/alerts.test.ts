@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderExplanation } from '../../../server/alerts/alerts.explanation.ts';
 import { tempDir } from '../../support/config.ts';
 import { mapGenericAlert } from '../../../server/ingest/tools/generic.ts';
 import { mapSuricataAlert } from '../../../server/ingest/tools/suricata.ts';
@@ -26,7 +27,7 @@ describe('tool alert mappers', () => {
       host: 'srv-dxcare-01 (10.1.0.12)',
       windowMs: 3_600_000,
     });
-    expect(typeof a === 'object' && 'explanation' in a && a.explanation.fr).toMatch(/^Wazuh \(règle 5712, niveau 10\) : sshd: brute force.*depuis 203\.0\.113\.7/);
+    expect(typeof a === 'object' && 'explanation' in a && renderExplanation(a.explanation).fr).toMatch(/^Wazuh \(règle 5712, niveau 10\) : sshd: brute force.*depuis 203\.0\.113\.7/);
     expect(mapWazuhAlert(wazuhShuffle)).toEqual(a);
     expect([0, 4, 5, 9, 10, 12, 13, 15].map(wazuhSeverity)).toEqual(['low', 'low', 'medium', 'medium', 'high', 'high', 'critical', 'critical']);
     expect(mapWazuhAlert({ ...wazuhAlert, rule: { ...wazuhAlert.rule, level: 'high' } })).toBe('rule.level: Invalid input: expected number, received string');
@@ -36,7 +37,7 @@ describe('tool alert mappers', () => {
   it('Suricata: alert records only; severity 1 = high; the flow in words', () => {
     const a = mapSuricataAlert(suricataAlert);
     expect(a).toMatchObject({ origin: 'suricata', rule: 'suricata:1:2027865', severity: 'high', host: '10.1.4.23 → 198.51.100.9', seenAt: Date.UTC(2026, 10, 28, 13, 26, 16, 123) });
-    expect(typeof a === 'object' && 'explanation' in a && a.explanation.en).toBe('Suricata: ET MALWARE Observed Cobalt Strike User-Agent [A Network Trojan was detected], from 10.1.4.23:49732 to 198.51.100.9:443 (TCP/tls), traffic allowed.');
+    expect(typeof a === 'object' && 'explanation' in a && renderExplanation(a.explanation).en).toBe('Suricata: ET MALWARE Observed Cobalt Strike User-Agent [A Network Trojan was detected], from 10.1.4.23:49732 to 198.51.100.9:443 (TCP/tls), traffic allowed.');
     expect(mapSuricataAlert(suricataFlow)).toEqual(new Skip('event_type "flow" is not an alert'));
     expect(mapSuricataAlert({ ...suricataAlert, alert: { ...suricataAlert.alert, severity: 3 } })).toMatchObject({ severity: 'low' });
   });
