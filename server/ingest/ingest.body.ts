@@ -49,12 +49,13 @@ class JsonBodySplitter {
 
   end(): void {
     if (this.#single) {
-      const bytes = Buffer.concat(this.#single);
-      const end = objectEnd(bytes);
+      const bytes = this.#single.length === 1 ? this.#single[0]! : Buffer.concat(this.#single);
+      const { end, deepest } = objectEnd(bytes);
       if (end < 0) throw new StructureError('the JSON object is not closed (the body was cut short?)');
       for (let i = end; i < bytes.length; i++) if (!isBlank(bytes[i]!)) throw new StructureError(`unexpected text after the JSON object (at byte ${i})`);
       const text = this.decoding.one(bytes.subarray(0, end));
-      this.sink(typeof text === 'string' ? text.trim() : text, 0);
+      // The walk that found the end measured the nesting too: the record's depth is not scanned again.
+      this.sink(typeof text === 'string' ? text.trim() : text, 0, undefined, deepest);
     } else if (this.#array) this.#array.end();
     else throw new StructureError('empty body: expected a JSON array, a JSON object or NDJSON');
   }
@@ -64,25 +65,31 @@ function isBlank(b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }
 
-/** The index just after the brace that closes the object opening `bytes`, or -1 (strings skipped). */
-function objectEnd(bytes: Buffer): number {
+/**
+ * The index just after the brace that closes the object opening `bytes` (-1
+ * when it is not closed), and the deepest nesting of arrays and objects on
+ * the way (strings skipped): one walk finds the end and measures the depth.
+ */
+function objectEnd(bytes: Buffer): { end: number; deepest: number } {
   let depth = 0;
+  let deepest = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === 0x22) {
       // A string is skipped natively, to its closing quote: one not preceded by an odd run of backslashes.
       for (;;) {
         const q = bytes.indexOf(0x22, i + 1);
-        if (q < 0) return -1;
+        if (q < 0) return { end: -1, deepest };
         let k = q - 1;
         while (bytes[k] === 0x5c) k--;
         i = q;
         if ((q - 1 - k) % 2 === 0) break;
       }
-    } else if (b === 0x7b || b === 0x5b) depth++;
-    else if ((b === 0x7d || b === 0x5d) && --depth === 0) return i + 1;
+    } else if (b === 0x7b || b === 0x5b) {
+      if (++depth > deepest) deepest = depth;
+    } else if ((b === 0x7d || b === 0x5d) && --depth === 0) return { end: i + 1, deepest };
   }
-  return -1;
+  return { end: -1, deepest };
 }
 
 export interface BodyDigest {

@@ -9,7 +9,7 @@ import { AppError, Invalid, TooLarge } from '../errors.ts';
 import { bodyCharset, contentEncoding } from './body-decoding.ts';
 import { readRecords, type BodyFormat } from './ingest.body.ts';
 import type { BatchAnswer, IngestService, Refusal } from './ingest.service.ts';
-import { jsonTooDeep, TOO_DEEP_MESSAGE } from './json-bounds.ts';
+import { jsonTooDeep, MAX_JSON_DEPTH, TOO_DEEP_MESSAGE } from './json-bounds.ts';
 import { jsonErrorReason } from './record-splitter.ts';
 import type { SourcesService } from './sources.service.ts';
 import { isSkip, mapperFailure, type Skip } from './tools/tool-alert.ts';
@@ -54,9 +54,10 @@ export async function receive<T>(req: Request, res: Response, config: Readonly<C
       // Not destroyed on an early exit: the error answer must still reach the client.
       req.iterator({ destroyOnReturn: false }),
       { format, maxBytes: config.ingest.maxBytes, declaredLength: declared === undefined ? undefined : Number(declared), encoding, charset },
-      (text, index, line) => {
+      (text, index, line, deepest) => {
         if (typeof text !== 'string') return refuse(rejected, index, line, text.unreadable);
-        if (jsonTooDeep(text)) return refuse(rejected, index, line, `refused before parsing: ${TOO_DEEP_MESSAGE}`);
+        // A JSON body's splitter measured the depth while cutting the record out; an NDJSON line is scanned here.
+        if (deepest === undefined ? jsonTooDeep(text) : deepest > MAX_JSON_DEPTH) return refuse(rejected, index, line, `refused before parsing: ${TOO_DEEP_MESSAGE}`);
         let value: unknown;
         try {
           if (!text) throw new SyntaxError('Unexpected end of JSON input');

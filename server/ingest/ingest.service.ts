@@ -5,7 +5,7 @@
 // transaction. The answer is given only after the commit; the detector is
 // woken and the new alerts are pushed right after it.
 import type { Actor } from '../actor.ts';
-import type { AlertsService, RaiseAlertInput } from '../alerts/alerts.service.ts';
+import type { AlertsService, RaisedAlert, RaiseAlertInput } from '../alerts/alerts.service.ts';
 import { Invalid } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ValidAccessEvent } from './access-event.validate.ts';
@@ -19,6 +19,9 @@ type BatchSource = Pick<SourceRow, 'id' | 'name'>;
 import type { NewSystemEventRow } from './system-events.repo.ts';
 
 export type { BatchAnswer, BatchMeta, EventsAnswer, Refusal } from './ingest.batch.ts';
+
+/** New alerts pushed between two turns of the event loop. */
+const PUSH_SLICE = 100;
 
 export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<AlertsService, 'publish'>; eventLog: EventLogSignal; log: Logger }) {
   const { writer, alerts, eventLog, log } = deps;
@@ -40,11 +43,38 @@ export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<A
       .catch((error) => log.warn('could not record ingest refusals', { error }));
   }
 
+  // Pushes of new alerts, batch after batch in commit order: a batch's pushes go out in slices with a
+  // turn of the event loop between them (presenting and encoding 1,000 alerts at once holds the loop
+  // for tens of ms), and the next batch's wait for the last slice of this one.
+  let pushing: Promise<void> = Promise.resolve();
+  function push(results: readonly RaisedAlert[]): Promise<void> {
+    // One entry per alert, as `publish` keeps them (the last state; created if any input created it), so
+    // that publishing the slices one by one sends exactly what publishing the whole batch would.
+    const latest = new Map<number, RaisedAlert>();
+    for (const r of results) {
+      const before = latest.get(r.alert.id);
+      latest.set(r.alert.id, { alert: r.alert, created: r.created || Boolean(before?.created) });
+    }
+    const unique = [...latest.values()];
+    const done = pushing.then(async () => {
+      for (let i = 0; i < unique.length; i += PUSH_SLICE) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        try {
+          alerts.publish(unique.slice(i, i + PUSH_SLICE));
+        } catch (error) {
+          log.warn('could not push new alerts', { error });
+        }
+      }
+    });
+    pushing = done;
+    return done;
+  }
+
   async function commitBatch(ticket: WriterTicket, job: BatchJob): Promise<BatchAnswer> {
     const result = await ticket.commit(job);
     // After the commit: wake the detector, push new alerts.
     if (result.lastEventId != null) eventLog.notify(result.lastEventId);
-    if (result.alerts.length) alerts.publish(result.alerts);
+    if (result.alerts.length) await push(result.alerts);
     return result.answer!;
   }
 

@@ -15,6 +15,11 @@ export interface WriterThreadData {
 
 /** Rows (or alerts, or system events) per message. */
 export const HANDOVER_SLICE = 1_000;
+/**
+ * Alert inputs (and system events) per message: each is a larger object than a row
+ * (texts, details, the tool's payload), cloned field by field — 1,000 of them hold the loop for several ms.
+ */
+export const HANDOVER_SLICE_OBJECTS = 250;
 /** A job's arrays that are sent ahead in slices. */
 export const BULK_FIELDS = ['rows', 'inputs', 'alerts', 'systemEvents'] as const;
 export type BulkField = (typeof BULK_FIELDS)[number];

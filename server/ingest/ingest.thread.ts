@@ -2,8 +2,9 @@
 // (ingest.thread.worker.ts) with its own connection to the database file, so
 // that a batch's synchronous better-sqlite3 work never holds the main thread.
 // A job crosses as a structured clone of its validated rows, in slices of
-// HANDOVER_SLICE with a turn of the event loop between them (cloning 10,000
-// rows at once holds the loop for tens of ms), while the thread still commits
+// HANDOVER_SLICE (HANDOVER_SLICE_OBJECTS for alerts) with a turn of the event
+// loop between them (cloning 10,000 rows at once holds the loop for tens of
+// ms), while the thread still commits
 // the batch before; the main thread then awaits the thread's answer, which
 // comes only after the commit. If the thread dies, the batches it held fail
 // (503: never acknowledged) and the next batch starts a new thread.
@@ -12,7 +13,7 @@ import { Unavailable } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ValidAccessEvent } from './access-event.validate.ts';
 import type { BatchJob, JobResult } from './ingest.batch.ts';
-import { BULK_FIELDS, HANDOVER_SLICE, rowsToColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './ingest.thread.protocol.ts';
+import { BULK_FIELDS, HANDOVER_SLICE, HANDOVER_SLICE_OBJECTS, rowsToColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './ingest.thread.protocol.ts';
 import { rebuildError } from './thread-errors.ts';
 
 const BOOT = new URL('./ingest.thread.boot.mjs', import.meta.url);
@@ -97,10 +98,11 @@ export function createThreadExecutor(options: { file: string; waitingWriters: In
         if (!items) continue;
         handover.counts[field] = items.length;
         stub[field] = [];
-        for (let i = 0; i < items.length; i += HANDOVER_SLICE) {
+        const size = field === 'rows' ? HANDOVER_SLICE : HANDOVER_SLICE_OBJECTS;
+        for (let i = 0; i < items.length; i += size) {
           if (i > 0) await new Promise((resolve) => setImmediate(resolve));
           if (worker !== w) throw restarted();
-          const slice = items.slice(i, i + HANDOVER_SLICE);
+          const slice = items.slice(i, i + size);
           const part: ToThread =
             field === 'rows' ? { type: 'part', id: handover.id, field, columns: rowsToColumns(slice as ValidAccessEvent[]) } : { type: 'part', id: handover.id, field, items: slice };
           w.postMessage(part);

@@ -11,8 +11,10 @@ export interface RecordSink {
   /**
    * A record's text (decoded, surrounding blanks removed) — or why its bytes
    * cannot be read in the body's charset —, its 0-based index and, for NDJSON, its 1-based line.
+   * `deepest` is the record's nesting of arrays and objects when the splitter
+   * measured it while cutting the record out (JSON bodies), so it need not be scanned again.
    */
-  (text: string | Unreadable, index: number, line?: number): void;
+  (text: string | Unreadable, index: number, line?: number, deepest?: number): void;
 }
 
 /** The body's structure is broken (not the content of one record): the whole batch is refused. */
@@ -114,6 +116,8 @@ function isBlank(b: number): boolean {
 export class JsonArraySplitter {
   #state = S.Before;
   #depth = 0;
+  /** The deepest nesting in the current element. */
+  #deepest = 0;
   #inString = false;
   #escape = false;
   #pending: Buffer[] = [];
@@ -172,7 +176,9 @@ export class JsonArraySplitter {
       return;
     }
     if (b === QUOTE) this.#inString = true;
-    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) this.#depth++;
+    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
+      if (++this.#depth > this.#deepest) this.#deepest = this.#depth;
+    }
     else if (b === CLOSE_OBJECT || (b === CLOSE_ARRAY && this.#depth > 0)) this.#depth--;
     else if (this.#depth <= 0 && (b === COMMA || b === CLOSE_ARRAY)) {
       this.#pending.push(chunk.subarray(start, i));
@@ -190,11 +196,13 @@ export class JsonArraySplitter {
   #emitPending(): void {
     const bytes = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending);
     this.#pending = [];
+    const deepest = this.#deepest;
     this.#depth = 0;
+    this.#deepest = 0;
     this.#inString = false;
     this.#escape = false;
     const text = this.decoding.one(bytes);
-    this.sink(typeof text === 'string' ? text.trim() : text, this.#index++);
+    this.sink(typeof text === 'string' ? text.trim() : text, this.#index++, undefined, deepest);
   }
 
   #emitEmpty(): void {

@@ -17,6 +17,14 @@ import { mapAuditEvent, resourcesOf } from './fhir.mapper.ts';
 import { issueTypeOf, operationOutcome, type OutcomeIssue } from './operation-outcome.ts';
 
 export const FHIR_JSON = 'application/fhir+json';
+/** Resources mapped between two turns of the event loop (about 4 ms of work). */
+const MAP_SLICE = 100;
+
+/** A parsed record of the body, waiting for its mapping: its AuditEvents (or why it holds none) and its index. */
+interface Parsed {
+  entries: ReturnType<typeof resourcesOf>;
+  index: number;
+}
 const ACCEPTED_TYPES = [FHIR_JSON, 'application/json', 'application/fhir+ndjson', 'application/x-ndjson'];
 
 export function fhirRoutes(deps: IngestRoutesDeps): express.Router {
@@ -38,15 +46,21 @@ export function fhirRoutes(deps: IngestRoutesDeps): express.Router {
         refusals.push({ index: resources - 1, reason: issue.diagnostics });
       };
       const limit = futureLimit(clock.now(), config.ingest.futureToleranceMinutes);
-      const reading = receive<ValidAccessEvent[]>(req, res, config, format, (value, index) => {
-        const entries = resourcesOf(value);
+      // The body is read and parsed first; each resource is mapped afterwards, in slices with a turn of the
+      // event loop between them, so that a large Bundle never holds the loop for its whole mapping.
+      const reading = receive<Parsed>(req, res, config, format, (value, index) => ({ entries: resourcesOf(value), index }));
+      const { items: parsed, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, reading);
+      const items: ValidAccessEvent[][] = [];
+      let mapped = 0;
+      for (const { entries, index } of parsed) {
         if (!Array.isArray(entries)) {
           resources++;
           refuse(entries.issue);
-          return [];
+          continue;
         }
         const events: ValidAccessEvent[] = [];
         for (const { resource, prefix } of entries) {
+          if (++mapped % MAP_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
           resources++;
           let r: ReturnType<typeof mapAuditEvent>;
           try {
@@ -55,12 +69,11 @@ export function fhirRoutes(deps: IngestRoutesDeps): express.Router {
             // One resource that breaks the mapper is refused alone; the others of the Bundle are kept.
             r = { ok: false, issue: { severity: 'error', code: 'processing', diagnostics: `${prefix}: ${mapperFailure(error)}`, expression: [prefix] } };
           }
-          if (r.ok) events.push(...r.events);
+          if (r.ok) for (const e of r.events) events.push(e);
           else refuse(format === 'ndjson' ? { ...r.issue, diagnostics: `line ${index + 1}: ${r.issue.diagnostics}` } : r.issue);
         }
-        return events;
-      });
-      const { items, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, reading);
+        items.push(events);
+      }
       for (const r of rejected) {
         resources++;
         refuse({ severity: 'error', code: 'structure', diagnostics: r.line === undefined ? r.reason : `line ${r.line}: ${r.reason}` });

@@ -25,6 +25,8 @@ export interface PhaseResult {
   rate: number;
   alerts: number[];
   explorer: number[];
+  /** The server process's event-loop delay over the phase (ms), added by responsiveness.ts. */
+  loop?: { p99: number; max: number };
 }
 
 interface Burst {
@@ -110,16 +112,22 @@ async function run(plan: LoadPlan): Promise<PhaseResult[]> {
   const begin = (name: string) => {
     samples.set(name, { alerts: [], explorer: [] });
     phase = name;
+    // The server's process measures its event loop's delay over the phase (responsiveness.ts).
+    process.send!({ loop: 'start' });
+  };
+  const end = async () => {
+    phase = null;
+    await new Promise<void>((resolve) => process.send!({ loop: 'stop' }, () => resolve()));
   };
   begin('at rest');
   await sleep(plan.restMs);
-  phase = null;
+  await end();
   results.push({ phase: 'at rest', rate: 0, ...samples.get('at rest')! });
   for (const b of bursts) {
     await sleep(1_000);
     begin(b.phase);
     const ms = await burst(b);
-    phase = null;
+    await end();
     results.push({ phase: b.phase, rate: (b.records / ms) * 1000, ...samples.get(b.phase)! });
   }
   stop = true;

@@ -2,8 +2,10 @@
 // in production (NODE_ENV=production, a file database in its data
 // directory, createApp as server/main.ts calls it) serves an analyst's loop
 // run from another process (load-client.ts): the alert queue and the
-// explorer's first page, at rest and during NDJSON, FHIR and tool-alert bursts.
+// explorer's first page, at rest and during NDJSON, FHIR and tool-alert bursts —
+// beside the server process's own event-loop delay over each phase.
 import { fork } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { legacyExplanation } from '../../../server/alerts/alerts.explanation.ts';
@@ -66,14 +68,27 @@ export async function benchResponsiveness(plan: { ndjson: number; fhir: number; 
       restMs: plan.restMs,
     };
     const client = fork(fileURLToPath(new URL('./load-client.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+    // The event loop's delay in this (the server's) process over each phase: what holds every request,
+    // measured continuously rather than sampled by the analyst's few requests of a short burst.
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    const loops: { p99: number; max: number }[] = [];
+    client.on('message', (m: { loop?: 'start' | 'stop' }) => {
+      if (m.loop === 'start') {
+        delay.reset();
+        delay.enable();
+      } else if (m.loop === 'stop') {
+        delay.disable();
+        loops.push({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 });
+      }
+    });
     const answer = await new Promise<{ results?: PhaseResult[]; error?: string }>((resolve, reject) => {
-      client.once('message', (m) => resolve(m as { results?: PhaseResult[]; error?: string }));
+      client.on('message', (m: { results?: PhaseResult[]; error?: string }) => (m.results || m.error) && resolve(m));
       client.once('error', reject);
       client.once('exit', (code) => code && reject(new Error(`the load client exited with ${code}`)));
       client.send(loadPlan);
     });
     if (answer.error) throw new Error(`load client: ${answer.error}`);
-    return answer.results!;
+    return answer.results!.map((r, i) => ({ ...r, loop: loops[i] }));
   } finally {
     await vigie.close();
     await new Promise<void>((resolve) => vigie.server.close(() => resolve()));
@@ -99,6 +114,8 @@ export function responsivenessRows(results: readonly PhaseResult[]): Record<stri
       'explorer p99 ms': e.p99,
       'explorer max ms': e.max,
       requests: r.alerts.length + r.explorer.length,
+      'loop delay p99 ms': r.loop ? r.loop.p99 : '—',
+      'loop delay max ms': r.loop ? r.loop.max : '—',
     };
   });
 }

@@ -76,6 +76,23 @@ describeEachDialect('POST /api/v1/ingest/alerts/:format', (dialect) => {
     expect(actions.map((a) => a.action).filter((a) => a !== 'source.created')).toEqual(['alert.raised', 'ingest.batch', 'alert.updated', 'ingest.batch']);
   });
 
+  it('pushes each alert of a large batch once, in input order, before the answer (the pushes go out in slices)', async () => {
+    const { auth } = await createSource(t.services, 'alerts');
+    const pushed: { event: string; id: number; count: number }[] = [];
+    const original = t.services.realtime.publish.bind(t.services.realtime);
+    t.services.realtime.publish = ((event: string, payload: { id: number; count: number }, rooms: unknown) => {
+      pushed.push({ event, id: payload.id, count: payload.count });
+      return (original as (...a: unknown[]) => unknown)(event, payload, rooms);
+    }) as typeof t.services.realtime.publish;
+    // 250 inputs; the 201st repeats the first (same fingerprint): it folds into it across a slice's edge.
+    const lines = Array.from({ length: 250 }, (_, i) => JSON.stringify({ ...genericAlert, rule: `r-${i === 200 ? 0 : i}` }));
+    const res = await post(auth, 'generic', lines.join('\n'), 'application/x-ndjson').expect(200);
+    const ids: number[] = res.body.alerts.map((a: { id: number }) => a.id);
+    expect(ids[200]).toBe(ids[0]);
+    const unique = [...new Set(ids)];
+    expect(pushed).toEqual(unique.map((id, i) => ({ event: 'alert.raised', id, count: i === 0 ? 2 : 1 })));
+  });
+
   it('takes Suricata EVE NDJSON, skipping the records that are not alerts: counted as skipped, not refused, no error on the source', async () => {
     const { auth, source } = await createSource(t.services, 'alerts');
     const dns = { ...suricataFlow, event_type: 'dns' };

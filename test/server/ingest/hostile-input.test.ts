@@ -54,6 +54,23 @@ describeEachDialect('hostile input at the ingest edges', (dialect) => {
     expect(hostile.length).toBeGreaterThan(20_000);
   });
 
+  it('draws the depth bound at the same level whether the record is an NDJSON line, a JSON array element or a JSON object body', async () => {
+    const { auth } = await createSource(t.services);
+    // The record's object, its context and the arrays: 64 levels are kept, 65 are refused before parsing.
+    const at = (levels: number) => JSON.stringify({ ...eventRecord(1), context: { x: '"[{' } }).replace('"x":"\\"[{"', `"x":"\\"[{","y":${deep(levels - 2)}`);
+    for (const [levels, ok] of [[64, true], [65, false]] as const) {
+      const text = at(levels);
+      expect(JSON.parse(text).context.y).toBeDefined();
+      const asLine = await post(EVENTS, auth, `${text}\n`);
+      const asElement = await post(EVENTS, auth, `[${text}]`, 'application/json');
+      const asObject = await post(EVENTS, auth, text, 'application/json');
+      for (const res of [asLine, asElement, asObject]) {
+        if (ok) expect(res.status).toBe(200);
+        else expect([res.status, res.body.error.details.rejected[0].reason]).toEqual([400, 'refused before parsing: nested deeper than 64 levels of arrays and objects']);
+      }
+    }
+  });
+
   it('refuses a tool alert and a FHIR resource nested 10,000 deep alone (never 500)', async () => {
     const { auth } = await createSource(t.services, 'alerts');
     const hostile = withDeep(wazuhAlert, 'extra', 10_000);
