@@ -176,7 +176,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   session: { idleMs: number; absoluteMs: number };
   login: { addressMaxFailures: number };
-  /** Searches by clear patient identifier per user and window (server/ingest/patient-search.ts). */
+  /** Searches by clear patient identifier per user and window (server/ingest/explorer/patient-search.ts). */
   patientSearch: { limit: number; windowMs: number };
   audit: { sealIntervalMs: number };
   syslog: { port: number; host: string; udpBufferBytes: number } | undefined;

@@ -1,12 +1,12 @@
 // The alert store: alerts raised by the detector, by other tools through
 // ingest, and by staff reports; the analysts' queue and its live pushes.
 import express from 'express';
-import type { AuditScopes } from '../audit/audit.scope.ts';
+import type { AuditScopes } from '../audit/audit-scope.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { DirectoryService } from '../directory/directory.service.ts';
 import { createAccessEventsRepo } from '../ingest/access-events.repo.ts';
 import type { KernelDeps, VigieModule } from '../kernel/module.ts';
-import type { ExplanationRenderer } from './alerts.explanation.ts';
+import type { ExplanationRenderer } from './explanations.ts';
 import { createAlertsRepo } from './alerts.repo.ts';
 import { alertRoutes } from './alerts.routes.ts';
 import { createAlertsService } from './alerts.service.ts';

@@ -4,13 +4,13 @@
 import type { AccessEventRow } from '../ingest/access-events.repo.ts';
 import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import type { AlertItem, EvidenceEvent } from '../wire/alerts.ts';
-import { parseExplanation, renderExplanation, type ExplanationRenderer } from './alerts.explanation.ts';
+import { parseExplanation, renderExplanation, type ExplanationRenderer } from './explanations.ts';
 import type { AlertRow } from './alerts.repo.ts';
-import { alertPatientTerms, maskAlertRow, maskExplanationText } from './alerts.mask.ts';
+import { alertPatientTerms, maskAlertRow, maskExplanationText } from './alert-masking.ts';
 
 /**
  * What to mask in an alert's free text besides the patient column: every origin
- * may repeat its patient(s) there. The text is stored masked (alerts.mask.ts);
+ * may repeat its patient(s) there. The text is stored masked (alert-masking.ts);
  * masking again on the way out also covers alerts stored before it was.
  */
 export function freeTextTerms(row: Pick<AlertRow, 'patientId'>): string[] {
@@ -45,7 +45,7 @@ export function presentEvidenceEvent(e: AccessEventRow): EvidenceEvent {
   if (e.context) {
     try {
       // A source may repeat the patient id in its free context, in any case.
-      // Ingest keeps a context only when it is a JSON object (access-event.validate.ts).
+      // Ingest keeps a context only when it is a JSON object (access-event-validation.ts).
       context = maskIdentifiersIn(JSON.parse(e.context), [e.patientId]) as Record<string, unknown>;
     } catch {
       context = null;

@@ -2,7 +2,7 @@
 // and POST /api/v1/alerts/:id/reveal (the clear patient text, with a reason, audited).
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
-import { RevealBody } from '../ingest/explorer.schemas.ts';
+import { RevealBody } from '../ingest/explorer/explorer.schemas.ts';
 import { AlertIdParam, AlertListQuery } from './alerts.schemas.ts';
 import type { AlertsService } from './alerts.service.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { wholeDigits, wholeNumber } from '../http/numbers.ts';
-import { isoWithOffset } from '../ingest/access-event.schema.ts';
+import { isoWithOffset } from '../ingest/pipeline/access-event.schemas.ts';
 import { ALERT_STATUSES, SEVERITIES } from './alerts.tables.ts';
 
 /** "high,critical" or a repeated parameter → a list of known values. */

@@ -12,15 +12,15 @@ import type { Db, Trx } from '../store/db.ts';
 import { freeTextTerms, presentAlert, presentEvidenceEvent } from './alerts.present.ts';
 import type { AlertFilter, AlertRow, AlertsRepo } from './alerts.repo.ts';
 import { maskPatientId } from '../privacy.ts';
-import { maskTerms } from './report.text.ts';
-import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './alerts.batch.ts';
+import { maskTerms } from './report-text.ts';
+import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './raise-many.ts';
 import type { AlertDetail, AlertDetails, AlertPage, RevealedAlertPatient } from '../wire/alerts.ts';
-import type { ExplanationRenderer } from './alerts.explanation.ts';
+import type { ExplanationRenderer } from './explanations.ts';
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
-export type { RaiseAlertInput, RaisedAlert } from './alerts.types.ts';
-import type { RaiseAlertInput, RaisedAlert } from './alerts.types.ts';
+export type { RaiseAlertInput, RaisedAlert } from './alert-inputs.ts';
+import type { RaiseAlertInput, RaisedAlert } from './alert-inputs.ts';
 import { afterCommit, inTransaction } from '../store/transaction.ts';
 
 /** Where alert pushes go: the analysts (and approvers, who watch dashboards). */

@@ -16,7 +16,7 @@ export interface AlertsTable {
   titleEn: string | null;
   /**
    * JSON text: the explanation's message key and language-neutral params
-   * (alerts.explanation.ts), rendered in the reader's language when read.
+   * (explanations.ts), rendered in the reader's language when read.
    */
   explanation: string;
   /** Repeats with the same fingerprint inside the rule's window fold into this alert. */

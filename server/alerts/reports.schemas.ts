@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { wholeDigits } from '../http/numbers.ts';
-import { ISO_FORMAT_MESSAGE, ISO_REAL_MESSAGE, parseIsoTime } from '../ingest/iso-time.ts';
-import { REPORT_CATEGORIES } from './report.text.ts';
+import { ISO_FORMAT_MESSAGE, ISO_REAL_MESSAGE, parseIsoTime } from '../ingest/pipeline/iso-time.ts';
+import { REPORT_CATEGORIES } from './report-text.ts';
 
 export const SUMMARY_MAX = 200;
 export const DESCRIPTION_MAX = 5000;

@@ -11,7 +11,7 @@ import type { Db } from '../store/db.ts';
 import type { ReportRow } from './alerts.repo.ts';
 import type { AlertsService } from './alerts.service.ts';
 import type { MyReport, MyReportsPage, ReportDetails } from '../wire/reports.ts';
-import { maskTerms, patientTerms, REPORT_RULE, reportExplanation, reportTitle } from './report.text.ts';
+import { maskTerms, patientTerms, REPORT_RULE, reportExplanation, reportTitle } from './report-text.ts';
 import type { MyReportsQuery, ReportInput } from './reports.schemas.ts';
 import { inTransaction } from '../store/transaction.ts';
 

@@ -3,8 +3,8 @@
 // `vigie audit seal`: seal the head now (before a backup, say).
 import type { Command } from 'commander';
 import { CliExit, withServices } from '../cli/context.ts';
-import { parisIso } from './audit.export.ts';
-import type { VerifyAnswer } from './audit.verifier.ts';
+import { parisIso } from './export-formats.ts';
+import type { VerifyAnswer } from './verifier.service.ts';
 
 const KIND_LABEL: Record<string, string> = {
   edited: 'edited',

@@ -2,14 +2,14 @@
 // and verification, the reading API, and who may read which entries.
 import type { BackgroundJob, KernelDeps, VigieModule } from '../kernel/module.ts';
 import { deriveKey } from '../secrets.ts';
-import { createAuditLogService } from './audit.log.ts';
+import { createAuditLogService } from './audit-log.service.ts';
 import { createAuditRepo } from './audit.repo.ts';
 import { auditRoutes } from './audit.routes.ts';
-import { createAuditScopes } from './audit.scope.ts';
-import { createAuditSealer } from './audit.sealer.ts';
-import { createSealFile } from './audit.seals.ts';
+import { createAuditScopes } from './audit-scope.ts';
+import { createAuditSealer } from './sealer.job.ts';
+import { createSealFile } from './seal-file.ts';
 import { createAuditService } from './audit.service.ts';
-import { createAuditVerifier } from './audit.verifier.ts';
+import { createAuditVerifier } from './verifier.service.ts';
 
 export interface AuditModuleDeps extends KernelDeps {
   masterKey: Buffer;

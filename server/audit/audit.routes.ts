@@ -7,11 +7,11 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { actorOf, allowed, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
-import { toCsv, toJson } from './audit.export.ts';
-import type { AuditLogService } from './audit.log.ts';
+import { toCsv, toJson } from './export-formats.ts';
+import type { AuditLogService } from './audit-log.service.ts';
 import { AuditEntryParams, AuditExportQuery, AuditListQuery, AuditVerifyQuery } from './audit.schemas.ts';
-import type { AuditScopes } from './audit.scope.ts';
-import type { AuditVerifier } from './audit.verifier.ts';
+import type { AuditScopes } from './audit-scope.ts';
+import type { AuditVerifier } from './verifier.service.ts';
 
 export interface AuditRoutesDeps {
   auditLog: AuditLogService;

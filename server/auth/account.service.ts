@@ -11,8 +11,8 @@ import { inTransaction } from '../store/transaction.ts';
 import type { Factors } from './factors.ts';
 import type { PasswordHasher } from './password.ts';
 import { checkNewPassword } from './password-policy.ts';
-import type { SessionService } from './session.service.ts';
-import type { UserRepo, UserRow } from './user.repo.ts';
+import type { SessionService } from './sessions.service.ts';
+import type { UserRepo, UserRow } from './users.repo.ts';
 
 type UserActor = Extract<Actor, { kind: 'user' }>;
 

@@ -14,10 +14,10 @@ import { createLoginService } from './login.service.ts';
 import { createPasswordHasher } from './password.ts';
 import { recoveryCodeHasher } from './recovery-codes.ts';
 import { createSecretBox } from './secret-box.ts';
-import { createSessionRepo } from './session.repo.ts';
-import { createSessionService } from './session.service.ts';
+import { createSessionRepo } from './sessions.repo.ts';
+import { createSessionService } from './sessions.service.ts';
 import { createThrottle, createThrottleRepo } from './throttle.ts';
-import { createUserRepo } from './user.repo.ts';
+import { createUserRepo } from './users.repo.ts';
 import { usersRoutes } from './users.routes.ts';
 import { createUsersService } from './users.service.ts';
 

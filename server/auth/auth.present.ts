@@ -2,7 +2,7 @@
 // answer to a completed login.
 import type { Me } from '../wire/auth.ts';
 import { permissionsOf } from './permissions.ts';
-import type { SessionContext } from './session.service.ts';
+import type { SessionContext } from './sessions.service.ts';
 
 export function presentMe(context: SessionContext): Me {
   return {

@@ -16,10 +16,10 @@ import type { PasswordHasher } from './password.ts';
 import { checkNewPassword } from './password-policy.ts';
 import type { Role } from './permissions.ts';
 import type { SecretBox } from './secret-box.ts';
-import type { SessionService } from './session.service.ts';
+import type { SessionService } from './sessions.service.ts';
 import { randomToken, sha256Hex } from './tokens.ts';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
-import type { UserRepo } from './user.repo.ts';
+import type { UserRepo } from './users.repo.ts';
 import { inTransaction } from '../store/transaction.ts';
 
 export const ENROLMENT_VALIDITY_MS: Record<EnrolmentKind, number> = {

@@ -6,7 +6,7 @@ import type { RecoveryRepo } from './enrolment.repo.ts';
 import { newRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes.ts';
 import type { SecretBox } from './secret-box.ts';
 import { verifyTotp } from './totp.ts';
-import type { UserRepo, UserRow } from './user.repo.ts';
+import type { UserRepo, UserRow } from './users.repo.ts';
 
 /** The AES-GCM associated data of a user's TOTP secret. */
 export const userSecretContext = (userId: string) => `totp:user:${userId}`;

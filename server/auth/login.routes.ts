@@ -10,7 +10,7 @@ import { presentMe } from './auth.present.ts';
 import { CodeBody, EnrolPasswordBody, LoginBody, TokenParams } from './auth.schemas.ts';
 import type { EnrolmentService } from './enrolment.service.ts';
 import type { LoginService } from './login.service.ts';
-import type { SessionService } from './session.service.ts';
+import type { SessionService } from './sessions.service.ts';
 
 const meta = (req: Request) => ({ address: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
 

@@ -11,8 +11,8 @@ import { lockedError, type Attempts } from './attempts.ts';
 import { inTransaction } from '../store/transaction.ts';
 import { codeKind, type Factors } from './factors.ts';
 import type { PasswordHasher } from './password.ts';
-import type { SessionContext, SessionService } from './session.service.ts';
-import type { UserRepo } from './user.repo.ts';
+import type { SessionContext, SessionService } from './sessions.service.ts';
+import type { UserRepo } from './users.repo.ts';
 
 export interface LoginMeta {
   address?: string | null;

@@ -13,9 +13,9 @@ import type { EnrolmentRepo } from './enrolment.repo.ts';
 import type { EnrolmentLink, EnrolmentService } from './enrolment.service.ts';
 import type { Role } from './permissions.ts';
 import type { RecoveryRepo } from './enrolment.repo.ts';
-import type { SessionService } from './session.service.ts';
+import type { SessionService } from './sessions.service.ts';
 import type { Throttle } from './throttle.ts';
-import type { UserRepo, UserRow } from './user.repo.ts';
+import type { UserRepo, UserRow } from './users.repo.ts';
 import { inTransaction } from '../store/transaction.ts';
 
 export type { UserView } from '../wire/auth.ts';

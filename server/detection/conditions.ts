@@ -6,7 +6,7 @@ import { normalizeName } from '../directory/normalize.ts';
 import { formatParis, parisDayNumber, parisHour } from '../paris-time.ts';
 import type { EvalContext, Relations } from './context.ts';
 import { isNightHour, nightOf, type UserActivity } from './state.ts';
-import { parseDuration } from './rule.schema.ts';
+import { parseDuration } from './rule-file.schemas.ts';
 
 export type Predicate = (c: EvalContext) => boolean;
 export type Path = (string | number)[];

@@ -1,7 +1,7 @@
 // One event as the rules see it: the user and the patient from the directory,
 // the relations between them and the care relationship, each computed at most
 // once per event and only when a rule asks.
-import type { CareRelationship, DirectoryIndex, Identity, PatientFacts, StaffFacts } from '../directory/directory.index.ts';
+import type { CareRelationship, DirectoryIndex, Identity, PatientFacts, StaffFacts } from '../directory/directory-index.ts';
 import type { DetectionEventRow } from '../ingest/access-events.repo.ts';
 import type { DetectorState } from './state.ts';
 

@@ -4,13 +4,13 @@ import type { AlertsService } from '../alerts/alerts.service.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { DirectoryService } from '../directory/directory.service.ts';
 import type { AccessEventsRepo } from '../ingest/access-events.repo.ts';
-import type { EventLogSignal } from '../ingest/event-log.ts';
+import type { EventLogSignal } from '../ingest/pipeline/event-log.ts';
 import type { BackgroundJob, KernelDeps, VigieModule } from '../kernel/module.ts';
 import { createDetectionRepo } from './detection.repo.ts';
 import { ruleRoutes } from './detection.routes.ts';
-import { createDetector } from './detector.ts';
+import { createDetector } from './detector.job.ts';
 import { createRuleExplainer } from './explain.ts';
-import { loadRules } from './rule.loader.ts';
+import { loadRules } from './rule-loader.ts';
 import { createRulesService } from './rules.service.ts';
 
 export interface DetectionModuleDeps extends KernelDeps {

@@ -2,7 +2,7 @@
 // A hit stores the facts (ruleExplanation); the template is filled in French
 // and English when the alert is read (createRuleExplainer). The patient
 // appears only masked.
-import { ruleExplanationKey, RULE_KEY_PREFIX, type Explanation, type ExplanationRenderer } from '../alerts/alerts.explanation.ts';
+import { ruleExplanationKey, RULE_KEY_PREFIX, type Explanation, type ExplanationRenderer } from '../alerts/explanations.ts';
 import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import { formatParis } from '../paris-time.ts';
 import type { EvalContext } from './context.ts';

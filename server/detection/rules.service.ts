@@ -6,8 +6,8 @@ import type { Clock } from '../clock.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import type { Db } from '../store/db.ts';
 import type { DetectionRepo, RuleOverrideRow } from './detection.repo.ts';
-import { compileRule, RulesError, type CompiledRule, type RuleDefinition, type RuleOverride } from './rule.loader.ts';
-import { formatDuration, parseDuration } from './rule.schema.ts';
+import { compileRule, RulesError, type CompiledRule, type RuleDefinition, type RuleOverride } from './rule-loader.ts';
+import { formatDuration, parseDuration } from './rule-file.schemas.ts';
 import type { RulePatch } from './detection.schemas.ts';
 import { inTransaction } from '../store/transaction.ts';
 

@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Actor } from '../actor.ts';
 import { can, type Permission } from '../auth/permissions.ts';
-import type { SessionService } from '../auth/session.service.ts';
+import type { SessionService } from '../auth/sessions.service.ts';
 import type { Config } from '../config.ts';
 import { Forbidden, Unauthorized } from '../errors.ts';
 import { readSessionToken } from './cookies.ts';

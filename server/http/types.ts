@@ -1,4 +1,4 @@
-import type { SessionContext } from '../auth/session.service.ts';
+import type { SessionContext } from '../auth/sessions.service.ts';
 
 declare global {
   namespace Express {

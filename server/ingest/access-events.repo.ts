@@ -2,7 +2,7 @@ import { PostgresAdapter, sql, type ExpressionBuilder, type Kysely, type SelectQ
 import type { Executor } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import type { AccessAction, AccessEventsTable } from './ingest.tables.ts';
-import { TIMELINES } from './timelines.ts';
+import { TIMELINES } from './pipeline/timelines.ts';
 
 export type AccessEventRow = Omit<AccessEventsTable, 'id'> & { id: number };
 export type NewAccessEventRow = Omit<AccessEventsTable, 'id'>;

@@ -2,7 +2,7 @@
 // checks the Origin, joins rooms from server-side data only, and relays what
 // services publish. Nothing is accepted from clients.
 import type { Server, Socket } from 'socket.io';
-import type { SessionService } from '../auth/session.service.ts';
+import type { SessionService } from '../auth/sessions.service.ts';
 import type { Config } from '../config.ts';
 import { readCookie, sessionCookieName } from '../http/cookies.ts';
 import type { Logger } from '../log.ts';

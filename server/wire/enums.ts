@@ -50,7 +50,7 @@ export const PERMISSIONS = [
   'rules:manage',
   'sources:manage',
   'users:manage',
-  'audit:read', // the audit log: analysts see what concerns incidents (server/audit/audit.scope.ts)
+  'audit:read', // the audit log: analysts see what concerns incidents (server/audit/audit-scope.ts)
   'audit:read-all', // every audit entry (admins)
   'audit:verify',
   'settings:manage',

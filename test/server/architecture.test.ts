@@ -17,7 +17,7 @@ function filesUnder(dir: string): string[] {
 }
 
 const files = filesUnder(SERVER).map((file) => ({ rel: path.relative(SERVER, file), text: fs.readFileSync(file, 'utf8') }));
-const routeFiles = files.filter((f) => /\.routes\.ts$/.test(f.rel) || f.rel.endsWith('ingest.http.ts'));
+const routeFiles = files.filter((f) => /\.routes\.ts$/.test(f.rel) || f.rel.endsWith('ingest-http.ts'));
 
 describe('module joints', () => {
   it('finds the route files it checks', () => {

@@ -1,8 +1,8 @@
 // Access events straight into the log, for detector tests and the bench
 // (the ingest endpoint is the real way in; these skip HTTP, not the format).
-import { AccessEventRecord } from '../../server/ingest/access-event.schema.ts';
+import { AccessEventRecord } from '../../server/ingest/pipeline/access-event.schemas.ts';
 import type { NewAccessEventRow } from '../../server/ingest/access-events.repo.ts';
-import { catchUpTimelines } from '../../server/ingest/timelines.ts';
+import { catchUpTimelines } from '../../server/ingest/pipeline/timelines.ts';
 import type { Store } from '../../server/store/db.ts';
 
 export type EventInput = Omit<AccessEventRecord, 'time'> & { time: string | number };

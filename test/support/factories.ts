@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../server/auth/permissions.ts';
-import type { UserRow } from '../../server/auth/user.repo.ts';
+import type { UserRow } from '../../server/auth/users.repo.ts';
 import type { Services } from '../../server/services.ts';
 
 let counter = 0;

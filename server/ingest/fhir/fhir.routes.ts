@@ -5,15 +5,15 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { AppError, TooManyRequests, Unavailable } from '../../errors.ts';
 import type { StoreHealth } from '../../store/store-health.ts';
 import type { Logger } from '../../log.ts';
-import type { ValidAccessEvent } from '../access-event.validate.ts';
-import { bodyFormat } from '../ingest.body.ts';
-import { closeWhenStopping, withinBodyDeadline } from '../ingest.flow.ts';
-import { countRefusals, idempotencyKey, receive, sendAnswer, type IngestRoutesDeps } from '../ingest.http.ts';
-import type { Refusal } from '../ingest.service.ts';
-import { futureLimit } from '../iso-time.ts';
-import { requireKind, sourceActor, sourceAuth } from '../source-auth.ts';
+import type { ValidAccessEvent } from '../pipeline/access-event-validation.ts';
+import { bodyFormat } from '../pipeline/body-reader.ts';
+import { closeWhenStopping, withinBodyDeadline } from '../pipeline/request-flow.ts';
+import { countRefusals, idempotencyKey, receive, sendAnswer, type IngestRoutesDeps } from '../pipeline/ingest-http.ts';
+import type { Refusal } from '../pipeline/ingest.service.ts';
+import { futureLimit } from '../pipeline/iso-time.ts';
+import { requireKind, sourceActor, sourceAuth } from '../sources/source-auth.ts';
 import { mapperFailure } from '../tools/tool-alert.ts';
-import { mapAuditEvent, resourcesOf } from './fhir.mapper.ts';
+import { mapAuditEvent, resourcesOf } from './fhir-mapper.ts';
 import { issueTypeOf, operationOutcome, type OutcomeIssue } from './operation-outcome.ts';
 
 export const FHIR_JSON = 'application/fhir+json';

@@ -1,8 +1,8 @@
 // Suricata EVE JSON `alert` records (one object, or one per line).
 import { z } from 'zod';
-import { suricataExplanation } from '../../alerts/alerts.explanation.ts';
+import { suricataExplanation } from '../../alerts/explanations.ts';
 import type { Severity } from '../../alerts/alerts.tables.ts';
-import type { FutureLimit } from '../iso-time.ts';
+import type { FutureLimit } from '../pipeline/iso-time.ts';
 import { clip, fingerprint, withoutNul, toolTime, Skip, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
 
 const EveAlert = z.looseObject({

@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import type { RaiseAlertInput } from '../../alerts/alerts.service.ts';
-import { reasonOf } from '../access-event.schema.ts';
-import { futureProblem, parseIsoTime, type FutureLimit } from '../iso-time.ts';
+import { reasonOf } from '../pipeline/access-event.schemas.ts';
+import { futureProblem, parseIsoTime, type FutureLimit } from '../pipeline/iso-time.ts';
 
 /** A tool alert ready for alerts.raise (the source id is added at commit), or the reason it is refused. */
 export type ToolAlert = Omit<RaiseAlertInput, 'sourceId'>;

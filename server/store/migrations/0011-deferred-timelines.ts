@@ -6,7 +6,7 @@
 // filled behind the append in sorted chunks of thousands of events — many
 // entries per dirtied page — by the ingest writer itself, inside a batch's
 // transaction, up to `indexedThrough`. Events after it are found by a scan of
-// that short tail (server/ingest/timelines.ts). PostgreSQL keeps its ordinary
+// that short tail (server/ingest/pipeline/timelines.ts). PostgreSQL keeps its ordinary
 // indexes: nothing changes there.
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './helpers.ts';

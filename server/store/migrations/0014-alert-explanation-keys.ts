@@ -1,5 +1,5 @@
 // An alert's explanation becomes a message key and language-neutral params
-// (one JSON column, server/alerts/alerts.explanation.ts) instead of two
+// (one JSON column, server/alerts/explanations.ts) instead of two
 // sentences rendered when it was raised: the reader's language and a rule's
 // current template apply at read time. The rows already there only have their
 // sentences: they keep them under the "legacy text" key and read exactly as
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { parse } from 'yaml';
-import { EXPLANATION_KEYS, parseExplanation, renderExplanation } from '../../alerts/alerts.explanation.ts';
+import { EXPLANATION_KEYS, parseExplanation, renderExplanation } from '../../alerts/explanations.ts';
 import { createRuleExplainer } from '../../detection/explain.ts';
 import { isPostgres } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 // What the ingest benchmarks send: NDJSON batches, FHIR Bundles and generic
 // tool alerts made from the synthetic events, and a plain keep-alive POST.
 import http from 'node:http';
-import type { ValidAccessEvent } from '../../../server/ingest/access-event.validate.ts';
+import type { ValidAccessEvent } from '../../../server/ingest/pipeline/access-event-validation.ts';
 import { asRecord } from './data.ts';
 
 export function post(port: number, path: string, token: string, type: string, body: Buffer, agent: http.Agent): Promise<{ status: number; text: string }> {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemActor } from '../../../server/actor.ts';
-import { parseExplanation, renderExplanation } from '../../../server/alerts/alerts.explanation.ts';
+import { parseExplanation, renderExplanation } from '../../../server/alerts/explanations.ts';
 import { createRuleExplainer } from '../../../server/detection/explain.ts';
 import { mapGenericAlert } from '../../../server/ingest/tools/generic.ts';
 import { mapWazuhAlert } from '../../../server/ingest/tools/wazuh.ts';

@@ -3,8 +3,8 @@
 // host, details, a tool's raw payload), the list, the detail and the live push
 // to analysts and approvers hold it masked, whatever its case and origin.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { legacyExplanation } from '../../../server/alerts/alerts.explanation.ts';
-import { maskAlertText } from '../../../server/alerts/alerts.mask.ts';
+import { legacyExplanation } from '../../../server/alerts/explanations.ts';
+import { maskAlertText } from '../../../server/alerts/alert-masking.ts';
 import type { RaiseAlertInput } from '../../../server/alerts/alerts.service.ts';
 import type { AlertOrigin } from '../../../server/alerts/alerts.tables.ts';
 import { systemActor } from '../../../server/actor.ts';

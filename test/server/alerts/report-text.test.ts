@@ -1,7 +1,7 @@
 // The masking of a staff report's "patients concerned" in the reporter's own words.
 import { describe, expect, it } from 'vitest';
-import { renderExplanation } from '../../../server/alerts/alerts.explanation.ts';
-import { maskTerms, patientTerms, reportExplanation, reportTitle } from '../../../server/alerts/report.text.ts';
+import { renderExplanation } from '../../../server/alerts/explanations.ts';
+import { maskTerms, patientTerms, reportExplanation, reportTitle } from '../../../server/alerts/report-text.ts';
 
 describe('staff report text', () => {
   it('masks the whole patient text and each listed name, whatever the case, leaving the other words', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, entryHash, GENESIS_HASH } from '../../../server/audit/audit.chain.ts';
+import { canonicalJson, entryHash, GENESIS_HASH } from '../../../server/audit/hash-chain.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and drops undefined members', () => {

@@ -1,7 +1,7 @@
 // GET /api/v1/audit/export: the current filter as CSV or JSON, streamed in
 // batches, scoped like the list, and itself recorded in the trail.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { csvField, parisIso } from '../../../server/audit/audit.export.ts';
+import { csvField, parisIso } from '../../../server/audit/export-formats.ts';
 import type { TestApp } from '../../support/app.ts';
 import { fillChain } from '../../support/audit-chain.ts';
 import { seededAuditApp } from '../../support/audit-seed.ts';

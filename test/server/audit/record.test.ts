@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { entryHash, GENESIS_HASH } from '../../../server/audit/audit.chain.ts';
+import { entryHash, GENESIS_HASH } from '../../../server/audit/hash-chain.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderExplanation } from '../../../server/alerts/alerts.explanation.ts';
+import { renderExplanation } from '../../../server/alerts/explanations.ts';
 import { tempDir } from '../../support/config.ts';
 import { mapGenericAlert } from '../../../server/ingest/tools/generic.ts';
 import { mapSuricataAlert } from '../../../server/ingest/tools/suricata.ts';

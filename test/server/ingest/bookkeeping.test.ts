@@ -4,9 +4,9 @@
 // and the counters, last seen, last error and chain stay what they were.
 import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { entryHash, GENESIS_HASH } from '../../../server/audit/audit.chain.ts';
-import { createSourcesRepo } from '../../../server/ingest/sources.repo.ts';
-import { parisDay } from '../../../server/ingest/sources.service.ts';
+import { entryHash, GENESIS_HASH } from '../../../server/audit/hash-chain.ts';
+import { createSourcesRepo } from '../../../server/ingest/sources/sources.repo.ts';
+import { parisDay } from '../../../server/ingest/sources/sources.service.ts';
 import type { Db } from '../../../server/store/db.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { entryHash, GENESIS_HASH } from '../../../server/audit/audit.chain.ts';
+import { entryHash, GENESIS_HASH } from '../../../server/audit/hash-chain.ts';
 import { createAuditRepo } from '../../../server/audit/audit.repo.ts';
 import { cliActor } from '../../../server/actor.ts';
 import { createServices } from '../../../server/services.ts';

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mapAuditEvent } from '../../../server/ingest/fhir/fhir.mapper.ts';
-import { AuditEventR4, isPlainAuditEventR4 } from '../../../server/ingest/fhir/fhir.schema.ts';
+import { mapAuditEvent } from '../../../server/ingest/fhir/fhir-mapper.ts';
+import { AuditEventR4, isPlainAuditEventR4 } from '../../../server/ingest/fhir/fhir.schemas.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import * as ex from './fhir-examples.ts';

@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import express from 'express';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { receive } from '../../../server/ingest/ingest.http.ts';
+import { receive } from '../../../server/ingest/pipeline/ingest-http.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { testConfig } from '../../support/config.ts';
 import { describeEachDialect } from '../../support/db.ts';

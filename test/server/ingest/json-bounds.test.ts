@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonTooDeep } from '../../../server/ingest/json-bounds.ts';
+import { jsonTooDeep } from '../../../server/ingest/pipeline/json-bounds.ts';
 
 describe('jsonTooDeep', () => {
   const nest = (n: number, open = '[', close = ']') => open.repeat(n) + close.repeat(n);

@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import { createSource, eventRecord, ndjson } from './helpers.ts';
 
-/** The audit action (server/ingest/patient-search.ts), spelt out so the test also runs against code without it. */
+/** The audit action (server/ingest/explorer/patient-search.ts), spelt out so the test also runs against code without it. */
 const PATIENT_SEARCH_ACTION = 'access_events.patient_searched';
 const REASON = 'Plainte du patient, dossier DPO-2026-031';
 

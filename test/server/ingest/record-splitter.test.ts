@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { textDecoding, type Unreadable } from '../../../server/ingest/body-decoding.ts';
-import { JsonArraySplitter, NdjsonSplitter, StructureError, jsonErrorReason } from '../../../server/ingest/record-splitter.ts';
+import { textDecoding, type Unreadable } from '../../../server/ingest/pipeline/body-decoding.ts';
+import { JsonArraySplitter, NdjsonSplitter, StructureError, jsonErrorReason } from '../../../server/ingest/pipeline/record-splitter.ts';
 
 type Out = { text: string | Unreadable; index: number; line?: number };
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createAccessEventsRepo } from '../../../server/ingest/access-events.repo.ts';
-import { createRetention } from '../../../server/ingest/retention.ts';
-import { createSourcesRepo } from '../../../server/ingest/sources.repo.ts';
+import { createRetention } from '../../../server/ingest/retention/retention.job.ts';
+import { createSourcesRepo } from '../../../server/ingest/sources/sources.repo.ts';
 import { createSystemEventsRepo } from '../../../server/ingest/system-events.repo.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';

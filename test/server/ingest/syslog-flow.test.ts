@@ -5,7 +5,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { afterEach, expect, it, vi } from 'vitest';
-import { createSyslogListener, type SyslogListener } from '../../../server/ingest/syslog/syslog.listener.ts';
+import { createSyslogListener, type SyslogListener } from '../../../server/ingest/syslog/syslog-listener.job.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import { createSource } from './helpers.ts';

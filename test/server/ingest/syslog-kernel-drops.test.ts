@@ -1,7 +1,7 @@
 // Sharing the kernel's UDP drops among the sources that were sending: whole
 // datagrams, in proportion, adding up to what the kernel counted.
 import { describe, expect, it } from 'vitest';
-import { shareOut } from '../../../server/ingest/syslog/syslog.kernel-drops.ts';
+import { shareOut } from '../../../server/ingest/syslog/kernel-drops.ts';
 
 describe('shareOut', () => {
   it('splits in proportion, in whole units that add up', () => {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { SyslogListener } from '../../../server/ingest/syslog/syslog.listener.ts';
+import type { SyslogListener } from '../../../server/ingest/syslog/syslog-listener.job.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import { createSource, eventRecord } from './helpers.ts';

@@ -6,8 +6,8 @@
 import { CompiledQuery, Kysely, NO_MIGRATIONS, SqliteDialect, type LogEvent } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAccessEventsRepo, type AccessEventFilter, type EventCursor } from '../../../server/ingest/access-events.repo.ts';
-import { createEventAppender } from '../../../server/ingest/event-appender.ts';
-import { catchUpTimelines } from '../../../server/ingest/timelines.ts';
+import { createEventAppender } from '../../../server/ingest/pipeline/event-appender.ts';
+import { catchUpTimelines } from '../../../server/ingest/pipeline/timelines.ts';
 import { migrator } from '../../../server/store/migrate.ts';
 import type { Database } from '../../../server/store/schema.ts';
 import { openTestStore, type TestStore } from '../../support/db.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AccessEventRecord, reasonOf } from '../../../server/ingest/access-event.schema.ts';
-import { validateAccessEvent } from '../../../server/ingest/access-event.validate.ts';
-import { parseIsoTime } from '../../../server/ingest/iso-time.ts';
+import { AccessEventRecord, reasonOf } from '../../../server/ingest/pipeline/access-event.schemas.ts';
+import { validateAccessEvent } from '../../../server/ingest/pipeline/access-event-validation.ts';
+import { parseIsoTime } from '../../../server/ingest/pipeline/iso-time.ts';
 
 // A deterministic generator (mulberry32) so a failure can be replayed.
 function rng(seed: number) {

@@ -9,7 +9,7 @@ import { createAuditRepo } from '../../../server/audit/audit.repo.ts';
 import { createAuditService } from '../../../server/audit/audit.service.ts';
 import { systemClock } from '../../../server/clock.ts';
 import { AppError, Conflict, Unavailable } from '../../../server/errors.ts';
-import { rebuildError, sendError } from '../../../server/ingest/thread-errors.ts';
+import { rebuildError, sendError } from '../../../server/ingest/pipeline/thread-errors.ts';
 import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
 import { tempDir } from '../../support/config.ts';

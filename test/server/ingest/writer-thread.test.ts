@@ -1,4 +1,4 @@
-// The SQLite writer thread (ingest.thread.ts): batches on a database file
+// The SQLite writer thread (writer-thread.ts): batches on a database file
 // commit in a worker thread with its own connection. Same answers and audit
 // chain as the in-process writer, the same guarantees (ack after commit,
 // exactly-once, chain order, commit-ordered ids), errors rebuilt as the same
@@ -6,7 +6,7 @@
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateAccessEvent, type ValidAccessEvent } from '../../../server/ingest/access-event.validate.ts';
+import { validateAccessEvent, type ValidAccessEvent } from '../../../server/ingest/pipeline/access-event-validation.ts';
 import { createAccessEventsRepo } from '../../../server/ingest/access-events.repo.ts';
 import { mapGenericAlert } from '../../../server/ingest/tools/generic.ts';
 import type { ToolAlert } from '../../../server/ingest/tools/tool-alert.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AccessEventRecord } from '../../../server/ingest/access-event.schema.ts';
+import { AccessEventRecord } from '../../../server/ingest/pipeline/access-event.schemas.ts';
 import { simulate } from '../../../server/simulator/simulate.ts';
 import { tempDir } from '../../support/config.ts';
 

@@ -3,9 +3,9 @@
 // the detector never evaluates on a state that a failed recovery left wrong.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDetectionRepo } from '../../../server/detection/detection.repo.ts';
-import { createDetector } from '../../../server/detection/detector.ts';
-import { createRetention } from '../../../server/ingest/retention.ts';
-import { createSourcesRepo } from '../../../server/ingest/sources.repo.ts';
+import { createDetector } from '../../../server/detection/detector.job.ts';
+import { createRetention } from '../../../server/ingest/retention/retention.job.ts';
+import { createSourcesRepo } from '../../../server/ingest/sources/sources.repo.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { eventRow, insertEvents } from '../../support/events.ts';
 import { alertSet } from '../detection/world.ts';

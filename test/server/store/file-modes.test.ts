@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it, describe } from 'vitest';
-import { createSealFile } from '../../../server/audit/audit.seals.ts';
+import { createSealFile } from '../../../server/audit/seal-file.ts';
 import { loadMasterKey } from '../../../server/secrets.ts';
 import { openStore } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';

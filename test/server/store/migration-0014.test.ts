@@ -4,11 +4,11 @@
 // up again gives the same reading.
 import { afterEach, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { parseExplanation } from '../../../server/alerts/alerts.explanation.ts';
+import { parseExplanation } from '../../../server/alerts/explanations.ts';
 import { presentAlert } from '../../../server/alerts/alerts.present.ts';
 import type { AlertRow } from '../../../server/alerts/alerts.repo.ts';
 import { createRuleExplainer } from '../../../server/detection/explain.ts';
-import { loadRules } from '../../../server/detection/rule.loader.ts';
+import { loadRules } from '../../../server/detection/rule-loader.ts';
 import { migrator } from '../../../server/store/migrate.ts';
 import { describeEachDialect, openTestStore, type TestStore } from '../../support/db.ts';
 
