@@ -21,7 +21,7 @@ export default defineConfig(
         // reads a .svelte file to follow its imports.
         parser: tseslint.parser,
         // Type-aware rules (no-floating-promises) read the project's tsconfig.
-        projectService: { allowDefaultProject: ['*.js', 'server/ingest/*.mjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'server/ingest/pipeline/*.mjs'] },
         tsconfigRootDir: import.meta.dirname,
         extraFileExtensions: ['.svelte'],
       },

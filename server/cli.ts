@@ -3,13 +3,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './audit/audit.cli.ts';
 import { registerUserCommands } from './auth/auth.cli.ts';
+import { CliExit, cliConfig } from './cli/context.ts';
 import { configVariables } from './config.ts';
 import { registerDetectionCommands } from './detection/detection.cli.ts';
 import { registerDirectoryCommands } from './directory/directory.cli.ts';
-import { registerSimulateCommand } from './simulator/simulate.cli.ts';
-import { CliExit, cliConfig } from './cli/context.ts';
 import { registerIngestCommands } from './ingest/ingest.cli.ts';
 import { serve } from './serve.ts';
+import { registerSimulateCommand } from './simulator/simulate.cli.ts';
 import { openStore } from './store/db.ts';
 import { migrateToLatest, migrationStatus } from './store/migrate.ts';
 

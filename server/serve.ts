@@ -4,8 +4,8 @@
 // node process a supervisor signals (npm would not pass the signal on and wait).
 import type { Socket } from 'node:net';
 import { CLIENT_DIST, createApp } from './app.ts';
-import { ensureClientBuilt } from './client-build.ts';
 import { announceFirstRun } from './auth/setup.ts';
+import { ensureClientBuilt } from './client-build.ts';
 import { ConfigError, configWarnings, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { openStore } from './store/db.ts';

@@ -1,8 +1,8 @@
 // What raising an alert takes and gives, shared by the service, the batched
 // path (raise-many.ts) and the masking (alert-masking.ts) without a cycle.
-import type { Explanation } from './explanations.ts';
 import type { AlertRow } from './alerts.repo.ts';
 import type { AlertOrigin, Severity } from './alerts.tables.ts';
+import type { Explanation } from './explanations.ts';
 
 export interface RaiseAlertInput {
   origin: AlertOrigin;

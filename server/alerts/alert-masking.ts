@@ -6,9 +6,9 @@
 // stored as a key and params: its params are masked here, and the sentence
 // rendered from them is masked again when read (alerts.present.ts).
 import { maskIdentifiersIn } from '../privacy.ts';
-import type { ExplanationText } from './explanations.ts';
-import type { AlertRow } from './alerts.repo.ts';
 import type { RaiseAlertInput } from './alert-inputs.ts';
+import type { AlertRow } from './alerts.repo.ts';
+import type { ExplanationText } from './explanations.ts';
 import { patientTerms } from './report-text.ts';
 
 /**

@@ -6,10 +6,10 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { DirectoryService } from '../directory/directory.service.ts';
 import { createAccessEventsRepo } from '../ingest/access-events.repo.ts';
 import type { KernelDeps, VigieModule } from '../kernel/module.ts';
-import type { ExplanationRenderer } from './explanations.ts';
 import { createAlertsRepo } from './alerts.repo.ts';
 import { alertRoutes } from './alerts.routes.ts';
 import { createAlertsService } from './alerts.service.ts';
+import type { ExplanationRenderer } from './explanations.ts';
 import { reportRoutes } from './reports.routes.ts';
 import { createReportsService } from './reports.service.ts';
 

@@ -4,9 +4,9 @@
 import type { AccessEventRow } from '../ingest/access-events.repo.ts';
 import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import type { AlertItem, EvidenceEvent } from '../wire/alerts.ts';
-import { parseExplanation, renderExplanation, type ExplanationRenderer } from './explanations.ts';
-import type { AlertRow } from './alerts.repo.ts';
 import { alertPatientTerms, maskAlertRow, maskExplanationText } from './alert-masking.ts';
+import type { AlertRow } from './alerts.repo.ts';
+import { parseExplanation, renderExplanation, type ExplanationRenderer } from './explanations.ts';
 
 /**
  * What to mask in an alert's free text besides the patient column: every origin

@@ -6,22 +6,22 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import type { AccessEventRow } from '../ingest/access-events.repo.ts';
+import { maskPatientId } from '../privacy.ts';
 import type { Room } from '../realtime/events.ts';
 import type { Realtime } from '../realtime/realtime.ts';
 import type { Db, Trx } from '../store/db.ts';
+import { afterCommit, inTransaction } from '../store/transaction.ts';
+import type { AlertDetail, AlertDetails, AlertPage, RevealedAlertPatient } from '../wire/alerts.ts';
+import type { RaiseAlertInput, RaisedAlert } from './alert-inputs.ts';
 import { freeTextTerms, presentAlert, presentEvidenceEvent } from './alerts.present.ts';
 import type { AlertFilter, AlertRow, AlertsRepo } from './alerts.repo.ts';
-import { maskPatientId } from '../privacy.ts';
-import { maskTerms } from './report-text.ts';
-import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './raise-many.ts';
-import type { AlertDetail, AlertDetails, AlertPage, RevealedAlertPatient } from '../wire/alerts.ts';
 import type { ExplanationRenderer } from './explanations.ts';
+import { foldDetails, prepareAlert, raisedDetails, raiseMany } from './raise-many.ts';
+import { maskTerms } from './report-text.ts';
 
 export { presentAlert as presentAlertPush } from './alerts.present.ts';
 
 export type { RaiseAlertInput, RaisedAlert } from './alert-inputs.ts';
-import type { RaiseAlertInput, RaisedAlert } from './alert-inputs.ts';
-import { afterCommit, inTransaction } from '../store/transaction.ts';
 
 /** Where alert pushes go: the analysts (and approvers, who watch dashboards). */
 export const ALERT_ROOMS: Room[] = ['role:analyst', 'role:approver'];

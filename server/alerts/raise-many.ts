@@ -5,9 +5,9 @@
 import type { Actor } from '../actor.ts';
 import type { AuditRecordInput, AuditService } from '../audit/audit.service.ts';
 import type { Trx } from '../store/db.ts';
-import type { AlertRow, AlertsRepo, NewAlertRow } from './alerts.repo.ts';
-import { maskAlertText } from './alert-masking.ts';
 import type { RaisedAlert, RaiseAlertInput } from './alert-inputs.ts';
+import { maskAlertText } from './alert-masking.ts';
+import type { AlertRow, AlertsRepo, NewAlertRow } from './alerts.repo.ts';
 
 export interface PreparedAlert {
   /** The row to insert when the input creates an alert (its times are the raise's). */

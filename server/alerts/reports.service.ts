@@ -8,12 +8,12 @@ import type { Clock } from '../clock.ts';
 import { Invalid } from '../errors.ts';
 import { maskPatientId } from '../privacy.ts';
 import type { Db } from '../store/db.ts';
+import { inTransaction } from '../store/transaction.ts';
+import type { MyReport, MyReportsPage, ReportDetails } from '../wire/reports.ts';
 import type { ReportRow } from './alerts.repo.ts';
 import type { AlertsService } from './alerts.service.ts';
-import type { MyReport, MyReportsPage, ReportDetails } from '../wire/reports.ts';
 import { maskTerms, patientTerms, REPORT_RULE, reportExplanation, reportTitle } from './report-text.ts';
 import type { MyReportsQuery, ReportInput } from './reports.schemas.ts';
-import { inTransaction } from '../store/transaction.ts';
 
 /** A clock a little ahead of ours is not a report from the future. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

@@ -3,12 +3,12 @@
 import type { Actor } from '../actor.ts';
 import { NotFound } from '../errors.ts';
 import type { Db } from '../store/db.ts';
+import { inTransaction } from '../store/transaction.ts';
+import { inScope, type AuditScope } from './audit-scope.ts';
 import { presentEntry, userIdsOf, type AuditEntryView } from './audit.present.ts';
 import type { AuditCursor, AuditFilter, AuditRepo } from './audit.repo.ts';
 import type { AuditExportQuery, AuditListQuery } from './audit.schemas.ts';
-import { inScope, type AuditScope } from './audit-scope.ts';
 import type { AuditService } from './audit.service.ts';
-import { inTransaction } from '../store/transaction.ts';
 
 export const DEFAULT_PAGE = 50;
 

@@ -3,12 +3,12 @@
 import type { BackgroundJob, KernelDeps, VigieModule } from '../kernel/module.ts';
 import { deriveKey } from '../secrets.ts';
 import { createAuditLogService } from './audit-log.service.ts';
+import { createAuditScopes } from './audit-scope.ts';
 import { createAuditRepo } from './audit.repo.ts';
 import { auditRoutes } from './audit.routes.ts';
-import { createAuditScopes } from './audit-scope.ts';
-import { createAuditSealer } from './sealer.job.ts';
-import { createSealFile } from './seal-file.ts';
 import { createAuditService } from './audit.service.ts';
+import { createSealFile } from './seal-file.ts';
+import { createAuditSealer } from './sealer.job.ts';
 import { createAuditVerifier } from './verifier.service.ts';
 
 export interface AuditModuleDeps extends KernelDeps {

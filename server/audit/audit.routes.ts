@@ -4,13 +4,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
 import { actorOf, allowed, secureRouter } from '../http/auth.ts';
 import { parse } from '../http/validate.ts';
-import { toCsv, toJson } from './export-formats.ts';
+import type { Logger } from '../log.ts';
 import type { AuditLogService } from './audit-log.service.ts';
-import { AuditEntryParams, AuditExportQuery, AuditListQuery, AuditVerifyQuery } from './audit.schemas.ts';
 import type { AuditScopes } from './audit-scope.ts';
+import { AuditEntryParams, AuditExportQuery, AuditListQuery, AuditVerifyQuery } from './audit.schemas.ts';
+import { toCsv, toJson } from './export-formats.ts';
 import type { AuditVerifier } from './verifier.service.ts';
 
 export interface AuditRoutesDeps {

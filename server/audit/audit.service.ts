@@ -1,8 +1,8 @@
 import { actorLabel, type Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { lockInTransaction, type Dialect, type Executor, type Trx } from '../store/db.ts';
-import { canonicalJson, entryHash, GENESIS_HASH } from './hash-chain.ts';
 import type { AuditEntryRow, AuditRepo } from './audit.repo.ts';
+import { canonicalJson, entryHash, GENESIS_HASH } from './hash-chain.ts';
 
 export interface AuditRecordInput {
   actor: Actor;

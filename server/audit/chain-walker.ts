@@ -1,8 +1,8 @@
 // The chain walker: pure, fed the entries in sequence order batch by batch
 // (so it walks millions of entries in constant memory), it finds the first
 // broken place and says what is wrong there. It knows nothing of the database.
-import { entryHash, GENESIS_HASH } from './hash-chain.ts';
 import type { AuditEntryRow } from './audit.repo.ts';
+import { entryHash, GENESIS_HASH } from './hash-chain.ts';
 
 export type ProblemKind =
   /** An entry no longer matches its hash, or its hash was recomputed (the next entry still links to the old one). */

@@ -6,8 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { canonicalJson } from './hash-chain.ts';
 import type { Problem, Seal } from './chain-walker.ts';
+import { canonicalJson } from './hash-chain.ts';
 
 export const SEAL_FILE = 'audit-seals.jsonl';
 const VERSION = 1;

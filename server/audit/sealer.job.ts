@@ -2,13 +2,13 @@
 // shutdown, signs the head of the chain into the seal file (skipped when the
 // head has not moved since this instance last sealed it).
 import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
 import type { BackgroundJob } from '../kernel/module.ts';
+import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
-import { GENESIS_HASH } from './hash-chain.ts';
 import type { AuditRepo } from './audit.repo.ts';
-import type { SealFile } from './seal-file.ts';
 import type { Seal } from './chain-walker.ts';
+import { GENESIS_HASH } from './hash-chain.ts';
+import type { SealFile } from './seal-file.ts';
 
 export interface AuditSealer extends BackgroundJob {
   /** The seal file's path. */

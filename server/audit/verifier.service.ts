@@ -4,8 +4,8 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from '../store/db.ts';
 import type { AuditRepo } from './audit.repo.ts';
-import type { SealFile } from './seal-file.ts';
 import { ChainWalker, type Problem } from './chain-walker.ts';
+import type { SealFile } from './seal-file.ts';
 
 export interface SealsSummary {
   /** Valid seals in the file. */

@@ -6,11 +6,11 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Invalid, NotFound, Unauthorized } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
-import { lockedError, type Attempts } from './attempts.ts';
 import { inTransaction } from '../store/transaction.ts';
+import { lockedError, type Attempts } from './attempts.ts';
 import type { Factors } from './factors.ts';
-import type { PasswordHasher } from './password.ts';
 import { checkNewPassword } from './password-policy.ts';
+import type { PasswordHasher } from './password.ts';
 import type { SessionService } from './sessions.service.ts';
 import type { UserRepo, UserRow } from './users.repo.ts';
 

@@ -10,8 +10,8 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { TooManyRequests } from '../errors.ts';
 import { lockInTransaction, type Db, type Dialect, type Executor, type Trx } from '../store/db.ts';
-import type { Throttle } from './throttle.ts';
 import { inTransaction } from '../store/transaction.ts';
+import type { Throttle } from './throttle.ts';
 
 export interface FailedAttempt {
   /** The email the attempt named (known or not): counts against that account. */

@@ -1,7 +1,6 @@
 // /api/v1/auth: logout, and what a signed-in user does to their own account.
 import express from 'express';
 import { z } from 'zod';
-import type { Config } from '../config.ts';
 import { actorOf, secureRouter } from '../http/auth.ts';
 import { clearSessionCookie } from '../http/cookies.ts';
 import { CLEAR_SITE_DATA } from '../http/security.ts';

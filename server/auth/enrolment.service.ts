@@ -8,19 +8,19 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { lockInTransaction, type Db, type Dialect, type Trx } from '../store/db.ts';
+import { inTransaction } from '../store/transaction.ts';
 import type { Attempts } from './attempts.ts';
 import type { EnrolmentKind } from './auth.tables.ts';
 import type { EnrolmentRepo, EnrolmentTokenRow } from './enrolment.repo.ts';
 import { userSecretContext, type Factors } from './factors.ts';
-import type { PasswordHasher } from './password.ts';
 import { checkNewPassword } from './password-policy.ts';
+import type { PasswordHasher } from './password.ts';
 import type { Role } from './permissions.ts';
 import type { SecretBox } from './secret-box.ts';
 import type { SessionService } from './sessions.service.ts';
 import { randomToken, sha256Hex } from './tokens.ts';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
 import type { UserRepo } from './users.repo.ts';
-import { inTransaction } from '../store/transaction.ts';
 
 export const ENROLMENT_VALIDITY_MS: Record<EnrolmentKind, number> = {
   setup: 3_600_000,

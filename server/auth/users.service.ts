@@ -8,15 +8,15 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import type { Db, Trx } from '../store/db.ts';
+import { inTransaction } from '../store/transaction.ts';
 import type { UserView } from '../wire/auth.ts';
 import type { EnrolmentRepo } from './enrolment.repo.ts';
+import type { RecoveryRepo } from './enrolment.repo.ts';
 import type { EnrolmentLink, EnrolmentService } from './enrolment.service.ts';
 import type { Role } from './permissions.ts';
-import type { RecoveryRepo } from './enrolment.repo.ts';
 import type { SessionService } from './sessions.service.ts';
 import type { Throttle } from './throttle.ts';
 import type { UserRepo, UserRow } from './users.repo.ts';
-import { inTransaction } from '../store/transaction.ts';
 
 export type { UserView } from '../wire/auth.ts';
 

@@ -1,12 +1,12 @@
 // The vocabulary of `when:` — a fixed set of named conditions, each built
 // into a plain function once when the rule loads. No code is ever evaluated
 // from a rule file: an unknown name or a bad argument is an error at load.
-import { ACCESS_ACTIONS } from '../ingest/ingest.tables.ts';
 import { normalizeName } from '../directory/normalize.ts';
+import { ACCESS_ACTIONS } from '../ingest/ingest.tables.ts';
 import { formatParis, parisDayNumber, parisHour } from '../paris-time.ts';
 import type { EvalContext, Relations } from './context.ts';
-import { isNightHour, nightOf, type UserActivity } from './state.ts';
 import { parseDuration } from './rule-file.schemas.ts';
+import { isNightHour, nightOf, type UserActivity } from './state.ts';
 
 export type Predicate = (c: EvalContext) => boolean;
 export type Path = (string | number)[];

@@ -2,8 +2,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CliExit, cliConfig, withServices } from '../cli/context.ts';
-import { createDetector } from './detector.job.ts';
 import { createDetectionRepo } from './detection.repo.ts';
+import { createDetector } from './detector.job.ts';
 import { loadRules, RulesError } from './rule-loader.ts';
 
 export function registerDetectionCommands(program: Command): void {

@@ -6,18 +6,18 @@
 // after it without raising, which rebuilds the same state.
 import { systemActor } from '../actor.ts';
 import type { AlertsService, RaisedAlert } from '../alerts/alerts.service.ts';
+import { backoffMs } from '../backoff.ts';
 import type { Clock } from '../clock.ts';
 import type { DirectoryService } from '../directory/directory.service.ts';
 import type { AccessEventsRepo } from '../ingest/access-events.repo.ts';
 import type { EventLogSignal } from '../ingest/pipeline/event-log.ts';
-import { backoffMs } from '../backoff.ts';
 import type { Logger } from '../log.ts';
 import { lockInTransaction, type Db, type Dialect } from '../store/db.ts';
+import { inTransaction } from '../store/transaction.ts';
 import type { DetectionRepo } from './detection.repo.ts';
 import { Engine, type Hit } from './engine.ts';
 import type { RulesService } from './rules.service.ts';
 import { DetectorState } from './state.ts';
-import { inTransaction } from '../store/transaction.ts';
 
 export const DETECTOR_NAME = 'detector';
 const LOCK = 'vigie:detector';
@@ -182,9 +182,9 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
     sinceSnapshot += batch.length;
     const snap = sinceSnapshot >= snapshotEvery || (clock.now() - lastSnapshotAt >= snapshotMs && sinceSnapshot > 0);
     const snapshot = snap ? { cursor: to, data: JSON.stringify(engine!.state.toJSON()) } : undefined;
-    let results: RaisedAlert[] = [];
     try {
-      results = await inTransaction(db, async (trx) => {
+      // The alerts service publishes what it raised once this commits.
+      await inTransaction(db, async (trx) => {
         await lockInTransaction(trx, dialect, LOCK);
         const raised: RaisedAlert[] = [];
         for (const g of groupHits(hits)) {

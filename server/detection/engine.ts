@@ -3,12 +3,12 @@
 // on the same event), then the state learns from it. Pure and synchronous:
 // the same events in the same order give the same hits and the same state.
 import { createHash } from 'node:crypto';
+import type { Explanation } from '../alerts/explanations.ts';
 import type { DirectoryIndex } from '../directory/directory-index.ts';
 import type { DetectionEventRow } from '../ingest/access-events.repo.ts';
 import { parisDayNumber } from '../paris-time.ts';
 import { maskPatientId } from '../privacy.ts';
 import { EvalContext } from './context.ts';
-import type { Explanation } from '../alerts/explanations.ts';
 import { ruleExplanation, type CountFacts } from './explain.ts';
 import { formatDuration, orderRules, type CompiledRule } from './rule-loader.ts';
 import { DetectorState, percentileOf } from './state.ts';

@@ -3,8 +3,8 @@
 // and English when the alert is read (createRuleExplainer). The patient
 // appears only masked.
 import { ruleExplanationKey, RULE_KEY_PREFIX, type Explanation, type ExplanationRenderer } from '../alerts/explanations.ts';
-import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import { formatParis } from '../paris-time.ts';
+import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import type { EvalContext } from './context.ts';
 
 export const PLACEHOLDERS = [

@@ -5,11 +5,11 @@ import type { AuditService } from '../audit/audit.service.ts';
 import type { Clock } from '../clock.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import type { Db } from '../store/db.ts';
-import type { DetectionRepo, RuleOverrideRow } from './detection.repo.ts';
-import { compileRule, RulesError, type CompiledRule, type RuleDefinition, type RuleOverride } from './rule-loader.ts';
-import { formatDuration, parseDuration } from './rule-file.schemas.ts';
-import type { RulePatch } from './detection.schemas.ts';
 import { inTransaction } from '../store/transaction.ts';
+import type { DetectionRepo, RuleOverrideRow } from './detection.repo.ts';
+import type { RulePatch } from './detection.schemas.ts';
+import { formatDuration, parseDuration } from './rule-file.schemas.ts';
+import { compileRule, RulesError, type CompiledRule, type RuleDefinition, type RuleOverride } from './rule-loader.ts';
 
 function overrideOf(row: RuleOverrideRow | undefined): RuleOverride | undefined {
   if (!row) return undefined;

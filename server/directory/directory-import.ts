@@ -2,10 +2,10 @@
 // file as a whole (duplicate ids) and the references (a patient's staff id,
 // an encounter's patient, an assignment's user and patient).
 import type { z } from 'zod';
-import { addressKeys } from './normalize.ts';
 import type { DirectoryRows } from './directory.repo.ts';
-import { RECORD_SCHEMAS, type DirectoryKind, type RecordOf } from './records.ts';
+import { addressKeys } from './normalize.ts';
 import type { RawRow } from './raw-row.ts';
+import { RECORD_SCHEMAS, type DirectoryKind, type RecordOf } from './records.ts';
 
 export interface RejectedRow {
   at: string;

@@ -7,12 +7,12 @@ import type { Clock } from '../clock.ts';
 import { Invalid } from '../errors.ts';
 import { maskPatientId } from '../privacy.ts';
 import type { Db } from '../store/db.ts';
+import { inTransaction } from '../store/transaction.ts';
 import { referencesOf, validateRows, type RejectedRow } from './directory-import.ts';
 import { DirectoryIndex } from './directory-index.ts';
 import type { DirectoryRepo, DirectoryRows } from './directory.repo.ts';
 import { parseImport, type ImportFormat } from './parse.ts';
 import type { DirectoryKind } from './records.ts';
-import { inTransaction } from '../store/transaction.ts';
 
 export interface ImportInput {
   kind: DirectoryKind;

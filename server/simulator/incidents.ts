@@ -2,10 +2,10 @@
 // culprits' real shifts so that only the scenario makes them stand out. The
 // targets are chosen with the server's own directory logic (relations, care
 // relationships) so that what the truth says matches what the directory says.
-import type { DirectoryIndex } from '../directory/directory-index.ts';
 import { relationsOf } from '../detection/context.ts';
-import { DAY, HOUR, type StaffMember } from './clinic.ts';
+import type { DirectoryIndex } from '../directory/directory-index.ts';
 import type { Activity, Shift, SimEvent } from './activity.ts';
+import { DAY, HOUR, type StaffMember } from './clinic.ts';
 import type { Rng } from './prng.ts';
 
 export interface Incident {

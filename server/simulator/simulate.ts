@@ -1,8 +1,8 @@
 // Builds the simulated month: clinic, ordinary work, injected incidents; and
 // renders the files (directory CSVs in the import format, events in the
 // ingest format, the ground truth). Same options → byte-identical files.
-import { DirectoryIndex } from '../directory/directory-index.ts';
 import { validateRows } from '../directory/directory-import.ts';
+import { DirectoryIndex } from '../directory/directory-index.ts';
 import { parseImport } from '../directory/parse.ts';
 import { CSV_COLUMNS, type DirectoryKind } from '../directory/records.ts';
 import { toParisIso } from '../paris-time.ts';

@@ -6,12 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
+import { createAuditRepo } from '../../server/audit/audit.repo.ts';
+import { createAuditService, type AuditService } from '../../server/audit/audit.service.ts';
+import { createSealFile } from '../../server/audit/seal-file.ts';
+import { createAuditVerifier } from '../../server/audit/verifier.service.ts';
 import { systemClock } from '../../server/clock.ts';
 import { testEnvironment } from '../../server/config.ts';
-import { createAuditRepo } from '../../server/audit/audit.repo.ts';
-import { createSealFile } from '../../server/audit/seal-file.ts';
-import { createAuditService, type AuditService } from '../../server/audit/audit.service.ts';
-import { createAuditVerifier } from '../../server/audit/verifier.service.ts';
 import { openStore, type Store } from '../../server/store/db.ts';
 import { migrateToLatest } from '../../server/store/migrate.ts';
 import { fillChain } from '../support/audit-chain.ts';

@@ -11,23 +11,23 @@ import path from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import { cliActor } from '../../server/actor.ts';
 import { presentAlert } from '../../server/alerts/alerts.present.ts';
-import { createRuleExplainer } from '../../server/detection/explain.ts';
 import { createApp } from '../../server/app.ts';
 import { systemClock } from '../../server/clock.ts';
 import { loadConfig } from '../../server/config.ts';
+import { createRuleExplainer } from '../../server/detection/explain.ts';
 import { sessionCookieName } from '../../server/http/cookies.ts';
 import { createLogger } from '../../server/log.ts';
-import { createRealtime } from '../../server/realtime/realtime.ts';
 import type { AlertPush } from '../../server/realtime/events.ts';
+import { createRealtime } from '../../server/realtime/realtime.ts';
 import { createServices } from '../../server/services.ts';
 import { replay } from '../../server/simulator/simulate.cli.ts';
 import { simulate } from '../../server/simulator/simulate.ts';
 import { openStore } from '../../server/store/db.ts';
 import { migrateToLatest } from '../../server/store/migrate.ts';
+import { importDirectory } from '../server/detection/world.ts';
 import { tempDir } from '../support/config.ts';
 import { eventRow, insertEvents } from '../support/events.ts';
 import { createSession, createUser } from '../support/factories.ts';
-import { importDirectory } from '../server/detection/world.ts';
 import { percentile, printTable } from './table.ts';
 
 interface Truth {

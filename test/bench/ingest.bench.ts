@@ -12,8 +12,8 @@
 // the floor's twin): ingest slows as the user and patient indexes grow.
 import { parseArgs } from 'node:util';
 import { testEnvironment } from '../../server/config.ts';
-import { AccessEventRecord } from '../../server/ingest/pipeline/access-event.schemas.ts';
 import { validateAccessEvent } from '../../server/ingest/pipeline/access-event-validation.ts';
+import { AccessEventRecord } from '../../server/ingest/pipeline/access-event.schemas.ts';
 import { pgSchemaUrl } from '../support/db.ts';
 import { asRecord, rng, syntheticEvent } from './ingest/data.ts';
 import { benchExplorer } from './ingest/explorer.ts';

@@ -1,8 +1,8 @@
 // The cost of logging in: argon2id at Vigie's parameters, the password policy
 // check, and the full two-step login over HTTP (known vs unknown email, to see
 // that both take about the same time).
-import { createPasswordHasher } from '../../server/auth/password.ts';
 import { checkNewPassword } from '../../server/auth/password-policy.ts';
+import { createPasswordHasher } from '../../server/auth/password.ts';
 import { createTestApp } from '../support/app.ts';
 import { inviteAndEnrol, login, nextStep } from '../support/auth-flow.ts';
 import { percentile, printTable } from './table.ts';

@@ -1,5 +1,5 @@
-import { createRawSnippet, flushSync, tick } from 'svelte';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import { createRawSnippet, flushSync, tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DataColumn, SortState } from '../../client/src/lib/components/table/types.ts';
 import { CursorPager, type Page, type PageRequest } from '../../client/src/lib/state/cursor-pager.svelte.ts';

@@ -1,5 +1,5 @@
-import { tick } from 'svelte';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../client/src/lib/api.ts';
 import MaskedId from '../../client/src/lib/components/MaskedId.svelte';

@@ -1,11 +1,11 @@
-import { tick } from 'svelte';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import FilterChips from '../../client/src/lib/components/filters/FilterChips.svelte';
+import { periodDefs } from '../../client/src/lib/components/filters/period.ts';
 import PeriodFilter from '../../client/src/lib/components/filters/PeriodFilter.svelte';
 import SelectFilter from '../../client/src/lib/components/filters/SelectFilter.svelte';
 import TextFilter from '../../client/src/lib/components/filters/TextFilter.svelte';
-import { periodDefs } from '../../client/src/lib/components/filters/period.ts';
 import { downloadUrl } from '../../client/src/lib/download.ts';
 import { applyFilter, cellFilter, queryObject } from '../../client/src/lib/filters.ts';
 import { router } from '../../client/src/lib/router.svelte.ts';

@@ -1,5 +1,5 @@
-import { flushSync, tick } from 'svelte';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import { flushSync, tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import ShortcutHelp from '../../client/src/lib/components/ShortcutHelp.svelte';
 import { i18n } from '../../client/src/lib/i18n/i18n.svelte.ts';

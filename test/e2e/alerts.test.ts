@@ -3,9 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../server/actor.ts';
+import { importDirectory, smallMonth } from '../server/detection/world.ts';
 import { launchBrowser, screenshot, type TestBrowser } from '../support/browser.ts';
 import { startVigie, type RunningVigie } from '../support/server.ts';
-import { importDirectory, smallMonth } from '../server/detection/world.ts';
 
 const MONTH = { staff: 60, patients: 2000, days: 12, seed: 3 };
 

@@ -1,7 +1,7 @@
 // The audit screen in a real browser: verification state, filters in the URL,
 // paging, the entry preview, exports, the analyst's scope; FR, EN and dark.
-import SqliteDatabase from 'better-sqlite3';
 import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/actor.ts';
 import { launchBrowser, screenshot, type TestBrowser } from '../support/browser.ts';

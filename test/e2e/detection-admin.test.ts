@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/config.ts';
 import { launchBrowser, screenshot, type TestBrowser } from '../support/browser.ts';
+import { tempDir } from '../support/config.ts';
 import { startVigie, type RunningVigie } from '../support/server.ts';
 
 describe('directory and rules administration', () => {

@@ -1,7 +1,7 @@
 // A realistic, valid audit chain written in bulk (bypassing record(), for
 // speed): verification benchmarks and the query-plan checks over many rows.
-import { canonicalJson, entryHash, GENESIS_HASH } from '../../server/audit/hash-chain.ts';
 import type { AuditEntryRow } from '../../server/audit/audit.repo.ts';
+import { canonicalJson, entryHash, GENESIS_HASH } from '../../server/audit/hash-chain.ts';
 import type { Store } from '../../server/store/db.ts';
 
 const MIX: [share: number, action: string, targetType: string | null][] = [

@@ -1,7 +1,7 @@
 // Access events straight into the log, for detector tests and the bench
 // (the ingest endpoint is the real way in; these skip HTTP, not the format).
-import { AccessEventRecord } from '../../server/ingest/pipeline/access-event.schemas.ts';
 import type { NewAccessEventRow } from '../../server/ingest/access-events.repo.ts';
+import { AccessEventRecord } from '../../server/ingest/pipeline/access-event.schemas.ts';
 import { catchUpTimelines } from '../../server/ingest/pipeline/timelines.ts';
 import type { Store } from '../../server/store/db.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isoWithOffset } from '../pipeline/access-event.schemas.ts';
 import { ACCESS_ACTIONS } from '../ingest.tables.ts';
+import { isoWithOffset } from '../pipeline/access-event.schemas.ts';
 
 const value = z.string().trim().min(1).max(256);
 const actions = z

@@ -8,13 +8,13 @@ import type { AuditService } from '../../audit/audit.service.ts';
 import { Invalid, NotFound } from '../../errors.ts';
 import { maskIdentifiersIn, maskPatientId } from '../../privacy.ts';
 import type { Db } from '../../store/db.ts';
+import { inTransaction } from '../../store/transaction.ts';
 import type { AccessEventPage, AccessEventView, RevealedEventPatient } from '../../wire/access-log.ts';
 import type { AccessEventFilter, AccessEventRow, AccessEventsRepo, EventCursor } from '../access-events.repo.ts';
-import type { AccessEventQuery } from './explorer.schemas.ts';
 import { parseIsoTime } from '../pipeline/iso-time.ts';
-import type { PatientSearchGate } from './patient-search.ts';
 import type { SourcesRepo } from '../sources/sources.repo.ts';
-import { inTransaction } from '../../store/transaction.ts';
+import type { AccessEventQuery } from './explorer.schemas.ts';
+import type { PatientSearchGate } from './patient-search.ts';
 
 /** Counts are exact up to this many rows; beyond, the answer says "more than". */
 export const COUNT_CAP = 10_000;

@@ -7,8 +7,8 @@
 // entity of type 1 (Person) and role 1 (Patient), or any Patient reference —
 // one access event per patient, as BALP writes one AuditEvent per patient.
 import type { z } from 'zod';
-import { validateAccessEvent, type ValidAccessEvent } from '../pipeline/access-event-validation.ts';
 import type { AccessAction } from '../ingest.tables.ts';
+import { validateAccessEvent, type ValidAccessEvent } from '../pipeline/access-event-validation.ts';
 import type { FutureLimit } from '../pipeline/iso-time.ts';
 import { AuditEventR4, isPlainAuditEventR4, type FhirAgent, type FhirCoding } from './fhir.schemas.ts';
 import type { IssueType, OutcomeIssue } from './operation-outcome.ts';

@@ -3,14 +3,14 @@
 // (application/fhir+json) whose issues name the element in `expression`.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppError, TooManyRequests, Unavailable } from '../../errors.ts';
-import type { StoreHealth } from '../../store/store-health.ts';
 import type { Logger } from '../../log.ts';
+import type { StoreHealth } from '../../store/store-health.ts';
 import type { ValidAccessEvent } from '../pipeline/access-event-validation.ts';
 import { bodyFormat } from '../pipeline/body-reader.ts';
-import { closeWhenStopping, withinBodyDeadline } from '../pipeline/request-flow.ts';
 import { countRefusals, idempotencyKey, receive, sendAnswer, type IngestRoutesDeps } from '../pipeline/ingest-http.ts';
 import type { Refusal } from '../pipeline/ingest.service.ts';
 import { futureLimit } from '../pipeline/iso-time.ts';
+import { closeWhenStopping, withinBodyDeadline } from '../pipeline/request-flow.ts';
 import { requireKind, sourceActor, sourceAuth } from '../sources/source-auth.ts';
 import { mapperFailure } from '../tools/tool-alert.ts';
 import { mapAuditEvent, resourcesOf } from './fhir-mapper.ts';

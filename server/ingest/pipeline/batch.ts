@@ -14,13 +14,13 @@ import { Conflict } from '../../errors.ts';
 import { createRealtime } from '../../realtime/realtime.ts';
 import type { Store, Trx } from '../../store/db.ts';
 import { createAccessEventsRepo } from '../access-events.repo.ts';
-import type { ValidAccessEvent } from './access-event-validation.ts';
-import { createEventAppender, type EventAppender } from './event-appender.ts';
 import { operationOutcome, type OutcomeIssue } from '../fhir/operation-outcome.ts';
-import type { BodyDigest } from './body-reader.ts';
-import { parisDay } from '../sources/sources.service.ts';
 import { createSourcesRepo, type SourcesRepo } from '../sources/sources.repo.ts';
+import { parisDay } from '../sources/sources.service.ts';
 import { createSystemEventsRepo, type NewSystemEventRow, type SystemEventsRepo } from '../system-events.repo.ts';
+import type { ValidAccessEvent } from './access-event-validation.ts';
+import type { BodyDigest } from './body-reader.ts';
+import { createEventAppender, type EventAppender } from './event-appender.ts';
 
 /** A record refused, by its 0-based position in the batch (and its line, for NDJSON). */
 export interface Refusal {

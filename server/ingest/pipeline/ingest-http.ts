@@ -3,16 +3,16 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
+import { AppError, Invalid, TooLarge } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { StoreHealth } from '../../store/store-health.ts';
-import { AppError, Invalid, TooLarge } from '../../errors.ts';
+import type { SourcesService } from '../sources/sources.service.ts';
+import { isSkip, mapperFailure, type Skip } from '../tools/tool-alert.ts';
 import { bodyCharset, contentEncoding } from './body-decoding.ts';
 import { readRecords, type BodyFormat } from './body-reader.ts';
 import type { BatchAnswer, IngestService, Refusal } from './ingest.service.ts';
 import { jsonTooDeep, MAX_JSON_DEPTH, TOO_DEEP_MESSAGE } from './json-bounds.ts';
 import { jsonErrorReason } from './record-splitter.ts';
-import type { SourcesService } from '../sources/sources.service.ts';
-import { isSkip, mapperFailure, type Skip } from '../tools/tool-alert.ts';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

@@ -5,17 +5,17 @@
 // body record by record within the body deadline (408), commit, answer.
 import express from 'express';
 import { NotFound } from '../../errors.ts';
-import { validateAccessEvent, type ValidAccessEvent } from './access-event-validation.ts';
-import { futureLimit } from './iso-time.ts';
 import { fhirRoutes } from '../fhir/fhir.routes.ts';
-import { bodyFormat } from './body-reader.ts';
-import { closeWhenStopping, withinBodyDeadline } from './request-flow.ts';
-import { countRefusals, idempotencyKey, receive, sendAnswer, type IngestRoutesDeps } from './ingest-http.ts';
 import { requireKind, sourceActor, sourceAuth } from '../sources/source-auth.ts';
 import { mapGenericAlert } from '../tools/generic.ts';
 import { mapSuricataAlert } from '../tools/suricata.ts';
 import type { ToolAlert, ToolMapper } from '../tools/tool-alert.ts';
 import { mapWazuhAlert } from '../tools/wazuh.ts';
+import { validateAccessEvent, type ValidAccessEvent } from './access-event-validation.ts';
+import { bodyFormat } from './body-reader.ts';
+import { countRefusals, idempotencyKey, receive, sendAnswer, type IngestRoutesDeps } from './ingest-http.ts';
+import { futureLimit } from './iso-time.ts';
+import { closeWhenStopping, withinBodyDeadline } from './request-flow.ts';
 
 const ALERT_MAPPERS: Record<string, ToolMapper> = {
   generic: (v, limit) => mapGenericAlert(v, 'generic', limit),

@@ -8,15 +8,15 @@ import type { Actor } from '../../actor.ts';
 import type { AlertsService, RaisedAlert, RaiseAlertInput } from '../../alerts/alerts.service.ts';
 import { Invalid } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
+import type { SourceRow } from '../sources/sources.repo.ts';
+import type { NewSystemEventRow } from '../system-events.repo.ts';
 import type { ValidAccessEvent } from './access-event-validation.ts';
 import type { BatchAnswer, BatchJob, BatchMeta, EventsAnswer } from './batch.ts';
 import type { EventLogSignal } from './event-log.ts';
 import type { IngestWriter, WriterTicket } from './writer.ts';
-import type { SourceRow } from '../sources/sources.repo.ts';
 
 /** What a batch needs of its source. */
 type BatchSource = Pick<SourceRow, 'id' | 'name'>;
-import type { NewSystemEventRow } from '../system-events.repo.ts';
 
 export type { BatchAnswer, BatchMeta, EventsAnswer, Refusal } from './batch.ts';
 

@@ -5,12 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAuditRepo } from '../../audit/audit.repo.ts';
 import { createAuditService } from '../../audit/audit.service.ts';
+import { Unavailable } from '../../errors.ts';
 import { openStore } from '../../store/db.ts';
 import { batchRunnerOn, type BatchJob } from './batch.ts';
-import { inlineExecutor } from './writer.ts';
 import { sendError } from './thread-errors.ts';
-import { Unavailable } from '../../errors.ts';
 import { rowsFromColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './writer-thread-protocol.ts';
+import { inlineExecutor } from './writer.ts';
 
 
 /** How long the thread lets main-thread writers in before its next batch, at most. */

@@ -13,8 +13,8 @@ import { Unavailable } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { ValidAccessEvent } from './access-event-validation.ts';
 import type { BatchJob, JobResult } from './batch.ts';
-import { BULK_FIELDS, HANDOVER_SLICE, HANDOVER_SLICE_OBJECTS, rowsToColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './writer-thread-protocol.ts';
 import { rebuildError } from './thread-errors.ts';
+import { BULK_FIELDS, HANDOVER_SLICE, HANDOVER_SLICE_OBJECTS, rowsToColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './writer-thread-protocol.ts';
 
 const BOOT = new URL('./writer-thread-boot.mjs', import.meta.url);
 const ENTRY = new URL('./writer-thread-worker.ts', import.meta.url).href;

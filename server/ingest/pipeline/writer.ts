@@ -9,8 +9,8 @@
 import type { AuditService } from '../../audit/audit.service.ts';
 import { Unavailable } from '../../errors.ts';
 import type { Db, Trx } from '../../store/db.ts';
-import type { BatchJob, JobResult } from './batch.ts';
 import { inTransaction } from '../../store/transaction.ts';
+import type { BatchJob, JobResult } from './batch.ts';
 
 export interface WriterTicket<J = BatchJob, R = JobResult> {
   /** Runs the job in the next batch transaction and resolves after the commit. */

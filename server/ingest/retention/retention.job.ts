@@ -5,15 +5,15 @@
 // Idempotency-Keys after 7 days. Audit entries themselves are never purged.
 import type { Actor } from '../../actor.ts';
 import type { AuditService } from '../../audit/audit.service.ts';
-import type { Clock } from '../../clock.ts';
 import { backoffMs } from '../../backoff.ts';
-import type { Logger } from '../../log.ts';
+import type { Clock } from '../../clock.ts';
 import type { BackgroundJob } from '../../kernel/module.ts';
+import type { Logger } from '../../log.ts';
 import type { Db } from '../../store/db.ts';
+import { inTransaction } from '../../store/transaction.ts';
 import type { AccessEventsRepo } from '../access-events.repo.ts';
 import type { SourcesRepo } from '../sources/sources.repo.ts';
 import type { SystemEventsRepo } from '../system-events.repo.ts';
-import { inTransaction } from '../../store/transaction.ts';
 
 const DAY = 86_400_000;
 /** A failed run (the database down, the disk full) is retried after a minute, then two… up to an hour. */

@@ -8,11 +8,11 @@ import { randomToken, sha256Hex } from '../../auth/tokens.ts';
 import type { Clock } from '../../clock.ts';
 import { Conflict, Forbidden, Invalid, NotFound, Unauthorized } from '../../errors.ts';
 import type { Db, Executor } from '../../store/db.ts';
-import { addressAllowed, addressEntryProblem, buildAddressList } from './address-list.ts';
+import { inTransaction } from '../../store/transaction.ts';
 import type { DailyCounts, IssuedToken, SourceView } from '../../wire/sources.ts';
 import type { SourceKind } from '../ingest.tables.ts';
+import { addressAllowed, addressEntryProblem, buildAddressList } from './address-list.ts';
 import type { SourceRow, SourcesRepo } from './sources.repo.ts';
-import { inTransaction } from '../../store/transaction.ts';
 
 export const TOKEN_PREFIX = 'vgi_';
 const VISIBLE_PREFIX_LENGTH = TOKEN_PREFIX.length + 6;

@@ -12,19 +12,19 @@ import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { InsufficientStorage, Unavailable } from '../../errors.ts';
-import { classifyStoreError } from '../../store/store-errors.ts';
-import type { Logger } from '../../log.ts';
 import type { BackgroundJob } from '../../kernel/module.ts';
+import type { Logger } from '../../log.ts';
+import { classifyStoreError } from '../../store/store-errors.ts';
 import type { ValidAccessEvent } from '../pipeline/access-event-validation.ts';
-import { unwrapMapped } from '../sources/address-list.ts';
 import type { IngestService, Refusal } from '../pipeline/ingest.service.ts';
+import type { FutureLimit } from '../pipeline/iso-time.ts';
+import { unwrapMapped } from '../sources/address-list.ts';
 import type { SourceRow } from '../sources/sources.repo.ts';
 import type { SourcesService } from '../sources/sources.service.ts';
 import type { NewSystemEventRow } from '../system-events.repo.ts';
 import type { ToolAlert } from '../tools/tool-alert.ts';
-import { FrameDecoder } from './syslog-framing.ts';
-import type { FutureLimit } from '../pipeline/iso-time.ts';
 import { createKernelDrops, type KernelDrops } from './kernel-drops.ts';
+import { FrameDecoder } from './syslog-framing.ts';
 import { readSyslogLine } from './syslog-mapper.ts';
 
 /** Attempts for a batch that fails for another reason than a busy writer (503). */

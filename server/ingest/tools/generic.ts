@@ -1,8 +1,8 @@
 // The generic alert format, for tools without a mapper of their own
 // (antivirus, firewall, EDR scripts). Documented in docs/ingest.md.
 import { z } from 'zod';
-import { genericExplanation } from '../../alerts/explanations.ts';
 import { SEVERITIES } from '../../alerts/alerts.tables.ts';
+import { genericExplanation } from '../../alerts/explanations.ts';
 import { isoWithOffset, NUL_MESSAGE } from '../pipeline/access-event.schemas.ts';
 import { futureProblem, parseIsoTime, type FutureLimit } from '../pipeline/iso-time.ts';
 import { fingerprint, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';

@@ -1,7 +1,7 @@
 // Suricata EVE JSON `alert` records (one object, or one per line).
 import { z } from 'zod';
-import { suricataExplanation } from '../../alerts/explanations.ts';
 import type { Severity } from '../../alerts/alerts.tables.ts';
+import { suricataExplanation } from '../../alerts/explanations.ts';
 import type { FutureLimit } from '../pipeline/iso-time.ts';
 import { clip, fingerprint, withoutNul, toolTime, Skip, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
 

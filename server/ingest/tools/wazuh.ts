@@ -2,8 +2,8 @@
 // verbatim by docs/custom-vigie), or wrapped in `all_fields` by the Shuffle
 // integration script bundled with Wazuh.
 import { z } from 'zod';
-import { wazuhExplanation } from '../../alerts/explanations.ts';
 import type { Severity } from '../../alerts/alerts.tables.ts';
+import { wazuhExplanation } from '../../alerts/explanations.ts';
 import type { FutureLimit } from '../pipeline/iso-time.ts';
 import { clip, fingerprint, withoutNul, toolTime, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
 

@@ -1,8 +1,8 @@
 // Deterministic synthetic access events for the benchmarks: a large
 // hospital's year (5,000 staff, 400,000 patients, 30 departments), with the
 // action mix of an EHR audit trail (mostly reads, rare break-the-glass).
-import type { ValidAccessEvent } from '../../../server/ingest/pipeline/access-event-validation.ts';
 import type { AccessAction } from '../../../server/ingest/ingest.tables.ts';
+import type { ValidAccessEvent } from '../../../server/ingest/pipeline/access-event-validation.ts';
 
 export const USERS = 5_000;
 export const PATIENTS = 400_000;

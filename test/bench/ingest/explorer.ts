@@ -4,10 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createAccessEventsRepo } from '../../../server/ingest/access-events.repo.ts';
-import { createExplorerQueries } from '../../../server/ingest/explorer/explorer.service.ts';
 import { AccessEventQuery } from '../../../server/ingest/explorer/explorer.schemas.ts';
-import { createSourcesRepo } from '../../../server/ingest/sources/sources.repo.ts';
+import { createExplorerQueries } from '../../../server/ingest/explorer/explorer.service.ts';
 import { catchUpTimelines } from '../../../server/ingest/pipeline/timelines.ts';
+import { createSourcesRepo } from '../../../server/ingest/sources/sources.repo.ts';
 import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
 import { percentile, printTable, progress } from '../table.ts';

@@ -5,11 +5,11 @@
 // explorer's first page, at rest and during NDJSON, FHIR and tool-alert bursts —
 // beside the server process's own event-loop delay over each phase.
 import { fork } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { legacyExplanation } from '../../../server/alerts/explanations.ts';
 import { cliActor } from '../../../server/actor.ts';
+import { legacyExplanation } from '../../../server/alerts/explanations.ts';
 import { createApp } from '../../../server/app.ts';
 import { systemClock } from '../../../server/clock.ts';
 import { loadConfig } from '../../../server/config.ts';

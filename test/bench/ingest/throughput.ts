@@ -8,8 +8,8 @@
 // schema) so each side pays its own WAL checkpoints; floor and HTTP batches
 // alternate, so both see the same table size and the same machine load.
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { cliActor } from '../../../server/actor.ts';
 import { createApp } from '../../../server/app.ts';

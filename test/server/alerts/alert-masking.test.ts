@@ -3,16 +3,16 @@
 // host, details, a tool's raw payload), the list, the detail and the live push
 // to analysts and approvers hold it masked, whatever its case and origin.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { legacyExplanation } from '../../../server/alerts/explanations.ts';
+import { systemActor } from '../../../server/actor.ts';
 import { maskAlertText } from '../../../server/alerts/alert-masking.ts';
 import type { RaiseAlertInput } from '../../../server/alerts/alerts.service.ts';
 import type { AlertOrigin } from '../../../server/alerts/alerts.tables.ts';
-import { systemActor } from '../../../server/actor.ts';
+import { legacyExplanation } from '../../../server/alerts/explanations.ts';
 import { maskIdentifiersIn } from '../../../server/privacy.ts';
+import { inTransaction } from '../../../server/store/transaction.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import { createSource } from '../ingest/helpers.ts';
-import { inTransaction } from '../../../server/store/transaction.ts';
 
 const CLEAR = /p0004512/i;
 

@@ -2,11 +2,11 @@
 // input: the same alert rows and ids, the same folding counts, evidence,
 // results and audit entries (the same chain, hash for hash).
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { legacyExplanation } from '../../../server/alerts/explanations.ts';
 import type { RaiseAlertInput } from '../../../server/alerts/alerts.service.ts';
+import { legacyExplanation } from '../../../server/alerts/explanations.ts';
+import { inTransaction } from '../../../server/store/transaction.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
-import { inTransaction } from '../../../server/store/transaction.ts';
 
 const actor = { kind: 'system' } as const;
 

@@ -18,9 +18,9 @@ import { createServices, type Services } from '../../../server/services.ts';
 import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
 import { startAppendWorker } from '../../support/audit-writer.ts';
-import { runLanes } from '../../support/lanes.ts';
 import { tempDir, testConfig } from '../../support/config.ts';
 import { describeEachDialect, pgSchemaUrl } from '../../support/db.ts';
+import { runLanes } from '../../support/lanes.ts';
 import { captureLogger } from '../../support/log.ts';
 
 const TOTAL = 10_000;

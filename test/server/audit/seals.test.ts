@@ -2,11 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GENESIS_HASH } from '../../../server/audit/hash-chain.ts';
-import { createAuditRepo } from '../../../server/audit/audit.repo.ts';
-import { createAuditSealer } from '../../../server/audit/sealer.job.ts';
-import { createSealFile, SEAL_FILE, sealLine } from '../../../server/audit/seal-file.ts';
 import { createAuditScopes, inScope } from '../../../server/audit/audit-scope.ts';
+import { createAuditRepo } from '../../../server/audit/audit.repo.ts';
+import { GENESIS_HASH } from '../../../server/audit/hash-chain.ts';
+import { createSealFile, SEAL_FILE, sealLine } from '../../../server/audit/seal-file.ts';
+import { createAuditSealer } from '../../../server/audit/sealer.job.ts';
 import { deriveKey } from '../../../server/secrets.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { tempDir } from '../../support/config.ts';

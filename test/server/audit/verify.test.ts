@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { entryHash } from '../../../server/audit/hash-chain.ts';
 import type { AuditEntryRow } from '../../../server/audit/audit.repo.ts';
+import { entryHash } from '../../../server/audit/hash-chain.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { dropAppendOnlyTriggers, renumberAfter, swapEntries } from '../../support/audit-tamper.ts';
 import { describeEachDialect } from '../../support/db.ts';

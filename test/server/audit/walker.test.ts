@@ -1,9 +1,9 @@
 // The pure chain walker: every kind of tampering is found and located, whatever
 // the batch size the entries arrive in.
 import { describe, expect, it } from 'vitest';
-import { entryHash, entryHashReference, GENESIS_HASH } from '../../../server/audit/hash-chain.ts';
 import type { AuditEntryRow } from '../../../server/audit/audit.repo.ts';
 import { ChainWalker, type Seal, type WalkOutcome } from '../../../server/audit/chain-walker.ts';
+import { entryHash, entryHashReference, GENESIS_HASH } from '../../../server/audit/hash-chain.ts';
 import { syntheticEntry } from '../../support/audit-chain.ts';
 
 function chain(n: number): AuditEntryRow[] {

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cliActor, systemActor } from '../../../server/actor.ts';
 import { announceFirstRun } from '../../../server/auth/setup.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
-import { authenticatorFromSecret, authenticatorFromUri } from '../../support/authenticator.ts';
 import { enrolThroughLink, GOOD_PASSWORD, login, nextStep, tokenOf } from '../../support/auth-flow.ts';
+import { authenticatorFromSecret, authenticatorFromUri } from '../../support/authenticator.ts';
 import { describeEachDialect } from '../../support/db.ts';
 
 describeEachDialect('enrolment', (dialect) => {

@@ -1,8 +1,8 @@
 // Pure pieces of the login: password hashing and policy, recovery codes, the secret box.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPasswordHasher } from '../../../server/auth/password.ts';
 import { checkNewPassword } from '../../../server/auth/password-policy.ts';
+import { createPasswordHasher } from '../../../server/auth/password.ts';
 import { newRecoveryCode, normaliseRecoveryCode, recoveryCodeHasher } from '../../../server/auth/recovery-codes.ts';
 import { createSecretBox } from '../../../server/auth/secret-box.ts';
 import { Invalid } from '../../../server/errors.ts';

@@ -5,8 +5,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.ts';
-import { base32Decode } from '../../support/authenticator.ts';
 import { cookieFrom, enrolThroughLink, GOOD_PASSWORD, login, nextStep, tokenOf } from '../../support/auth-flow.ts';
+import { base32Decode } from '../../support/authenticator.ts';
 import { describeEachDialect } from '../../support/db.ts';
 
 async function dumpEveryTable(t: TestApp): Promise<string> {

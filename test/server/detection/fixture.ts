@@ -1,12 +1,12 @@
 // A small clinic in memory for rule tests: the real rules from rules/, the
 // real engine, a directory built from table rows, events made one by one.
 import path from 'node:path';
-import { DirectoryIndex } from '../../../server/directory/directory-index.ts';
-import type { DirectoryRows } from '../../../server/directory/directory.repo.ts';
-import { addressKeys } from '../../../server/directory/normalize.ts';
 import { Engine, type Hit } from '../../../server/detection/engine.ts';
 import { renderRuleExplanation } from '../../../server/detection/explain.ts';
 import { compileRule, loadRules, type RuleOverride } from '../../../server/detection/rule-loader.ts';
+import { DirectoryIndex } from '../../../server/directory/directory-index.ts';
+import type { DirectoryRows } from '../../../server/directory/directory.repo.ts';
+import { addressKeys } from '../../../server/directory/normalize.ts';
 import type { DetectionEventRow } from '../../../server/ingest/access-events.repo.ts';
 import { parisTime } from '../../../server/paris-time.ts';
 

@@ -3,14 +3,14 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { systemClock } from '../../../server/clock.ts';
 import { loadConfig } from '../../../server/config.ts';
+import { createDetectionRepo } from '../../../server/detection/detection.repo.ts';
 import { createLogger } from '../../../server/log.ts';
 import { createRealtime } from '../../../server/realtime/realtime.ts';
 import { createServices, type Services } from '../../../server/services.ts';
 import { openStore, type Store } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
-import { systemClock } from '../../../server/clock.ts';
-import { createDetectionRepo } from '../../../server/detection/detection.repo.ts';
 import { tempDir } from '../../support/config.ts';
 import { describeEachDialect, pgSchemaUrl } from '../../support/db.ts';
 import { alertSet, appendLines, eventLines, importDirectory, smallMonth } from './world.ts';

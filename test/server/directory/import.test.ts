@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cliActor } from '../../../server/actor.ts';
-import { AppError } from '../../../server/errors.ts';
 import type { ImportReport } from '../../../server/directory/directory.service.ts';
+import { AppError } from '../../../server/errors.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 

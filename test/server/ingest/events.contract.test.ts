@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { describeEachDialect } from '../../support/db.ts';
 import { BAD, createSource, eventRecord, jsonArray, mixedBatch, ndjson } from './helpers.ts';

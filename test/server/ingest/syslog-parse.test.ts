@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder } from '../../../server/ingest/syslog/syslog-framing.ts';
 import { futureLimit } from '../../../server/ingest/pipeline/iso-time.ts';
+import { FrameDecoder } from '../../../server/ingest/syslog/syslog-framing.ts';
 import { classifySyslog, readSyslogLine } from '../../../server/ingest/syslog/syslog-mapper.ts';
 import { parseSyslog } from '../../../server/ingest/syslog/syslog-parser.ts';
 import { eventRecord } from './helpers.ts';

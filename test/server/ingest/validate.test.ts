@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AccessEventRecord, reasonOf } from '../../../server/ingest/pipeline/access-event.schemas.ts';
 import { validateAccessEvent } from '../../../server/ingest/pipeline/access-event-validation.ts';
+import { AccessEventRecord, reasonOf } from '../../../server/ingest/pipeline/access-event.schemas.ts';
 import { parseIsoTime } from '../../../server/ingest/pipeline/iso-time.ts';
 
 // A deterministic generator (mulberry32) so a failure can be replayed.

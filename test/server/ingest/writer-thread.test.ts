@@ -6,12 +6,12 @@
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { validateAccessEvent, type ValidAccessEvent } from '../../../server/ingest/pipeline/access-event-validation.ts';
 import { createAccessEventsRepo } from '../../../server/ingest/access-events.repo.ts';
+import { validateAccessEvent, type ValidAccessEvent } from '../../../server/ingest/pipeline/access-event-validation.ts';
 import { mapGenericAlert } from '../../../server/ingest/tools/generic.ts';
 import type { ToolAlert } from '../../../server/ingest/tools/tool-alert.ts';
-import { FakeClock } from '../../support/clock.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
+import { FakeClock } from '../../support/clock.ts';
 import { tempDir } from '../../support/config.ts';
 import { login } from './fhir-examples.ts';
 import { createSource, eventRecord, mixedBatch, ndjson } from './helpers.ts';

@@ -2,11 +2,11 @@
 // under the "legacy text" key and read exactly as before; down renders every
 // row back into the two columns (a rule alert from the shipped template), and
 // up again gives the same reading.
-import { afterEach, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { parseExplanation } from '../../../server/alerts/explanations.ts';
+import { afterEach, expect, it } from 'vitest';
 import { presentAlert } from '../../../server/alerts/alerts.present.ts';
 import type { AlertRow } from '../../../server/alerts/alerts.repo.ts';
+import { parseExplanation } from '../../../server/alerts/explanations.ts';
 import { createRuleExplainer } from '../../../server/detection/explain.ts';
 import { loadRules } from '../../../server/detection/rule-loader.ts';
 import { migrator } from '../../../server/store/migrate.ts';

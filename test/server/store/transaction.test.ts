@@ -1,8 +1,8 @@
 // inTransaction and afterCommit: work queued in a transaction runs after its
 // commit, never after a rollback; nested calls join the outer transaction; a
 // session revoked in a transaction ends its sockets only once that commits.
-import type { Socket } from 'socket.io-client';
 import { sql } from 'kysely';
+import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { afterCommit, inTransaction } from '../../../server/store/transaction.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';

@@ -1,13 +1,13 @@
 // Every domain's messages, merged. Add a domain: create messages/<domain>.ts
 // exporting `fr` and `en`, then spread it below.
+import * as alerts from './messages/alerts.ts';
 import * as audit from './messages/audit.ts';
 import * as auth from './messages/auth.ts';
-import * as ingest from './messages/ingest.ts';
-import * as shell from './messages/shell.ts';
-import * as alerts from './messages/alerts.ts';
 import * as directory from './messages/directory.ts';
+import * as ingest from './messages/ingest.ts';
 import * as reports from './messages/reports.ts';
 import * as rules from './messages/rules.ts';
+import * as shell from './messages/shell.ts';
 import * as ui from './messages/ui.ts';
 
 export const catalogs = {

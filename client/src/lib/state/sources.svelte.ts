@@ -1,9 +1,9 @@
 // Ingest sources (admin): the list with last seen, today's counts and last
 // error, and the actions. A token is only ever in the answer of create/rotate.
-import { api } from '../api.ts';
 
 import type { SourceKind } from '../../../../server/wire/enums.ts';
 import type { IssuedToken, SourceView as Source } from '../../../../server/wire/sources.ts';
+import { api } from '../api.ts';
 
 // The shapes and the kinds are the server's own: one definition, no drift.
 export { SOURCE_KINDS, type SourceKind } from '../../../../server/wire/enums.ts';
