@@ -29,7 +29,10 @@ export function noServerModules(root: string): Plugin {
           if (file.startsWith(server) && !file.startsWith(wire)) found.add(path.relative(root, file));
         }
       }
-      if (found.size) this.error(`server modules in the client bundle (import them through server/wire): ${[...found].sort().join(', ')}`);
+      if (found.size)
+        this.error(
+          `server modules in the client bundle (import them through server/wire): ${[...found].sort().join(', ')}`,
+        );
     },
   };
 }

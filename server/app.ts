@@ -41,7 +41,13 @@ export interface VigieApp {
 
 export function createApp(options: AppOptions): VigieApp {
   const { config, store, log } = options;
-  const services = createServices({ config, store, log, clock: options.clock ?? systemClock, realtime: options.realtime ?? createRealtime() });
+  const services = createServices({
+    config,
+    store,
+    log,
+    clock: options.clock ?? systemClock,
+    realtime: options.realtime ?? createRealtime(),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -61,7 +67,10 @@ export function createApp(options: AppOptions): VigieApp {
       res.json({ status: 'ready', database: store.dialect });
       return;
     }
-    log.warn('readiness check failed', { reason: readiness.code, ...(readiness.error ? { error: readiness.error } : {}) });
+    log.warn('readiness check failed', {
+      reason: readiness.code,
+      ...(readiness.error ? { error: readiness.error } : {}),
+    });
     res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     res.status(503).json({ status: 'unavailable', database: store.dialect, reason: readiness.code });
   });

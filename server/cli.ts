@@ -53,11 +53,18 @@ export function buildProgram(): Command {
     .option('--variables', 'list every VIGIE_* variable with its default')
     .action((opts: { variables?: boolean }) => {
       if (opts.variables) {
-        for (const v of configVariables) console.log(`${v.name.padEnd(34)} ${String(v.default ?? '(unset)').padEnd(12)} ${v.doc}`);
+        for (const v of configVariables)
+          console.log(`${v.name.padEnd(34)} ${String(v.default ?? '(unset)').padEnd(12)} ${v.doc}`);
         return;
       }
       const config = cliConfig();
-      console.log(JSON.stringify({ ...config, secretKey: config.secretKey ? '(set)' : '(generated in the data directory)' }, null, 2));
+      console.log(
+        JSON.stringify(
+          { ...config, secretKey: config.secretKey ? '(set)' : '(generated in the data directory)' },
+          null,
+          2,
+        ),
+      );
     });
 
   // Module commands: register<Module>Commands(program) from <module>/<module>.cli.ts.

@@ -5,12 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const int = (min: number, max: number, what = `an integer between ${min} and ${max}`) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, what)
-    .transform(Number)
-    .pipe(z.number().int().min(min, what).max(max, what));
+  z.string().trim().regex(/^\d+$/, what).transform(Number).pipe(z.number().int().min(min, what).max(max, what));
 
 const bool = z
   .string()
@@ -54,10 +49,16 @@ const trustProxy = z
     if (lower === 'false' || lower === '0') return false;
     if (lower === 'true') return true;
     if (/^\d+$/.test(v)) return Number(v);
-    const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = entries.find((e) => !isProxyAddress(e));
     if (bad !== undefined || !entries.length) {
-      ctx.addIssue({ code: 'custom', message: `false, a hop count, or the proxies' addresses or subnets, comma-separated (${JSON.stringify(bad ?? v)} is none of these)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `false, a hop count, or the proxies' addresses or subnets, comma-separated (${JSON.stringify(bad ?? v)} is none of these)`,
+      });
       return z.NEVER;
     }
     return entries;
@@ -69,8 +70,14 @@ const secretKey = z
   .trim()
   .transform((v, ctx) => {
     const buf = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
-    if (buf.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(v) && buf.toString('base64').replace(/=+$/, '') !== v.replace(/=+$/, ''))) {
-      ctx.addIssue({ code: 'custom', message: '32 random bytes written as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)' });
+    if (
+      buf.length !== 32 ||
+      (!/^[0-9a-fA-F]{64}$/.test(v) && buf.toString('base64').replace(/=+$/, '') !== v.replace(/=+$/, ''))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '32 random bytes written as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)',
+      });
       return z.NEVER;
     }
     return buf;
@@ -86,8 +93,16 @@ const logLevel = z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 's
  */
 const variables = {
   VIGIE_PORT: { schema: int(0, 65535), default: '3000', doc: 'HTTP port' },
-  VIGIE_HOST: { schema: z.string().trim().min(1, 'a host name or address'), default: '0.0.0.0', doc: 'address to listen on' },
-  VIGIE_DATA_DIR: { schema: z.string().trim().min(1, 'a directory path'), default: './data', doc: 'data directory (SQLite file, generated keys, audit seals)' },
+  VIGIE_HOST: {
+    schema: z.string().trim().min(1, 'a host name or address'),
+    default: '0.0.0.0',
+    doc: 'address to listen on',
+  },
+  VIGIE_DATA_DIR: {
+    schema: z.string().trim().min(1, 'a directory path'),
+    default: './data',
+    doc: 'data directory (SQLite file, generated keys, audit seals)',
+  },
   VIGIE_DATABASE_URL: {
     schema: url(['postgres:', 'postgresql:'], 'a postgres:// URL (leave unset for the embedded SQLite database)'),
     default: undefined,
@@ -99,17 +114,37 @@ const variables = {
     default: '5000',
     doc: 'how long a new PostgreSQL connection may take; beyond, the request fails with 503 database.unavailable',
   },
-  VIGIE_SECRET_KEY: { schema: secretKey, default: undefined, doc: 'key for secrets at rest (64 hex digits); unset = generated into the data directory' },
-  VIGIE_REDIS_URL: { schema: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL'), default: undefined, doc: 'Redis URL for several instances (Socket.IO adapter)' },
+  VIGIE_SECRET_KEY: {
+    schema: secretKey,
+    default: undefined,
+    doc: 'key for secrets at rest (64 hex digits); unset = generated into the data directory',
+  },
+  VIGIE_REDIS_URL: {
+    schema: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL'),
+    default: undefined,
+    doc: 'Redis URL for several instances (Socket.IO adapter)',
+  },
   VIGIE_LOG_LEVEL: { schema: logLevel, default: 'info', doc: 'log level' },
-  VIGIE_LOG_FORMAT: { schema: z.enum(['json', 'pretty'], { error: 'json or pretty' }), default: undefined, doc: 'json in production, pretty otherwise' },
-  VIGIE_PUBLIC_URL: { schema: url(['http:', 'https:'], 'an http:// or https:// URL'), default: undefined, doc: 'public origin of the console; http://localhost:PORT when unset' },
+  VIGIE_LOG_FORMAT: {
+    schema: z.enum(['json', 'pretty'], { error: 'json or pretty' }),
+    default: undefined,
+    doc: 'json in production, pretty otherwise',
+  },
+  VIGIE_PUBLIC_URL: {
+    schema: url(['http:', 'https:'], 'an http:// or https:// URL'),
+    default: undefined,
+    doc: 'public origin of the console; http://localhost:PORT when unset',
+  },
   VIGIE_TRUST_PROXY: {
     schema: trustProxy,
     default: 'false',
     doc: "whose X-Forwarded-For to believe: false, the number of proxies in front (1 = one reverse proxy), or the proxies' addresses/subnets, comma-separated; true believes anyone (warned at start)",
   },
-  VIGIE_SHUTDOWN_TIMEOUT_MS: { schema: int(0, 600000), default: '10000', doc: 'how long in-flight requests may finish at shutdown' },
+  VIGIE_SHUTDOWN_TIMEOUT_MS: {
+    schema: int(0, 600000),
+    default: '10000',
+    doc: 'how long in-flight requests may finish at shutdown',
+  },
   VIGIE_SESSION_IDLE_MINUTES: { schema: int(1, 1440), default: '30', doc: 'session idle timeout' },
   VIGIE_SESSION_ABSOLUTE_HOURS: { schema: int(1, 168), default: '12', doc: 'session absolute timeout' },
   VIGIE_LOGIN_ADDRESS_MAX_FAILURES: {
@@ -122,16 +157,36 @@ const variables = {
     default: '30',
     doc: 'access-log searches by a clear patient identifier (each audited like a reveal, with its reason) one user may make per hour; beyond, 429 with Retry-After',
   },
-  VIGIE_AUDIT_SEAL_INTERVAL_SECONDS: { schema: int(1, 86400), default: '300', doc: 'how often the audit head is sealed' },
-  VIGIE_SYSLOG_PORT: { schema: int(0, 65535), default: undefined, doc: 'syslog port (TCP and UDP); unset = no syslog listener' },
-  VIGIE_SYSLOG_HOST: { schema: z.string().trim().min(1, 'a host name or address'), default: '0.0.0.0', doc: 'syslog listen address' },
+  VIGIE_AUDIT_SEAL_INTERVAL_SECONDS: {
+    schema: int(1, 86400),
+    default: '300',
+    doc: 'how often the audit head is sealed',
+  },
+  VIGIE_SYSLOG_PORT: {
+    schema: int(0, 65535),
+    default: undefined,
+    doc: 'syslog port (TCP and UDP); unset = no syslog listener',
+  },
+  VIGIE_SYSLOG_HOST: {
+    schema: z.string().trim().min(1, 'a host name or address'),
+    default: '0.0.0.0',
+    doc: 'syslog listen address',
+  },
   VIGIE_SYSLOG_UDP_BUFFER_BYTES: {
     schema: int(4096, 1024 * 1024 * 1024),
     default: String(8 * 1024 * 1024),
     doc: 'receive buffer asked for the syslog UDP socket (bursts); the kernel caps it at net.core.rmem_max',
   },
-  VIGIE_INGEST_MAX_BYTES: { schema: int(1024, 1024 * 1024 * 1024), default: String(10 * 1024 * 1024), doc: 'largest ingest request body' },
-  VIGIE_INGEST_QUEUE_BATCHES: { schema: int(1, 1000), default: '8', doc: 'ingest batches that may wait for the writer; beyond, 503 with Retry-After' },
+  VIGIE_INGEST_MAX_BYTES: {
+    schema: int(1024, 1024 * 1024 * 1024),
+    default: String(10 * 1024 * 1024),
+    doc: 'largest ingest request body',
+  },
+  VIGIE_INGEST_QUEUE_BATCHES: {
+    schema: int(1, 1000),
+    default: '8',
+    doc: 'ingest batches that may wait for the writer; beyond, 503 with Retry-After',
+  },
   VIGIE_INGEST_BODY_TIMEOUT_SECONDS: {
     schema: int(1, 3600),
     default: '60',
@@ -145,16 +200,24 @@ const variables = {
   VIGIE_INGEST_FUTURE_TOLERANCE_MINUTES: {
     schema: int(0, 10080),
     default: '60',
-    doc: 'how far ahead of Vigie\'s clock an event or alert time may be; later ones are refused (a sender\'s clock or time zone is wrong)',
+    doc: "how far ahead of Vigie's clock an event or alert time may be; later ones are refused (a sender's clock or time zone is wrong)",
   },
   VIGIE_RETENTION_DAYS: {
     schema: int(183, 3650, 'a number of days between 183 (the six-month floor of CSP R.6113-9-2) and 3650'),
     default: '365',
     doc: 'access events older than this are purged (at least 183)',
   },
-  VIGIE_RULES_DIR: { schema: z.string().trim().min(1, 'a directory path'), default: './rules', doc: 'detection rules directory' },
+  VIGIE_RULES_DIR: {
+    schema: z.string().trim().min(1, 'a directory path'),
+    default: './rules',
+    doc: 'detection rules directory',
+  },
   VIGIE_DETECTOR: { schema: bool, default: 'true', doc: 'run the detector in this instance' },
-  VIGIE_DIRECTORY_IMPORT_MAX_BYTES: { schema: int(1024, 1024 * 1024 * 1024), default: String(64 * 1024 * 1024), doc: 'largest directory import file (admin screen upload)' },
+  VIGIE_DIRECTORY_IMPORT_MAX_BYTES: {
+    schema: int(1024, 1024 * 1024 * 1024),
+    default: String(64 * 1024 * 1024),
+    doc: 'largest directory import file (admin screen upload)',
+  },
 } as const;
 
 type Vars = typeof variables;
@@ -165,7 +228,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutMs: number };
+  database:
+    { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number; connectTimeoutMs: number };
   secretKey: Buffer | undefined;
   redisUrl: string | undefined;
   log: { level: Parsed<'VIGIE_LOG_LEVEL'>; format: 'json' | 'pretty' };
@@ -180,7 +244,13 @@ export interface Config {
   patientSearch: { limit: number; windowMs: number };
   audit: { sealIntervalMs: number };
   syslog: { port: number; host: string; udpBufferBytes: number } | undefined;
-  ingest: { maxBytes: number; queueBatches: number; bodyTimeoutSeconds: number; writerThread: boolean; futureToleranceMinutes: number };
+  ingest: {
+    maxBytes: number;
+    queueBatches: number;
+    bodyTimeoutSeconds: number;
+    writerThread: boolean;
+    futureToleranceMinutes: number;
+  };
   retentionDays: number;
   rulesDir: string;
   detector: boolean;
@@ -209,7 +279,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     const result = (spec.schema as z.ZodType).safeParse(raw);
     if (result.success) values[name] = result.data;
-    else problems.push(`${name}=${JSON.stringify(given)}: expected ${result.error.issues[0]?.message ?? 'a valid value'}`);
+    else
+      problems.push(`${name}=${JSON.stringify(given)}: expected ${result.error.issues[0]?.message ?? 'a valid value'}`);
   }
   for (const name of Object.keys(env)) {
     if (name.startsWith('VIGIE_') && !(name in variables) && !name.startsWith('VIGIE_TEST_')) {
@@ -254,7 +325,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     login: { addressMaxFailures: v.VIGIE_LOGIN_ADDRESS_MAX_FAILURES as number },
     patientSearch: { limit: v.VIGIE_PATIENT_SEARCH_LIMIT as number, windowMs: 3_600_000 },
     audit: { sealIntervalMs: (v.VIGIE_AUDIT_SEAL_INTERVAL_SECONDS as number) * 1000 },
-    syslog: v.VIGIE_SYSLOG_PORT === undefined ? undefined : { port: v.VIGIE_SYSLOG_PORT as number, host: v.VIGIE_SYSLOG_HOST as string, udpBufferBytes: v.VIGIE_SYSLOG_UDP_BUFFER_BYTES as number },
+    syslog:
+      v.VIGIE_SYSLOG_PORT === undefined
+        ? undefined
+        : {
+            port: v.VIGIE_SYSLOG_PORT as number,
+            host: v.VIGIE_SYSLOG_HOST as string,
+            udpBufferBytes: v.VIGIE_SYSLOG_UDP_BUFFER_BYTES as number,
+          },
     ingest: {
       maxBytes: v.VIGIE_INGEST_MAX_BYTES as number,
       queueBatches: v.VIGIE_INGEST_QUEUE_BATCHES as number,

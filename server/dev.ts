@@ -6,10 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const server = spawn(process.execPath, ['--import', 'tsx', '--watch', '--watch-preserve-output', 'server/main.ts', '--no-build'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--watch', '--watch-preserve-output', 'server/main.ts', '--no-build'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 
 // The browser's Origin is the Vite port; the server expects its public origin.
 const vite = await createServer({
@@ -22,7 +26,9 @@ const vite = await createServer({
         {
           target: 'http://127.0.0.1:3000',
           ws: p === '/socket.io',
-          configure: (proxy: { on(event: string, fn: (req: { setHeader(k: string, v: string): void }) => void): void }) => {
+          configure: (proxy: {
+            on(event: string, fn: (req: { setHeader(k: string, v: string): void }) => void): void;
+          }) => {
             proxy.on('proxyReq', (req) => req.setHeader('origin', 'http://localhost:3000'));
             proxy.on('proxyReqWs', (req) => req.setHeader('origin', 'http://localhost:3000'));
           },

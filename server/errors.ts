@@ -45,14 +45,24 @@ export class TooLarge extends AppError {
 /** 429: slow down; `retryAfterSeconds` goes into the Retry-After header. */
 export class TooManyRequests extends AppError {
   readonly status = 429;
-  constructor(code: string, message: string, readonly retryAfterSeconds: number, details?: ErrorDetails) {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+    details?: ErrorDetails,
+  ) {
     super(code, message, details);
   }
 }
 /** 503: temporarily unable (back-pressure, shutting down). */
 export class Unavailable extends AppError {
   readonly status = 503;
-  constructor(code: string, message: string, readonly retryAfterSeconds?: number, details?: ErrorDetails) {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+    details?: ErrorDetails,
+  ) {
     super(code, message, details);
   }
 }

@@ -24,10 +24,18 @@ const redactFormat = winston.format((info) => {
   return info;
 });
 
-export function createLogger(config: Pick<Config, 'log'>, options: { silent?: boolean; stream?: NodeJS.WritableStream } = {}): Logger {
+export function createLogger(
+  config: Pick<Config, 'log'>,
+  options: { silent?: boolean; stream?: NodeJS.WritableStream } = {},
+): Logger {
   const format =
     config.log.format === 'json'
-      ? winston.format.combine(winston.format.errors({ stack: true }), redactFormat(), winston.format.timestamp(), winston.format.json())
+      ? winston.format.combine(
+          winston.format.errors({ stack: true }),
+          redactFormat(),
+          winston.format.timestamp(),
+          winston.format.json(),
+        )
       : winston.format.combine(
           winston.format.errors({ stack: true }),
           redactFormat(),

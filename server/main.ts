@@ -4,6 +4,8 @@
 import { serve } from './serve.ts';
 
 serve({ build: !process.argv.includes('--no-build') }).catch((error) => {
-  process.stderr.write(`vigie: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `vigie: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

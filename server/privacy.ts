@@ -21,7 +21,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export function maskIdentifiersIn(value: unknown, identifiers: readonly (string | null | undefined)[]): unknown {
   // Longest first, so an identifier is masked before a shorter one inside it.
-  const terms = [...new Set(identifiers.map((s) => s?.trim() ?? '').filter(Boolean))].sort((a, b) => b.length - a.length);
+  const terms = [...new Set(identifiers.map((s) => s?.trim() ?? '').filter(Boolean))].sort(
+    (a, b) => b.length - a.length,
+  );
   if (!terms.length || value === undefined) return value;
   const pattern = new RegExp(terms.map(escapeRegExp).join('|'), 'giu');
   const mask = (text: string) => text.replace(pattern, (found) => maskPatientId(found));
@@ -33,7 +35,8 @@ export function maskIdentifiersIn(value: unknown, identifiers: readonly (string 
         const masked = mask(String(v));
         return masked === String(v) ? v : masked;
       }
-      if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [mask(k), x]));
+      if (v && typeof v === 'object' && !Array.isArray(v))
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [mask(k), x]));
       return v;
     }),
   ) as unknown;

@@ -20,7 +20,10 @@ export function loadMasterKey(config: Pick<Config, 'secretKey' | 'dataDir'>): Bu
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const text = fs.readFileSync(file, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/.test(text)) throw new Error(`${file} is not a 64-hex-digit key; restore it from backup (secrets encrypted with it are unreadable without it)`);
+  if (!/^[0-9a-f]{64}$/.test(text))
+    throw new Error(
+      `${file} is not a 64-hex-digit key; restore it from backup (secrets encrypted with it are unreadable without it)`,
+    );
   return Buffer.from(text, 'hex');
 }
 

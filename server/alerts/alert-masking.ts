@@ -20,7 +20,9 @@ export function alertPatientTerms(patientId: string | null | undefined): string[
 }
 
 /** The input with its title, explanation params, host and details masked; call it on every raise path before storing. */
-export function maskAlertText<T extends Pick<RaiseAlertInput, 'title' | 'explanation' | 'patientId' | 'host' | 'details'>>(input: T): T {
+export function maskAlertText<
+  T extends Pick<RaiseAlertInput, 'title' | 'explanation' | 'patientId' | 'host' | 'details'>,
+>(input: T): T {
   const terms = alertPatientTerms(input.patientId);
   if (!terms.length) return input;
   const mask = <V>(value: V): V => maskIdentifiersIn(value, terms) as V;

@@ -10,7 +10,20 @@ export function alertRoutes({ alerts }: { alerts: Pick<AlertsService, 'list' | '
   const r = secureRouter();
   r.get('/alerts', 'alerts:read', async (req, res) => {
     const q = parse(AlertListQuery, req.query, 'query');
-    res.json(await alerts.list(actorOf(req), { rules: q.rule, severities: q.severity, statuses: q.status, userId: q.user, notRules: q['not.rule'], notUserId: q['not.user'], from: q.from, to: q.to, cursor: q.cursor, limit: q.limit }));
+    res.json(
+      await alerts.list(actorOf(req), {
+        rules: q.rule,
+        severities: q.severity,
+        statuses: q.status,
+        userId: q.user,
+        notRules: q['not.rule'],
+        notUserId: q['not.user'],
+        from: q.from,
+        to: q.to,
+        cursor: q.cursor,
+        limit: q.limit,
+      }),
+    );
   });
   r.get('/alerts/:id', 'alerts:read', async (req, res) => {
     const { id } = parse(AlertIdParam, req.params, 'alert id');

@@ -59,7 +59,8 @@ export function createAlertsService(deps: AlertDeps) {
       const before = latest.get(r.alert.id);
       latest.set(r.alert.id, { alert: r.alert, created: r.created || Boolean(before?.created) });
     }
-    for (const r of latest.values()) realtime.publish(r.created ? 'alert.raised' : 'alert.updated', present(r.alert), ALERT_ROOMS);
+    for (const r of latest.values())
+      realtime.publish(r.created ? 'alert.raised' : 'alert.updated', present(r.alert), ALERT_ROOMS);
   }
 
   // The alerts raised in each open transaction, published together once it commits.
@@ -86,14 +87,31 @@ export function createAlertsService(deps: AlertDeps) {
       const target = await repo.findFoldTarget(trx, p.row.fingerprint, p.since);
       if (target) {
         // eve.json is not in time order: a repeat may be older than the alert's first sighting.
-        const alert = await repo.fold(trx, target.id, p.row.count, Math.max(target.lastSeenAt, p.row.lastSeenAt), now, Math.min(target.firstSeenAt, p.row.firstSeenAt));
+        const alert = await repo.fold(
+          trx,
+          target.id,
+          p.row.count,
+          Math.max(target.lastSeenAt, p.row.lastSeenAt),
+          now,
+          Math.min(target.firstSeenAt, p.row.firstSeenAt),
+        );
         await repo.addEvidence(trx, alert.id, p.evidence);
-        await audit.record(trx, { actor, action: 'alert.updated', target: { type: 'alert', id: alert.id }, details: foldDetails(alert) });
+        await audit.record(trx, {
+          actor,
+          action: 'alert.updated',
+          target: { type: 'alert', id: alert.id },
+          details: foldDetails(alert),
+        });
         return publishAfterCommit(trx, { alert, created: false });
       }
       const alert = await repo.insert(trx, { ...p.row, createdAt: now, updatedAt: now });
       await repo.addEvidence(trx, alert.id, p.evidence);
-      await audit.record(trx, { actor, action: 'alert.raised', target: { type: 'alert', id: alert.id }, details: raisedDetails(alert, p) });
+      await audit.record(trx, {
+        actor,
+        action: 'alert.raised',
+        target: { type: 'alert', id: alert.id },
+        details: raisedDetails(alert, p),
+      });
       return publishAfterCommit(trx, { alert, created: true });
     },
 
@@ -118,18 +136,27 @@ export function createAlertsService(deps: AlertDeps) {
     publish,
 
     /** A page of alerts, newest first; `nextCursor` continues it. */
-    async list(_actor: Actor, filter: Omit<AlertFilter, 'beforeId'> & { cursor?: string; limit: number }): Promise<AlertPage> {
+    async list(
+      _actor: Actor,
+      filter: Omit<AlertFilter, 'beforeId'> & { cursor?: string; limit: number },
+    ): Promise<AlertPage> {
       const beforeId = filter.cursor ? Number(filter.cursor) : undefined;
       const rows = await repo.list(db, { ...filter, beforeId }, filter.limit + 1);
       const page = rows.slice(0, filter.limit);
-      return { items: page.map(present), nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null };
+      return {
+        items: page.map(present),
+        nextCursor: rows.length > filter.limit ? String(page[page.length - 1]!.id) : null,
+      };
     },
 
     /** One alert with its evidence events, the directory facts, and how often it fired for this user before. */
     async get(_actor: Actor, id: number): Promise<AlertDetail> {
       const row = await repo.findById(db, id);
       if (!row) throw new NotFound('alert.not_found', `No alert ${id}`);
-      const [ids, evidenceTotal] = await Promise.all([repo.evidenceOf(db, id, EVIDENCE_SHOWN), repo.evidenceCount(db, id)]);
+      const [ids, evidenceTotal] = await Promise.all([
+        repo.evidenceOf(db, id, EVIDENCE_SHOWN),
+        repo.evidenceCount(db, id),
+      ]);
       const evidence = (await events.findByIds(db, ids)).map(presentEvidenceEvent);
       let history = null;
       if (row.userId) {
@@ -157,7 +184,12 @@ export function createAlertsService(deps: AlertDeps) {
         const row = await repo.findById(trx, id);
         if (!row) throw new NotFound('alert.not_found', `No alert ${id}`);
         if (!row.patientId) throw new Invalid('alert.no_patient', `Alert ${id} names no patient`);
-        await audit.record(trx, { actor, action: 'alert.revealed', target: { type: 'alert', id }, details: { reason, patient: maskPatientId(row.patientId) } });
+        await audit.record(trx, {
+          actor,
+          action: 'alert.revealed',
+          target: { type: 'alert', id },
+          details: { reason, patient: maskPatientId(row.patientId) },
+        });
         return { id, patientId: row.patientId };
       });
     },

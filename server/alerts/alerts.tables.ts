@@ -2,7 +2,14 @@ import type { Generated } from 'kysely';
 import type { AlertOrigin, AlertStatus, Severity } from '../wire/enums.ts';
 
 // The enumerations cross the wire: one list each, in server/wire/enums.ts.
-export { ALERT_ORIGINS, ALERT_STATUSES, SEVERITIES, type AlertOrigin, type AlertStatus, type Severity } from '../wire/enums.ts';
+export {
+  ALERT_ORIGINS,
+  ALERT_STATUSES,
+  SEVERITIES,
+  type AlertOrigin,
+  type AlertStatus,
+  type Severity,
+} from '../wire/enums.ts';
 
 export interface AlertsTable {
   id: Generated<number>;

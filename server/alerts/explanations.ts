@@ -72,56 +72,71 @@ export interface ReportFacts {
   urgent: boolean;
 }
 
-export const genericExplanation = (facts: GenericFacts): Explanation => ({ key: EXPLANATION_KEYS.generic, params: { ...facts } });
-export const wazuhExplanation = (facts: WazuhFacts): Explanation => ({ key: EXPLANATION_KEYS.wazuh, params: { ...facts } });
-export const suricataExplanation = (facts: SuricataFacts): Explanation => ({ key: EXPLANATION_KEYS.suricata, params: { ...facts } });
+export const genericExplanation = (facts: GenericFacts): Explanation => ({
+  key: EXPLANATION_KEYS.generic,
+  params: { ...facts },
+});
+export const wazuhExplanation = (facts: WazuhFacts): Explanation => ({
+  key: EXPLANATION_KEYS.wazuh,
+  params: { ...facts },
+});
+export const suricataExplanation = (facts: SuricataFacts): Explanation => ({
+  key: EXPLANATION_KEYS.suricata,
+  params: { ...facts },
+});
 
 // Stored params are read back from JSON: each renderer takes what it finds, never trusts a type.
-const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+const text = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 const optional = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : text(v) || null);
 
 type Message = (p: Record<string, unknown>) => ExplanationText;
 
-const MESSAGES = new Map<string, Message>(Object.entries({
-  [EXPLANATION_KEYS.legacy]: (p) => ({ fr: text(p.fr), en: text(p.en) }),
-  [EXPLANATION_KEYS.generic]: (p) => {
-    const host = optional(p.host);
-    const extra = optional(p.description) ? ` ${text(p.description)}` : '';
-    return {
-      fr: `${text(p.tool)} signale « ${text(p.title)} »${host ? ` sur ${host}` : ''}.${extra}`,
-      en: `${text(p.tool)} reports "${text(p.title)}"${host ? ` on ${host}` : ''}.${extra}`,
-    };
-  },
-  [EXPLANATION_KEYS.wazuh]: (p) => {
-    const agent = optional(p.agent);
-    const from = optional(p.from);
-    const account = optional(p.account);
-    return {
-      fr: `Wazuh (règle ${text(p.ruleId)}, niveau ${text(p.level)}) : ${text(p.description)}${agent ? ` — agent ${agent}` : ''}${from ? `, depuis ${from}` : ''}${account ? `, compte ${account}` : ''}.`,
-      en: `Wazuh (rule ${text(p.ruleId)}, level ${text(p.level)}): ${text(p.description)}${agent ? ` — agent ${agent}` : ''}${from ? `, from ${from}` : ''}${account ? `, account ${account}` : ''}.`,
-    };
-  },
-  [EXPLANATION_KEYS.suricata]: (p) => {
-    const category = optional(p.category) ? ` [${text(p.category)}]` : '';
-    const app = optional(p.appProto);
-    const proto = optional(p.proto) ? ` (${text(p.proto)}${app && app !== 'failed' ? `/${app}` : ''})` : '';
-    const blocked = p.blocked === true;
-    return {
-      fr: `Suricata : ${text(p.signature)}${category}, de ${text(p.source)} vers ${text(p.destination)}${proto}, trafic ${blocked ? 'bloqué' : 'laissé passer'}.`,
-      en: `Suricata: ${text(p.signature)}${category}, from ${text(p.source)} to ${text(p.destination)}${proto}, traffic ${blocked ? 'blocked' : 'allowed'}.`,
-    };
-  },
-  [EXPLANATION_KEYS.report]: (p) => ({
-    fr: `Signalement de ${text(p.reporter)} : ${text(p.summary)}${p.urgent === true ? ' (signalé comme urgent)' : ''}`,
-    en: `Report from ${text(p.reporter)}: ${text(p.summary)}${p.urgent === true ? ' (marked urgent)' : ''}`,
-  }),
-} satisfies Record<string, Message>));
+const MESSAGES = new Map<string, Message>(
+  Object.entries({
+    [EXPLANATION_KEYS.legacy]: (p) => ({ fr: text(p.fr), en: text(p.en) }),
+    [EXPLANATION_KEYS.generic]: (p) => {
+      const host = optional(p.host);
+      const extra = optional(p.description) ? ` ${text(p.description)}` : '';
+      return {
+        fr: `${text(p.tool)} signale « ${text(p.title)} »${host ? ` sur ${host}` : ''}.${extra}`,
+        en: `${text(p.tool)} reports "${text(p.title)}"${host ? ` on ${host}` : ''}.${extra}`,
+      };
+    },
+    [EXPLANATION_KEYS.wazuh]: (p) => {
+      const agent = optional(p.agent);
+      const from = optional(p.from);
+      const account = optional(p.account);
+      return {
+        fr: `Wazuh (règle ${text(p.ruleId)}, niveau ${text(p.level)}) : ${text(p.description)}${agent ? ` — agent ${agent}` : ''}${from ? `, depuis ${from}` : ''}${account ? `, compte ${account}` : ''}.`,
+        en: `Wazuh (rule ${text(p.ruleId)}, level ${text(p.level)}): ${text(p.description)}${agent ? ` — agent ${agent}` : ''}${from ? `, from ${from}` : ''}${account ? `, account ${account}` : ''}.`,
+      };
+    },
+    [EXPLANATION_KEYS.suricata]: (p) => {
+      const category = optional(p.category) ? ` [${text(p.category)}]` : '';
+      const app = optional(p.appProto);
+      const proto = optional(p.proto) ? ` (${text(p.proto)}${app && app !== 'failed' ? `/${app}` : ''})` : '';
+      const blocked = p.blocked === true;
+      return {
+        fr: `Suricata : ${text(p.signature)}${category}, de ${text(p.source)} vers ${text(p.destination)}${proto}, trafic ${blocked ? 'bloqué' : 'laissé passer'}.`,
+        en: `Suricata: ${text(p.signature)}${category}, from ${text(p.source)} to ${text(p.destination)}${proto}, traffic ${blocked ? 'blocked' : 'allowed'}.`,
+      };
+    },
+    [EXPLANATION_KEYS.report]: (p) => ({
+      fr: `Signalement de ${text(p.reporter)} : ${text(p.summary)}${p.urgent === true ? ' (signalé comme urgent)' : ''}`,
+      en: `Report from ${text(p.reporter)}: ${text(p.summary)}${p.urgent === true ? ' (marked urgent)' : ''}`,
+    }),
+  } satisfies Record<string, Message>),
+);
 
 /** "name: value, name: value" — what an explanation says when its message is gone. */
 export function describeParams(params: Record<string, unknown>): string {
   return Object.entries(params)
     .filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length))
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map(text).join(', ') : typeof v === 'object' ? JSON.stringify(v) : text(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${Array.isArray(v) ? v.map(text).join(', ') : typeof v === 'object' ? JSON.stringify(v) : text(v)}`,
+    )
     .join('; ');
 }
 
@@ -136,7 +151,10 @@ export function parseExplanation(stored: string): Explanation {
     const v = JSON.parse(stored) as unknown;
     if (v && typeof v === 'object' && typeof (v as Explanation).key === 'string') {
       const params = (v as Explanation).params;
-      return { key: (v as Explanation).key, params: params && typeof params === 'object' && !Array.isArray(params) ? params : {} };
+      return {
+        key: (v as Explanation).key,
+        params: params && typeof params === 'object' && !Array.isArray(params) ? params : {},
+      };
     }
   } catch {
     // fall through

@@ -52,7 +52,12 @@ export function prepareAlert(raw: RaiseAlertInput): PreparedAlert {
 }
 
 export const foldDetails = (alert: AlertRow) => ({ change: 'fold', rule: alert.rule, count: alert.count });
-export const raisedDetails = (alert: AlertRow, p: PreparedAlert) => ({ rule: alert.rule, origin: alert.origin, severity: alert.severity, evidence: p.evidence.length });
+export const raisedDetails = (alert: AlertRow, p: PreparedAlert) => ({
+  rule: alert.rule,
+  origin: alert.origin,
+  severity: alert.severity,
+  evidence: p.evidence.length,
+});
 
 /** An alert as the batch changes it: one already stored, or one this batch creates. */
 interface Target {
@@ -72,7 +77,12 @@ interface Step {
   firstSeenAt: number;
 }
 
-export async function raiseMany(deps: { repo: AlertsRepo; audit: AuditService; now: number }, trx: Trx, actor: Actor, inputs: readonly RaiseAlertInput[]): Promise<RaisedAlert[]> {
+export async function raiseMany(
+  deps: { repo: AlertsRepo; audit: AuditService; now: number },
+  trx: Trx,
+  actor: Actor,
+  inputs: readonly RaiseAlertInput[],
+): Promise<RaisedAlert[]> {
   const { repo, audit, now } = deps;
   if (!inputs.length) return [];
   // Serialise with other writers, as `raise` does: the open alerts read below stay the truth until the commit.
@@ -83,7 +93,8 @@ export async function raiseMany(deps: { repo: AlertsRepo; audit: AuditService; n
   // Per fingerprint, the open alert seen last: the only one `findFoldTarget` can pick (its last
   // sighting only grows with folds, and an alert this batch creates is seen later than it).
   const latest = new Map<string, Target>();
-  for (const row of await repo.latestOpen(trx, since)) latest.set(row.fingerprint, { row: { ...row }, stored: true, added: 0 });
+  for (const row of await repo.latestOpen(trx, since))
+    latest.set(row.fingerprint, { row: { ...row }, stored: true, added: 0 });
 
   const steps: Step[] = [];
   for (const p of prepared) {
@@ -95,11 +106,25 @@ export async function raiseMany(deps: { repo: AlertsRepo; audit: AuditService; n
       target.row.firstSeenAt = Math.min(target.row.firstSeenAt, p.row.firstSeenAt);
       target.row.updatedAt = now;
       target.added += p.row.count;
-      steps.push({ target, created: false, prepared: p, count: target.row.count, lastSeenAt: target.row.lastSeenAt, firstSeenAt: target.row.firstSeenAt });
+      steps.push({
+        target,
+        created: false,
+        prepared: p,
+        count: target.row.count,
+        lastSeenAt: target.row.lastSeenAt,
+        firstSeenAt: target.row.firstSeenAt,
+      });
     } else {
       const created: Target = { row: { ...p.row, id: 0, createdAt: now, updatedAt: now }, stored: false, added: 0 };
       latest.set(p.row.fingerprint, created);
-      steps.push({ target: created, created: true, prepared: p, count: p.row.count, lastSeenAt: p.row.lastSeenAt, firstSeenAt: p.row.firstSeenAt });
+      steps.push({
+        target: created,
+        created: true,
+        prepared: p,
+        count: p.row.count,
+        lastSeenAt: p.row.lastSeenAt,
+        firstSeenAt: p.row.firstSeenAt,
+      });
     }
   }
 
@@ -113,15 +138,27 @@ export async function raiseMany(deps: { repo: AlertsRepo; audit: AuditService; n
     }),
   );
   fresh.forEach((t, i) => (t.row.id = ids[i]!));
-  for (const t of new Set(steps.map((s) => s.target))) if (t.stored && t.added) await repo.fold(trx, t.row.id, t.added, t.row.lastSeenAt, now, t.row.firstSeenAt);
-  await repo.addEvidenceMany(trx, steps.flatMap((s) => s.prepared.evidence.map((eventId) => ({ alertId: s.target.row.id, eventId }))));
+  for (const t of new Set(steps.map((s) => s.target)))
+    if (t.stored && t.added) await repo.fold(trx, t.row.id, t.added, t.row.lastSeenAt, now, t.row.firstSeenAt);
+  await repo.addEvidenceMany(
+    trx,
+    steps.flatMap((s) => s.prepared.evidence.map((eventId) => ({ alertId: s.target.row.id, eventId }))),
+  );
 
-  const results = steps.map((s): RaisedAlert => ({ alert: { ...s.target.row, count: s.count, lastSeenAt: s.lastSeenAt, firstSeenAt: s.firstSeenAt }, created: s.created }));
+  const results = steps.map((s): RaisedAlert => ({
+    alert: { ...s.target.row, count: s.count, lastSeenAt: s.lastSeenAt, firstSeenAt: s.firstSeenAt },
+    created: s.created,
+  }));
   await audit.recordMany(
     trx,
     results.map(({ alert, created }, i): AuditRecordInput =>
       created
-        ? { actor, action: 'alert.raised', target: { type: 'alert', id: alert.id }, details: raisedDetails(alert, steps[i]!.prepared) }
+        ? {
+            actor,
+            action: 'alert.raised',
+            target: { type: 'alert', id: alert.id },
+            details: raisedDetails(alert, steps[i]!.prepared),
+          }
         : { actor, action: 'alert.updated', target: { type: 'alert', id: alert.id }, details: foldDetails(alert) },
     ),
   );

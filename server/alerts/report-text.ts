@@ -11,10 +11,16 @@ export { REPORT_CATEGORIES, type ReportCategory } from '../wire/enums.ts';
 export const REPORT_RULE = 'staff-report';
 
 const TITLES: Record<ReportCategory | 'none', { fr: string; en: string }> = {
-  illegitimate_access: { fr: 'Signalement : accès illégitime à un dossier', en: 'Staff report: illegitimate record access' },
+  illegitimate_access: {
+    fr: 'Signalement : accès illégitime à un dossier',
+    en: 'Staff report: illegitimate record access',
+  },
   lost_device: { fr: 'Signalement : appareil perdu ou volé', en: 'Staff report: lost or stolen device' },
   phishing: { fr: 'Signalement : hameçonnage ou compte compromis', en: 'Staff report: phishing or account compromise' },
-  misdirected_data: { fr: 'Signalement : données envoyées au mauvais destinataire', en: 'Staff report: data sent to the wrong recipient' },
+  misdirected_data: {
+    fr: 'Signalement : données envoyées au mauvais destinataire',
+    en: 'Staff report: data sent to the wrong recipient',
+  },
   malware: { fr: 'Signalement : rançongiciel ou logiciel malveillant', en: 'Staff report: ransomware or malware' },
   other: { fr: 'Signalement du personnel', en: 'Staff report' },
   none: { fr: 'Signalement du personnel', en: 'Staff report' },

@@ -42,6 +42,11 @@ export type ReportInput = z.output<typeof ReportInput>;
 
 export const MyReportsQuery = z.strictObject({
   cursor: wholeDigits('a cursor from a previous page').optional(),
-  limit: z.string().regex(/^\d+$/, 'a number from 1 to 100').transform(Number).pipe(z.number().int().min(1, 'at least 1').max(100, 'at most 100')).default(20),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'a number from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'at least 1').max(100, 'at most 100'))
+    .default(20),
 });
 export type MyReportsQuery = z.output<typeof MyReportsQuery>;

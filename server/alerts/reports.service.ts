@@ -57,12 +57,21 @@ export function createReportsService(deps: ReportDeps) {
     async file(actor: Actor & { kind: 'user' }, input: ReportInput): Promise<MyReport> {
       const now = clock.now();
       if (input.occurredAt != null && input.occurredAt > now + FUTURE_TOLERANCE_MS) {
-        throw new Invalid('invalid_input', 'Invalid report: occurredAt: not in the future', { issues: [{ path: 'occurredAt', message: 'not in the future' }] });
+        throw new Invalid('invalid_input', 'Invalid report: occurredAt: not in the future', {
+          issues: [{ path: 'occurredAt', message: 'not in the future' }],
+        });
       }
       const name = (await nameOf(actor.id)) ?? actor.id;
       const category = input.category ?? null;
       const details: ReportDetails = {
-        report: { summary: input.summary, description: input.description, category, occurredAt: input.occurredAt ?? null, urgent: input.urgent, reporter: { id: actor.id, name } },
+        report: {
+          summary: input.summary,
+          description: input.description,
+          category,
+          occurredAt: input.occurredAt ?? null,
+          urgent: input.urgent,
+          reporter: { id: actor.id, name },
+        },
       };
       const raised = await inTransaction(db, (trx) =>
         alerts.raise(trx, actor, {
@@ -86,9 +95,17 @@ export function createReportsService(deps: ReportDeps) {
 
     /** The author's own reports with their current status, newest first. */
     async mine(actor: Actor & { kind: 'user' }, query: MyReportsQuery): Promise<MyReportsPage> {
-      const rows = await alerts.repo.listReportedBy(db, actor.id, query.limit + 1, query.cursor ? Number(query.cursor) : undefined);
+      const rows = await alerts.repo.listReportedBy(
+        db,
+        actor.id,
+        query.limit + 1,
+        query.cursor ? Number(query.cursor) : undefined,
+      );
       const page = rows.slice(0, query.limit);
-      return { items: page.map(presentMine), nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null };
+      return {
+        items: page.map(presentMine),
+        nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.id) : null,
+      };
     },
   };
 }

@@ -51,10 +51,17 @@ export function createAuditLogService({ db, repo, audit, userNames, exportBatch 
 
   return {
     /** A page of the entries in the reader's `scope` (decided by the caller from the reader's permissions). */
-    async list(scope: AuditScope, query: AuditListQuery): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
+    async list(
+      scope: AuditScope,
+      query: AuditListQuery,
+    ): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
       const limit = query.limit ?? DEFAULT_PAGE;
       // One more than asked says whether another page exists.
-      const rows = await repo.page(db, toFilter(scope, query), { after: query.cursor ? decodeCursor(query.cursor) : undefined, limit: limit + 1, order: 'desc' });
+      const rows = await repo.page(db, toFilter(scope, query), {
+        after: query.cursor ? decodeCursor(query.cursor) : undefined,
+        limit: limit + 1,
+        order: 'desc',
+      });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return { items: await present(page), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -63,7 +70,8 @@ export function createAuditLogService({ db, repo, audit, userNames, exportBatch 
     /** One entry, if it is in the reader's scope. */
     async get(scope: AuditScope, seq: number): Promise<AuditEntryView> {
       const row = await repo.bySeq(db, seq);
-      if (!row || !inScope(scope, row.targetType)) throw new NotFound('audit.not_found', `No audit entry #${seq} that you may see`);
+      if (!row || !inScope(scope, row.targetType))
+        throw new NotFound('audit.not_found', `No audit entry #${seq} that you may see`);
       return (await present([row]))[0]!;
     },
 
@@ -76,9 +84,15 @@ export function createAuditLogService({ db, repo, audit, userNames, exportBatch 
      * Records the export (an extraction of the log is itself an action to trace),
      * then yields the matching entries oldest first, one batch at a time.
      */
-    async startExport(actor: Actor, scope: AuditScope, query: AuditExportQuery): Promise<AsyncGenerator<AuditEntryView[]>> {
+    async startExport(
+      actor: Actor,
+      scope: AuditScope,
+      query: AuditExportQuery,
+    ): Promise<AsyncGenerator<AuditEntryView[]>> {
       const { format, ...filters } = query;
-      await inTransaction(db, (trx) => audit.record(trx, { actor, action: 'audit.export', details: { format, filters } }));
+      await inTransaction(db, (trx) =>
+        audit.record(trx, { actor, action: 'audit.export', details: { format, filters } }),
+      );
       const filter = toFilter(scope, filters);
       return (async function* batches() {
         let after: AuditCursor | undefined;

@@ -19,13 +19,21 @@ const KIND_LABEL: Record<string, string> = {
 export function formatVerifyAnswer(answer: VerifyAnswer, sealFile: string): string {
   const lines: string[] = [];
   if (answer.status === 'intact') {
-    lines.push(`Audit trail intact: ${answer.count.toLocaleString('en-US')} entries, head #${answer.head.seq} ${answer.head.hash}`);
+    lines.push(
+      `Audit trail intact: ${answer.count.toLocaleString('en-US')} entries, head #${answer.head.seq} ${answer.head.hash}`,
+    );
   } else {
     const p = answer.problem;
-    lines.push(`Audit trail BROKEN${p.seq === null ? '' : ` at entry #${p.seq}`} (${KIND_LABEL[p.kind] ?? p.kind}): ${p.message}`);
+    lines.push(
+      `Audit trail BROKEN${p.seq === null ? '' : ` at entry #${p.seq}`} (${KIND_LABEL[p.kind] ?? p.kind}): ${p.message}`,
+    );
   }
   const s = answer.seals;
-  lines.push(s.last ? `Seals: ${s.count} valid in ${sealFile}, the last of #${s.last.seq} at ${parisIso(s.last.at)}` : `Seals: none yet in ${sealFile}`);
+  lines.push(
+    s.last
+      ? `Seals: ${s.count} valid in ${sealFile}, the last of #${s.last.seq} at ${parisIso(s.last.at)}`
+      : `Seals: none yet in ${sealFile}`,
+  );
   for (const p of s.problems) lines.push(`  ${p.message}`);
   lines.push(`Checked in ${(answer.durationMs / 1000).toFixed(1)} s.`);
   return lines.join('\n');
@@ -39,7 +47,10 @@ export function registerAuditCommands(program: Command): void {
     .description('walk the whole chain and the seals; exit 0 when intact, 1 when broken (naming the entry)')
     .option('--json', 'print the answer as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { answer, file } = await withServices(async (services) => ({ answer: await services.auditVerifier.verify(), file: services.auditSealer.file }));
+      const { answer, file } = await withServices(async (services) => ({
+        answer: await services.auditVerifier.verify(),
+        file: services.auditSealer.file,
+      }));
       console.log(opts.json ? JSON.stringify(answer, null, 2) : formatVerifyAnswer(answer, file));
       if (answer.status !== 'intact') throw new CliExit(1, '');
     });

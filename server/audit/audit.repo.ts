@@ -5,7 +5,19 @@ import type { AuditEntriesTable } from './audit.tables.ts';
 
 export type AuditEntryRow = AuditEntriesTable;
 
-const COLUMNS = ['seq', 'at', 'actor', 'requestId', 'address', 'action', 'targetType', 'targetId', 'details', 'prevHash', 'hash'] as const;
+const COLUMNS = [
+  'seq',
+  'at',
+  'actor',
+  'requestId',
+  'address',
+  'action',
+  'targetType',
+  'targetId',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
 
 /** What a reader asks for; every member narrows the result. */
 export interface AuditFilter {
@@ -58,15 +70,20 @@ function applyFilter(q: Query, f: AuditFilter, split?: { column: 'action' | 'tar
   if (f.not?.actor !== undefined) q = q.where('actor', '<>', f.not.actor);
   if (f.not?.action !== undefined) {
     const a = f.not.action;
-    q = a.endsWith('.') ? q.where((eb) => eb.not(eb(eb.fn('substr', ['action', eb.val(1), eb.val(a.length)]), '=', a))) : q.where('action', '<>', a);
+    q = a.endsWith('.')
+      ? q.where((eb) => eb.not(eb(eb.fn('substr', ['action', eb.val(1), eb.val(a.length)]), '=', a)))
+      : q.where('action', '<>', a);
   }
   // An entry without a target is not of the excluded type.
-  if (f.not?.targetType !== undefined) q = q.where((eb) => eb.or([eb('targetType', 'is', null), eb('targetType', '<>', f.not!.targetType!)]));
-  if (f.targetTypes && split?.column !== 'targetType') q = f.targetTypes.length ? q.where('targetType', 'in', f.targetTypes) : q.where(sql<boolean>`1 = 0`);
+  if (f.not?.targetType !== undefined)
+    q = q.where((eb) => eb.or([eb('targetType', 'is', null), eb('targetType', '<>', f.not!.targetType!)]));
+  if (f.targetTypes && split?.column !== 'targetType')
+    q = f.targetTypes.length ? q.where('targetType', 'in', f.targetTypes) : q.where(sql<boolean>`1 = 0`);
   return q;
 }
 
-const byPosition = (order: 'asc' | 'desc') => (a: AuditEntryRow, b: AuditEntryRow) => (order === 'desc' ? -1 : 1) * (a.at - b.at || a.seq - b.seq);
+const byPosition = (order: 'asc' | 'desc') => (a: AuditEntryRow, b: AuditEntryRow) =>
+  (order === 'desc' ? -1 : 1) * (a.at - b.at || a.seq - b.seq);
 
 export function createAuditRepo() {
   /** Every distinct action, by a loose index scan: one index seek per action, not a scan of the table. */
@@ -84,7 +101,10 @@ export function createAuditRepo() {
   async function page(db: Executor, filter: AuditFilter, req: PageRequest): Promise<AuditEntryRow[]> {
     const run = (split?: { column: 'action' | 'targetType'; value: string }) => {
       let q = applyFilter(db.selectFrom('audit_entries').select(COLUMNS), filter, split);
-      if (req.after) q = q.where((eb) => eb(eb.refTuple('at', 'seq'), req.order === 'desc' ? '<' : '>', eb.tuple(req.after!.at, req.after!.seq)));
+      if (req.after)
+        q = q.where((eb) =>
+          eb(eb.refTuple('at', 'seq'), req.order === 'desc' ? '<' : '>', eb.tuple(req.after!.at, req.after!.seq)),
+        );
       return q.orderBy('at', req.order).orderBy('seq', req.order).limit(req.limit).execute();
     };
     const merge = async (column: 'action' | 'targetType', values: readonly string[]) => {
@@ -111,11 +131,21 @@ export function createAuditRepo() {
     },
     /** Rows in chain order, by chunks of a fixed size (the same statement text from batch to batch: SQLite prepares it once). */
     async insertMany(db: Executor, rows: readonly AuditEntryRow[]): Promise<void> {
-      for (let i = 0; i < rows.length; i += 100) await db.insertInto('audit_entries').values(rows.slice(i, i + 100)).execute();
+      for (let i = 0; i < rows.length; i += 100)
+        await db
+          .insertInto('audit_entries')
+          .values(rows.slice(i, i + 100))
+          .execute();
     },
     /** Entries in chain order from `afterSeq` (exclusive), for verification. */
     async range(db: Executor, afterSeq: number, limit: number): Promise<AuditEntryRow[]> {
-      return db.selectFrom('audit_entries').select(COLUMNS).where('seq', '>', afterSeq).orderBy('seq', 'asc').limit(limit).execute();
+      return db
+        .selectFrom('audit_entries')
+        .select(COLUMNS)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq', 'asc')
+        .limit(limit)
+        .execute();
     },
     async bySeq(db: Executor, seq: number): Promise<AuditEntryRow | undefined> {
       return db.selectFrom('audit_entries').select(COLUMNS).where('seq', '=', seq).executeTakeFirst();

@@ -49,7 +49,10 @@ export function auditRoutes({ auditLog, auditVerifier, scopes, clock, log }: Aud
     const query = parse(AuditExportQuery, req.query, 'export query');
     const batches = await auditLog.startExport(actorOf(req), scopeOf(req), query);
     const stamp = new Date(clock.now()).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-    res.setHeader('Content-Type', query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
+    res.setHeader(
+      'Content-Type',
+      query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+    );
     res.setHeader('Content-Disposition', `attachment; filename="vigie-audit-${stamp}.${query.format}"`);
     res.setHeader('Cache-Control', 'no-store');
     try {
@@ -57,7 +60,8 @@ export function auditRoutes({ auditLog, auditVerifier, scopes, clock, log }: Aud
     } catch (error) {
       // Headers are gone: the client sees a cut-short download, the log says why.
       if (!res.destroyed) res.destroy();
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') log.error('audit export failed', { requestId: req.id, error });
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        log.error('audit export failed', { requestId: req.id, error });
     }
   });
 

@@ -14,7 +14,10 @@ const action = z
   .string()
   .trim()
   .max(100, 'at most 100 characters')
-  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/, 'a dotted action name (user.login), or a prefix ending with a dot (user.)');
+  .regex(
+    /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/,
+    'a dotted action name (user.login), or a prefix ending with a dot (user.)',
+  );
 const targetType = z.string().trim().min(1).max(100, 'at most 100 characters');
 
 const filters = {
@@ -32,8 +35,10 @@ const filters = {
 
 type FilterShape = { from?: number; to?: number; targetId?: string; targetType?: string };
 const coherent = <T extends FilterShape>(f: T, ctx: z.RefinementCtx) => {
-  if (f.from !== undefined && f.to !== undefined && f.from >= f.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-  if (f.targetId !== undefined && f.targetType === undefined) ctx.addIssue({ code: 'custom', path: ['targetType'], message: 'is needed with targetId' });
+  if (f.from !== undefined && f.to !== undefined && f.from >= f.to)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  if (f.targetId !== undefined && f.targetType === undefined)
+    ctx.addIssue({ code: 'custom', path: ['targetType'], message: 'is needed with targetId' });
 };
 
 export const AuditListQuery = z
@@ -45,7 +50,13 @@ export const AuditListQuery = z
         .regex(/^\d{1,16}-\d{1,16}$/, 'a cursor from a previous page (nextCursor)')
         .refine((s) => s.split('-').every((part) => isWhole(part)), 'a cursor from a previous page (nextCursor)'),
     ),
-    limit: optional(z.coerce.number({ error: 'a number from 1 to 200' }).int('an integer').min(1, 'at least 1').max(200, 'at most 200')),
+    limit: optional(
+      z.coerce
+        .number({ error: 'a number from 1 to 200' })
+        .int('an integer')
+        .min(1, 'at least 1')
+        .max(200, 'at most 200'),
+    ),
   })
   .superRefine(coherent);
 export type AuditListQuery = z.output<typeof AuditListQuery>;

@@ -83,8 +83,15 @@ export function createAuditService({ repo, clock, dialect }: { repo: AuditRepo; 
      * `limit` times: a limit counted on the trail itself holds across instances.
      * Call it after `lock` in the transaction that records the next one.
      */
-    async timesSince(db: Executor, input: { actor: Actor; action: string; since: number; limit: number }): Promise<number[]> {
-      const rows = await repo.page(db, { actor: actorLabel(input.actor), action: input.action, from: input.since }, { limit: input.limit, order: 'asc' });
+    async timesSince(
+      db: Executor,
+      input: { actor: Actor; action: string; since: number; limit: number },
+    ): Promise<number[]> {
+      const rows = await repo.page(
+        db,
+        { actor: actorLabel(input.actor), action: input.action, from: input.since },
+        { limit: input.limit, order: 'asc' },
+      );
       return rows.map((r) => r.at);
     },
   };

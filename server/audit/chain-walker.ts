@@ -37,7 +37,9 @@ export interface Seal {
   at: number;
 }
 
-export type WalkOutcome = { ok: true; count: number; head: { seq: number; hash: string }; sealsMatched: number } | { ok: false; problem: Problem };
+export type WalkOutcome =
+  | { ok: true; count: number; head: { seq: number; hash: string }; sealsMatched: number }
+  | { ok: false; problem: Problem };
 
 const belongsAt = (row: AuditEntryRow, seq: number) => entryHash({ ...row, seq }) === row.hash;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -97,7 +99,12 @@ export class ChainWalker {
         },
       };
     }
-    return { ok: true, count: this.#count, head: { seq: lastSeq, hash: this.#expPrev }, sealsMatched: this.#sealsMatched };
+    return {
+      ok: true,
+      count: this.#count,
+      head: { seq: lastSeq, hash: this.#expPrev },
+      sealsMatched: this.#sealsMatched,
+    };
   }
 
   #step(row: AuditEntryRow): void {
@@ -151,31 +158,78 @@ export class ChainWalker {
     const e = this.#expSeq;
     const xHome = x !== undefined && belongsAt(x, e);
     if (r.seq > e) {
-      if (x && xHome && x !== r) return { kind: 'reordered', seq: e, message: `#${e} was moved to #${x.seq} (entries up to #${r.seq - 1} are missing from their place)` };
+      if (x && xHome && x !== r)
+        return {
+          kind: 'reordered',
+          seq: e,
+          message: `#${e} was moved to #${x.seq} (entries up to #${r.seq - 1} are missing from their place)`,
+        };
       if (x === r && xHome) return { kind: 'reordered', seq: e, message: `#${e} was renumbered #${r.seq}` };
       const missing = r.seq - e;
       return {
         kind: 'removed',
         seq: e,
-        message: missing === 1 ? `#${e} is missing: #${r.seq} follows #${e - 1}` : `#${e}–#${r.seq - 1} are missing (${missing} entries): #${r.seq} follows #${e - 1}`,
+        message:
+          missing === 1
+            ? `#${e} is missing: #${r.seq} follows #${e - 1}`
+            : `#${e}–#${r.seq - 1} are missing (${missing} entries): #${r.seq} follows #${e - 1}`,
       };
     }
     const selfOk = belongsAt(r, e);
     const linkOk = r.prevHash === this.#expPrev;
     if (x && xHome) {
-      if (x.seq === e) return { kind: 'inserted', seq: e, message: `two entries carry #${e}: the one that does not link to #${e - 1} was added` };
+      if (x.seq === e)
+        return {
+          kind: 'inserted',
+          seq: e,
+          message: `two entries carry #${e}: the one that does not link to #${e - 1} was added`,
+        };
       if (belongsAt(r, x.seq)) return { kind: 'reordered', seq: e, message: `#${e} and #${x.seq} were swapped` };
-      if (x.seq === e + 1) return { kind: 'inserted', seq: e, message: `#${e} was added: the former #${e} now carries #${e + 1}` };
-      return { kind: 'reordered', seq: e, message: `#${e} was moved to #${x.seq}; the entry now at #${e} does not belong there` };
+      if (x.seq === e + 1)
+        return { kind: 'inserted', seq: e, message: `#${e} was added: the former #${e} now carries #${e + 1}` };
+      return {
+        kind: 'reordered',
+        seq: e,
+        message: `#${e} was moved to #${x.seq}; the entry now at #${e} does not belong there`,
+      };
     }
-    if (x) return { kind: 'reordered', seq: e, message: `#${e} does not follow #${e - 1}; #${x.seq} links to #${e - 1} but was altered too` };
+    if (x)
+      return {
+        kind: 'reordered',
+        seq: e,
+        message: `#${e} does not follow #${e - 1}; #${x.seq} links to #${e - 1} but was altered too`,
+      };
     if (selfOk && !linkOk) {
-      if (e === 1) return { kind: 'edited', seq: 1, message: '#1 does not start from the genesis hash: it was altered and its hash recomputed' };
-      return { kind: 'edited', seq: e - 1, message: `#${e - 1} was altered and its hash recomputed: #${e} still links to its former hash` };
+      if (e === 1)
+        return {
+          kind: 'edited',
+          seq: 1,
+          message: '#1 does not start from the genesis hash: it was altered and its hash recomputed',
+        };
+      return {
+        kind: 'edited',
+        seq: e - 1,
+        message: `#${e - 1} was altered and its hash recomputed: #${e} still links to its former hash`,
+      };
     }
-    if (linkOk) return { kind: 'edited', seq: e, message: `#${e} no longer matches its hash: it was changed after it was written` };
-    if (belongsAt(r, e + 1)) return { kind: 'removed', seq: e, message: `#${e} was removed and the later entries renumbered: #${e + 1} now carries #${e}` };
-    if (e > 1 && belongsAt(r, e - 1)) return { kind: 'inserted', seq: e - 1, message: `#${e - 1} was added: the former #${e - 1} now carries #${e}` };
-    return { kind: 'edited', seq: e, message: `#${e} no longer matches its hash and does not link to #${e - 1}: it was changed after it was written` };
+    if (linkOk)
+      return {
+        kind: 'edited',
+        seq: e,
+        message: `#${e} no longer matches its hash: it was changed after it was written`,
+      };
+    if (belongsAt(r, e + 1))
+      return {
+        kind: 'removed',
+        seq: e,
+        message: `#${e} was removed and the later entries renumbered: #${e + 1} now carries #${e}`,
+      };
+    if (e > 1 && belongsAt(r, e - 1))
+      return { kind: 'inserted', seq: e - 1, message: `#${e - 1} was added: the former #${e - 1} now carries #${e}` };
+    return {
+      kind: 'edited',
+      seq: e,
+      message: `#${e} no longer matches its hash and does not link to #${e - 1}: it was changed after it was written`,
+    };
   }
 }

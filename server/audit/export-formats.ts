@@ -22,7 +22,21 @@ export function parisIso(ms: number): string {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${millis}${offset}`;
 }
 
-export const CSV_COLUMNS = ['seq', 'time', 'at', 'actor', 'actorName', 'requestId', 'address', 'action', 'targetType', 'targetId', 'details', 'prevHash', 'hash'] as const;
+export const CSV_COLUMNS = [
+  'seq',
+  'time',
+  'at',
+  'actor',
+  'actorName',
+  'requestId',
+  'address',
+  'action',
+  'targetType',
+  'targetId',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
 
 /**
  * One CSV field (RFC 4180). A text starting with = + - @ or a control character
@@ -37,7 +51,21 @@ export function csvField(value: string | number | null): string {
 
 function csvRow(e: AuditEntryView): string {
   const details = typeof e.details === 'string' ? e.details : JSON.stringify(e.details);
-  const values: (string | number | null)[] = [e.seq, parisIso(e.at), e.at, e.actor.label, e.actor.name, e.requestId, e.address, e.action, e.target?.type ?? null, e.target?.id ?? null, details, e.prevHash, e.hash];
+  const values: (string | number | null)[] = [
+    e.seq,
+    parisIso(e.at),
+    e.at,
+    e.actor.label,
+    e.actor.name,
+    e.requestId,
+    e.address,
+    e.action,
+    e.target?.type ?? null,
+    e.target?.id ?? null,
+    details,
+    e.prevHash,
+    e.hash,
+  ];
   return values.map(csvField).join(',') + '\r\n';
 }
 

@@ -13,7 +13,9 @@ export const SEAL_FILE = 'audit-seals.jsonl';
 const VERSION = 1;
 
 export function sealMac(key: Buffer, seal: Seal): string {
-  return createHmac('sha256', key).update(canonicalJson({ v: VERSION, seq: seal.seq, hash: seal.hash, at: seal.at })).digest('hex');
+  return createHmac('sha256', key)
+    .update(canonicalJson({ v: VERSION, seq: seal.seq, hash: seal.hash, at: seal.at }))
+    .digest('hex');
 }
 
 export function sealLine(key: Buffer, seal: Seal): string {
@@ -25,7 +27,12 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 
 /** Checks one line; returns the seal, or the problem with it. */
 export function parseSealLine(key: Buffer, text: string, line: number): Seal | Problem {
-  const bad = (seq: number | null, why: string): Problem => ({ kind: 'seal_invalid', seq, line, message: `seal file line ${line}: ${why}` });
+  const bad = (seq: number | null, why: string): Problem => ({
+    kind: 'seal_invalid',
+    seq,
+    line,
+    message: `seal file line ${line}: ${why}`,
+  });
   let o: Record<string, unknown>;
   try {
     o = JSON.parse(text) as Record<string, unknown>;
@@ -35,7 +42,8 @@ export function parseSealLine(key: Buffer, text: string, line: number): Seal | P
   if (!o || typeof o !== 'object' || Array.isArray(o)) return bad(null, 'not a seal object');
   const seq = isCount(o.seq) ? o.seq : null;
   if (o.v !== VERSION) return bad(seq, `unknown seal version ${JSON.stringify(o.v)}`);
-  if (seq === null || !isHex64(o.hash) || !isCount(o.at) || !isHex64(o.mac)) return bad(seq, 'missing or malformed seq, hash, at or mac');
+  if (seq === null || !isHex64(o.hash) || !isCount(o.at) || !isHex64(o.mac))
+    return bad(seq, 'missing or malformed seq, hash, at or mac');
   const seal: Seal = { seq, hash: o.hash, at: o.at };
   const expected = Buffer.from(sealMac(key, seal), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(o.mac, 'hex'))) {
@@ -81,7 +89,12 @@ export function createSealFile({ dataDir, key }: { dataDir: string; key: Buffer 
       for await (const text of lines) {
         reading.lines += 1;
         if (text.trim() === '') {
-          reading.problems.push({ kind: 'seal_invalid', seq: null, line: reading.lines, message: `seal file line ${reading.lines}: empty line (the file was edited)` });
+          reading.problems.push({
+            kind: 'seal_invalid',
+            seq: null,
+            line: reading.lines,
+            message: `seal file line ${reading.lines}: empty line (the file was edited)`,
+          });
           continue;
         }
         const result = parseSealLine(key, text, reading.lines);

@@ -17,7 +17,14 @@ export interface AuditSealer extends BackgroundJob {
   sealNow(options?: { force?: boolean }): Promise<Seal | null>;
 }
 
-export function createAuditSealer(deps: { db: Db; repo: AuditRepo; seals: SealFile; clock: Clock; intervalMs: number; log: Logger }): AuditSealer {
+export function createAuditSealer(deps: {
+  db: Db;
+  repo: AuditRepo;
+  seals: SealFile;
+  clock: Clock;
+  intervalMs: number;
+  log: Logger;
+}): AuditSealer {
   const { db, repo, seals, clock, intervalMs, log } = deps;
   let timer: NodeJS.Timeout | undefined;
   let lastSealed: { seq: number; hash: string } | undefined;

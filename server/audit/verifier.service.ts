@@ -17,12 +17,26 @@ export interface SealsSummary {
 }
 
 export type VerifyAnswer =
-  | { status: 'intact'; count: number; head: { seq: number; hash: string }; seals: SealsSummary; verifiedAt: number; durationMs: number }
+  | {
+      status: 'intact';
+      count: number;
+      head: { seq: number; hash: string };
+      seals: SealsSummary;
+      verifiedAt: number;
+      durationMs: number;
+    }
   | { status: 'broken'; problem: Problem; seals: SealsSummary; verifiedAt: number; durationMs: number };
 
 export const VERIFY_BATCH = 5000;
 
-export function createAuditVerifier(deps: { db: Db; repo: AuditRepo; seals: SealFile; clock: Clock; log?: Logger; batchSize?: number }) {
+export function createAuditVerifier(deps: {
+  db: Db;
+  repo: AuditRepo;
+  seals: SealFile;
+  clock: Clock;
+  log?: Logger;
+  batchSize?: number;
+}) {
   const { db, repo, seals, clock, log, batchSize = VERIFY_BATCH } = deps;
   let running: Promise<VerifyAnswer> | undefined;
 
@@ -41,8 +55,15 @@ export function createAuditVerifier(deps: { db: Db; repo: AuditRepo; seals: Seal
     }
     await next.catch(() => undefined);
     const outcome = walker.finish();
-    const last = reading.seals.reduce<(typeof reading.seals)[number] | undefined>((a, s) => (!a || s.at > a.at ? s : a), undefined);
-    const summary: SealsSummary = { count: reading.seals.length, last: last ? { seq: last.seq, at: last.at } : null, problems: reading.problems };
+    const last = reading.seals.reduce<(typeof reading.seals)[number] | undefined>(
+      (a, s) => (!a || s.at > a.at ? s : a),
+      undefined,
+    );
+    const summary: SealsSummary = {
+      count: reading.seals.length,
+      last: last ? { seq: last.seq, at: last.at } : null,
+      problems: reading.problems,
+    };
     const timing = { verifiedAt: clock.now(), durationMs: Math.round(performance.now() - started) };
     // The chain's own first break comes first; a bad seal line breaks an otherwise intact trail.
     const problem = outcome.ok ? reading.problems[0] : outcome.problem;

@@ -16,14 +16,27 @@ import type { UserRepo, UserRow } from './users.repo.ts';
 
 type UserActor = Extract<Actor, { kind: 'user' }>;
 
-export function createAccountService(deps: { db: Db; users: UserRepo; passwords: PasswordHasher; factors: Factors; sessions: SessionService; attempts: Attempts; audit: AuditService; clock: Clock }) {
+export function createAccountService(deps: {
+  db: Db;
+  users: UserRepo;
+  passwords: PasswordHasher;
+  factors: Factors;
+  sessions: SessionService;
+  attempts: Attempts;
+  audit: AuditService;
+  clock: Clock;
+}) {
   const { db, users, passwords, factors, sessions, attempts, audit, clock } = deps;
 
   /**
    * Runs `then` in a transaction when the password and the TOTP code are right;
    * otherwise counts the failure (it may lock the account) and refuses.
    */
-  async function reauthenticated<T>(actor: UserActor, proof: { password: string; code: string }, then: (trx: Trx, user: UserRow) => Promise<T>): Promise<T> {
+  async function reauthenticated<T>(
+    actor: UserActor,
+    proof: { password: string; code: string },
+    then: (trx: Trx, user: UserRow) => Promise<T>,
+  ): Promise<T> {
     const found = await users.findById(db, actor.id);
     if (!found) throw new Unauthorized('auth.required', 'Authentication required');
     // One check at a time per account (attempts.ts): parallel guesses wait for the lock.
@@ -35,7 +48,12 @@ export function createAccountService(deps: { db: Db; users: UserRepo; passwords:
       return inTransaction(db, async (trx) => {
         const codeOk = passwordOk && (await factors.totp(trx, user, proof.code));
         if (!passwordOk || !codeOk) {
-          const failed = await attempts.fail(trx, actor, { email: user.email, userId: user.id, action: 'user.reauth_failed', details: { factor: passwordOk ? 'totp' : 'password', reason: 'wrong' } });
+          const failed = await attempts.fail(trx, actor, {
+            email: user.email,
+            userId: user.id,
+            action: 'user.reauth_failed',
+            details: { factor: passwordOk ? 'totp' : 'password', reason: 'wrong' },
+          });
           return { ok: false as const, ...failed };
         }
         return { ok: true as const, value: await then(trx, user) };
@@ -43,7 +61,9 @@ export function createAccountService(deps: { db: Db; users: UserRepo; passwords:
     });
     if (!outcome.ok) {
       if (outcome.accountLocked) throw lockedError(outcome.retryAfterSeconds);
-      throw new Invalid('auth.reauth_failed', 'The current password or the code is not correct', { fields: ['currentPassword', 'code'] });
+      throw new Invalid('auth.reauth_failed', 'The current password or the code is not correct', {
+        fields: ['currentPassword', 'code'],
+      });
     }
     return outcome.value;
   }
@@ -60,7 +80,15 @@ export function createAccountService(deps: { db: Db; users: UserRepo; passwords:
     /** The user's live sessions, the one making the request marked `current`. */
     async sessionsOf(actor: UserActor) {
       const items = await sessions.listLive(actor.id);
-      return items.map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, expiresAt: s.expiresAt, address: s.address, userAgent: s.userAgent, current: s.id === actor.sessionId }));
+      return items.map((s) => ({
+        id: s.id,
+        createdAt: s.createdAt,
+        lastSeenAt: s.lastSeenAt,
+        expiresAt: s.expiresAt,
+        address: s.address,
+        userAgent: s.userAgent,
+        current: s.id === actor.sessionId,
+      }));
     },
 
     /** Ends one of the user's own live sessions. */
@@ -74,20 +102,31 @@ export function createAccountService(deps: { db: Db; users: UserRepo; passwords:
     },
 
     /** Changes the password; the user's other sessions end. Returns their ids (their sockets end after the commit). */
-    async changePassword(actor: UserActor, input: { currentPassword: string; newPassword: string; code: string }): Promise<{ endedSessionIds: string[] }> {
+    async changePassword(
+      actor: UserActor,
+      input: { currentPassword: string; newPassword: string; code: string },
+    ): Promise<{ endedSessionIds: string[] }> {
       const me = await users.findById(db, actor.id);
       checkNewPassword(input.newPassword, { email: me?.email, name: me?.name });
       const newHash = await passwords.hash(input.newPassword);
       return reauthenticated(actor, { password: input.currentPassword, code: input.code }, async (trx, user) => {
         await users.update(trx, user.id, { passwordHash: newHash, updatedAt: clock.now() });
         const ended = await sessions.revokeAllOfUser(trx, user.id, 'password_changed', actor.sessionId);
-        await audit.record(trx, { actor, action: 'user.password_change', target: { type: 'user', id: user.id }, details: { sessionsEnded: ended.length } });
+        await audit.record(trx, {
+          actor,
+          action: 'user.password_change',
+          target: { type: 'user', id: user.id },
+          details: { sessionsEnded: ended.length },
+        });
         return { endedSessionIds: ended };
       });
     },
 
     /** Ten new recovery codes, shown once; the old ones stop working. */
-    async renewRecoveryCodes(actor: UserActor, input: { password: string; code: string }): Promise<{ recoveryCodes: string[] }> {
+    async renewRecoveryCodes(
+      actor: UserActor,
+      input: { password: string; code: string },
+    ): Promise<{ recoveryCodes: string[] }> {
       return reauthenticated(actor, input, async (trx, user) => {
         const recoveryCodes = await factors.newRecoveryCodes(trx, user.id);
         await audit.record(trx, { actor, action: 'user.recovery_codes_renew', target: { type: 'user', id: user.id } });
@@ -109,16 +148,28 @@ export function createAccountService(deps: { db: Db; users: UserRepo; passwords:
         if (!user) throw new Unauthorized('auth.required', 'Authentication required');
         return inTransaction(db, async (trx) => {
           if (await factors.totp(trx, user, code)) {
-            await audit.record(trx, { actor, action: 'user.step_up', target: { type: 'user', id: user.id }, details: { purpose } });
+            await audit.record(trx, {
+              actor,
+              action: 'user.step_up',
+              target: { type: 'user', id: user.id },
+              details: { purpose },
+            });
             return { ok: true as const };
           }
-          const failed = await attempts.fail(trx, actor, { email: user.email, userId: user.id, action: 'user.reauth_failed', details: { factor: 'totp', reason: `step_up:${purpose}` } });
+          const failed = await attempts.fail(trx, actor, {
+            email: user.email,
+            userId: user.id,
+            action: 'user.reauth_failed',
+            details: { factor: 'totp', reason: `step_up:${purpose}` },
+          });
           return { ok: false as const, ...failed };
         });
       });
       if (!outcome.ok) {
         if (outcome.accountLocked) throw lockedError(outcome.retryAfterSeconds);
-        throw new Invalid('auth.step_up_failed', 'This code is not valid: type the code your app shows now', { field: 'code' });
+        throw new Invalid('auth.step_up_failed', 'This code is not valid: type the code your app shows now', {
+          field: 'code',
+        });
       }
     },
 

@@ -24,10 +24,21 @@ export interface FailedAttempt {
 }
 
 export function lockedError(retryAfterSeconds: number): TooManyRequests {
-  return new TooManyRequests('auth.locked', `Too many failed attempts: try again in ${Math.ceil(retryAfterSeconds / 60)} min`, retryAfterSeconds, { retryAfterSeconds });
+  return new TooManyRequests(
+    'auth.locked',
+    `Too many failed attempts: try again in ${Math.ceil(retryAfterSeconds / 60)} min`,
+    retryAfterSeconds,
+    { retryAfterSeconds },
+  );
 }
 
-export function createAttempts(deps: { db: Db; dialect: Dialect; throttle: Throttle; audit: AuditService; clock: Clock }) {
+export function createAttempts(deps: {
+  db: Db;
+  dialect: Dialect;
+  throttle: Throttle;
+  audit: AuditService;
+  clock: Clock;
+}) {
   const { db, dialect, throttle, audit } = deps;
   const now = () => deps.clock.now();
   // Per key, the tail of the steps waiting in this process: a guess that will
@@ -80,20 +91,44 @@ export function createAttempts(deps: { db: Db; dialect: Dialect; throttle: Throt
     },
 
     /** Counts and audits a failure in the caller's transaction; says whether the account is now locked. */
-    async fail(trx: Trx, actor: Actor, attempt: FailedAttempt): Promise<{ accountLocked: boolean; retryAfterSeconds: number }> {
+    async fail(
+      trx: Trx,
+      actor: Actor,
+      attempt: FailedAttempt,
+    ): Promise<{ accountLocked: boolean; retryAfterSeconds: number }> {
       const address = 'address' in actor ? actor.address : undefined;
       const target = attempt.userId ? { type: 'user', id: attempt.userId } : undefined;
-      await audit.record(trx, { actor, action: attempt.action, target, details: { ...attempt.details, ...(attempt.email !== undefined ? { knownAccount: attempt.userId !== undefined } : {}) } });
+      await audit.record(trx, {
+        actor,
+        action: attempt.action,
+        target,
+        details: {
+          ...attempt.details,
+          ...(attempt.email !== undefined ? { knownAccount: attempt.userId !== undefined } : {}),
+        },
+      });
       const byAddress = await throttle.recordFailure(trx, 'address', throttle.addressSubject(address));
       if (byAddress.locked) {
-        await audit.record(trx, { actor, action: 'auth.address_locked', details: { until: byAddress.until, lockouts: byAddress.lockouts } });
+        await audit.record(trx, {
+          actor,
+          action: 'auth.address_locked',
+          details: { until: byAddress.until, lockouts: byAddress.lockouts },
+        });
       }
       if (!attempt.email) return { accountLocked: false, retryAfterSeconds: 0 };
       const byAccount = await throttle.recordFailure(trx, 'account', throttle.accountSubject(attempt.email));
       if (byAccount.locked) {
-        await audit.record(trx, { actor, action: 'user.locked', target, details: { until: byAccount.until, lockouts: byAccount.lockouts, knownAccount: attempt.userId !== undefined } });
+        await audit.record(trx, {
+          actor,
+          action: 'user.locked',
+          target,
+          details: { until: byAccount.until, lockouts: byAccount.lockouts, knownAccount: attempt.userId !== undefined },
+        });
       }
-      return { accountLocked: byAccount.locked, retryAfterSeconds: byAccount.locked ? Math.ceil((byAccount.until - now()) / 1000) : 0 };
+      return {
+        accountLocked: byAccount.locked,
+        retryAfterSeconds: byAccount.locked ? Math.ceil((byAccount.until - now()) / 1000) : 0,
+      };
     },
 
     /** Both factors passed: the account's failures and locks are forgotten (the address's are not). */

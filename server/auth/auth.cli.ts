@@ -25,11 +25,16 @@ export function registerUserCommands(program: Command): void {
     .action(async (opts: { email: string; role: string[]; name?: string }) => {
       const bad = opts.role.filter((r) => !isRole(r));
       if (bad.length) throw new CliExit(2, `vigie: unknown role ${bad.join(', ')} (known: ${ROLES.join(', ')})`);
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(opts.email)) throw new CliExit(2, `vigie: --email ${JSON.stringify(opts.email)} is not an email address`);
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(opts.email))
+        throw new CliExit(2, `vigie: --email ${JSON.stringify(opts.email)} is not an email address`);
       const name = opts.name?.trim() || opts.email.split('@')[0]!;
       await withServices(async (services) => {
-        const created = await services.userAdmin.invite(cliActor, { email: opts.email, name, roles: opts.role as Role[] }).catch(fail);
-        process.stderr.write(`user ${opts.email} created (${[...new Set(opts.role)].join(', ')}); the link is valid until ${new Date(created.link.expiresAt).toISOString()}:\n`);
+        const created = await services.userAdmin
+          .invite(cliActor, { email: opts.email, name, roles: opts.role as Role[] })
+          .catch(fail);
+        process.stderr.write(
+          `user ${opts.email} created (${[...new Set(opts.role)].join(', ')}); the link is valid until ${new Date(created.link.expiresAt).toISOString()}:\n`,
+        );
         console.log(created.link.url);
       });
     });
@@ -41,7 +46,18 @@ export function registerUserCommands(program: Command): void {
       await withServices(async (services) => {
         for (const u of await services.userAdmin.list()) {
           const last = u.lastLoginAt ? new Date(u.lastLoginAt).toISOString() : 'never';
-          console.log([u.email.padEnd(32), u.status.padEnd(8), u.roles.join(',').padEnd(28), (u.mfaEnrolled ? 'mfa' : 'no-mfa').padEnd(6), last, u.lockedUntil ? 'locked' : ''].join(' ').trimEnd());
+          console.log(
+            [
+              u.email.padEnd(32),
+              u.status.padEnd(8),
+              u.roles.join(',').padEnd(28),
+              (u.mfaEnrolled ? 'mfa' : 'no-mfa').padEnd(6),
+              last,
+              u.lockedUntil ? 'locked' : '',
+            ]
+              .join(' ')
+              .trimEnd(),
+          );
         }
       });
     });

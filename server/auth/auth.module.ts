@@ -30,18 +30,60 @@ export function createAuthModule(deps: AuthModuleDeps) {
   const { config, store, clock, realtime, audit, masterKey } = deps;
   const db = store.db;
   const users = createUserRepo();
-  const sessions = createSessionService({ db, sessions: createSessionRepo(), users, clock, realtime, settings: config.session });
+  const sessions = createSessionService({
+    db,
+    sessions: createSessionRepo(),
+    users,
+    clock,
+    realtime,
+    settings: config.session,
+  });
   const box = createSecretBox(deriveKey(masterKey, 'totp'));
   const passwords = createPasswordHasher();
   const recoveryRepo = createRecoveryRepo();
   const enrolmentRepo = createEnrolmentRepo();
-  const factors = createFactors({ users, recovery: recoveryRepo, box, hashRecovery: recoveryCodeHasher(deriveKey(masterKey, 'recovery-codes')), clock });
-  const throttle = createThrottle({ repo: createThrottleRepo(), clock, dialect: store.dialect, key: deriveKey(masterKey, 'login-throttle'), addressMaxFailures: config.login.addressMaxFailures });
+  const factors = createFactors({
+    users,
+    recovery: recoveryRepo,
+    box,
+    hashRecovery: recoveryCodeHasher(deriveKey(masterKey, 'recovery-codes')),
+    clock,
+  });
+  const throttle = createThrottle({
+    repo: createThrottleRepo(),
+    clock,
+    dialect: store.dialect,
+    key: deriveKey(masterKey, 'login-throttle'),
+    addressMaxFailures: config.login.addressMaxFailures,
+  });
   const attempts = createAttempts({ db, dialect: store.dialect, throttle, audit, clock });
-  const enrolment = createEnrolmentService({ db, dialect: store.dialect, repo: enrolmentRepo, users, factors, passwords, box, sessions, attempts, audit, clock, publicOrigin: config.publicOrigin });
+  const enrolment = createEnrolmentService({
+    db,
+    dialect: store.dialect,
+    repo: enrolmentRepo,
+    users,
+    factors,
+    passwords,
+    box,
+    sessions,
+    attempts,
+    audit,
+    clock,
+    publicOrigin: config.publicOrigin,
+  });
   const login = createLoginService({ db, users, passwords, factors, sessions, attempts, audit, clock });
   const account = createAccountService({ db, users, passwords, factors, sessions, attempts, audit, clock });
-  const userAdmin = createUsersService({ db, users, enrolmentRepo, enrolment, recovery: recoveryRepo, sessions, throttle, audit, clock });
+  const userAdmin = createUsersService({
+    db,
+    users,
+    enrolmentRepo,
+    enrolment,
+    recovery: recoveryRepo,
+    sessions,
+    throttle,
+    audit,
+    clock,
+  });
 
   /** Display names of these user ids, for who did what (unknown ids are left out). */
   async function userNames(ids: readonly string[]): Promise<Map<string, string>> {

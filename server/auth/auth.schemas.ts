@@ -5,7 +5,10 @@ import { ROLES } from './permissions.ts';
 // (12 characters, not common) is checked by the service with a clear code.
 const secret = z.string().min(1, 'required').max(1024, 'too long');
 
-export const LoginBody = z.object({ email: z.string().trim().min(1, 'required').max(320, 'too long'), password: secret });
+export const LoginBody = z.object({
+  email: z.string().trim().min(1, 'required').max(320, 'too long'),
+  password: secret,
+});
 export const CodeBody = z.object({ code: z.string().trim().min(1, 'required').max(64, 'too long') });
 export const TokenParams = z.object({ token: z.string().min(1).max(200) });
 export const EnrolPasswordBody = z.object({
@@ -14,7 +17,11 @@ export const EnrolPasswordBody = z.object({
   email: z.email('a valid email address').max(320).optional(),
   name: z.string().trim().min(1, 'required').max(200, 'too long').optional(),
 });
-export const ChangePasswordBody = z.object({ currentPassword: secret, newPassword: secret, code: z.string().trim().min(1, 'required').max(64) });
+export const ChangePasswordBody = z.object({
+  currentPassword: secret,
+  newPassword: secret,
+  code: z.string().trim().min(1, 'required').max(64),
+});
 export const RenewCodesBody = z.object({ password: secret, code: z.string().trim().min(1, 'required').max(64) });
 
 const roles = z.array(z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` })).min(1, 'at least one role');

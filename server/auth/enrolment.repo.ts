@@ -2,7 +2,21 @@ import type { Executor } from '../store/db.ts';
 import type { EnrolmentTokensTable, RecoveryCodesTable } from './auth.tables.ts';
 
 export type EnrolmentTokenRow = EnrolmentTokensTable;
-const TOKEN_COLUMNS = ['id', 'tokenHash', 'kind', 'userId', 'email', 'name', 'passwordHash', 'totpSecret', 'confirmFailures', 'createdBy', 'createdAt', 'expiresAt', 'usedAt'] as const;
+const TOKEN_COLUMNS = [
+  'id',
+  'tokenHash',
+  'kind',
+  'userId',
+  'email',
+  'name',
+  'passwordHash',
+  'totpSecret',
+  'confirmFailures',
+  'createdBy',
+  'createdAt',
+  'expiresAt',
+  'usedAt',
+] as const;
 
 export function createEnrolmentRepo() {
   return {
@@ -10,9 +24,17 @@ export function createEnrolmentRepo() {
       await db.insertInto('enrolment_tokens').values(row).execute();
     },
     async findByTokenHash(db: Executor, tokenHash: string): Promise<EnrolmentTokenRow | undefined> {
-      return db.selectFrom('enrolment_tokens').select(TOKEN_COLUMNS).where('tokenHash', '=', tokenHash).executeTakeFirst();
+      return db
+        .selectFrom('enrolment_tokens')
+        .select(TOKEN_COLUMNS)
+        .where('tokenHash', '=', tokenHash)
+        .executeTakeFirst();
     },
-    async update(db: Executor, id: string, patch: Partial<Pick<EnrolmentTokenRow, 'email' | 'name' | 'passwordHash' | 'totpSecret' | 'confirmFailures'>>): Promise<void> {
+    async update(
+      db: Executor,
+      id: string,
+      patch: Partial<Pick<EnrolmentTokenRow, 'email' | 'name' | 'passwordHash' | 'totpSecret' | 'confirmFailures'>>,
+    ): Promise<void> {
       await db.updateTable('enrolment_tokens').set(patch).where('id', '=', id).execute();
     },
     /** Marks the link used (and forgets its pending secrets); false when it was already used. */
@@ -57,7 +79,11 @@ export function createRecoveryRepo() {
   return {
     async replaceAll(db: Executor, userId: string, hashes: readonly string[], at: number): Promise<void> {
       await db.deleteFrom('recovery_codes').where('userId', '=', userId).execute();
-      if (hashes.length) await db.insertInto('recovery_codes').values(hashes.map((codeHash) => ({ userId, codeHash, createdAt: at, usedAt: null }))).execute();
+      if (hashes.length)
+        await db
+          .insertInto('recovery_codes')
+          .values(hashes.map((codeHash) => ({ userId, codeHash, createdAt: at, usedAt: null })))
+          .execute();
     },
     /** Uses the code once: false when it does not exist or was used already. */
     async use(db: Executor, userId: string, codeHash: string, at: number): Promise<boolean> {

@@ -52,16 +52,32 @@ export function createEnrolmentService(deps: {
   publicOrigin: string;
 }) {
   const { db, dialect, repo, users, factors, passwords, box, sessions, attempts, audit, clock } = deps;
-  const invalidLink = () => new NotFound('enrolment.invalid', 'This enrolment link is invalid, already used or expired: ask an administrator for a new one');
+  const invalidLink = () =>
+    new NotFound(
+      'enrolment.invalid',
+      'This enrolment link is invalid, already used or expired: ask an administrator for a new one',
+    );
 
   /** The usable link behind a token; an unusable one counts as a failed attempt of the address. */
-  async function usable(actor: Actor, token: string): Promise<EnrolmentTokenRow & { email: string; name: string | null }> {
+  async function usable(
+    actor: Actor,
+    token: string,
+  ): Promise<EnrolmentTokenRow & { email: string; name: string | null }> {
     await attempts.assertAllowed(db, actor);
     const row = TOKEN_SHAPE.test(token) ? await repo.findByTokenHash(db, sha256Hex(token)) : undefined;
     const user = row?.userId ? await users.findById(db, row.userId) : undefined;
-    const ok = row && row.usedAt === null && row.expiresAt > clock.now() && (row.kind === 'setup' || (user && user.status !== 'disabled'));
+    const ok =
+      row &&
+      row.usedAt === null &&
+      row.expiresAt > clock.now() &&
+      (row.kind === 'setup' || (user && user.status !== 'disabled'));
     if (!ok) {
-      await inTransaction(db, (trx) => attempts.fail(trx, actor, { action: 'user.enrol_failed', details: { factor: 'link', reason: row ? 'unusable' : 'unknown' } }));
+      await inTransaction(db, (trx) =>
+        attempts.fail(trx, actor, {
+          action: 'user.enrol_failed',
+          details: { factor: 'link', reason: row ? 'unusable' : 'unknown' },
+        }),
+      );
       throw invalidLink();
     }
     return { ...row, email: user?.email ?? row.email ?? '', name: user?.name ?? row.name };
@@ -116,17 +132,34 @@ export function createEnrolmentService(deps: {
       };
     },
 
-    async setPassword(actor: Actor, token: string, input: { password: string; email?: string; name?: string }): Promise<void> {
+    async setPassword(
+      actor: Actor,
+      token: string,
+      input: { password: string; email?: string; name?: string },
+    ): Promise<void> {
       const row = await usable(actor, token);
-      const identity = row.kind === 'setup' ? { email: input.email?.trim().toLowerCase(), name: input.name?.trim() } : { email: row.email, name: row.name ?? undefined };
+      const identity =
+        row.kind === 'setup'
+          ? { email: input.email?.trim().toLowerCase(), name: input.name?.trim() }
+          : { email: row.email, name: row.name ?? undefined };
       if (row.kind === 'setup' && (!identity.email || !identity.name)) {
-        throw new Invalid('enrolment.identity_required', 'First-run setup needs the administrator’s email and name', { fields: ['email', 'name'] });
+        throw new Invalid('enrolment.identity_required', 'First-run setup needs the administrator’s email and name', {
+          fields: ['email', 'name'],
+        });
       }
       checkNewPassword(input.password, identity);
       const passwordHash = await passwords.hash(input.password);
       await inTransaction(db, async (trx) => {
-        await repo.update(trx, row.id, { passwordHash, ...(row.kind === 'setup' ? { email: identity.email!, name: identity.name! } : {}) });
-        await audit.record(trx, { actor, action: 'enrolment.password_set', target: { type: 'enrolment', id: row.id }, details: { kind: row.kind } });
+        await repo.update(trx, row.id, {
+          passwordHash,
+          ...(row.kind === 'setup' ? { email: identity.email!, name: identity.name! } : {}),
+        });
+        await audit.record(trx, {
+          actor,
+          action: 'enrolment.password_set',
+          target: { type: 'enrolment', id: row.id },
+          details: { kind: row.kind },
+        });
       });
     },
 
@@ -136,7 +169,10 @@ export function createEnrolmentService(deps: {
       if (!row.passwordHash) throw new Conflict('enrolment.password_first', 'Set the password first');
       const secret = newTotpSecret();
       await inTransaction(db, async (trx) => {
-        await repo.update(trx, row.id, { totpSecret: box.seal(secret, enrolSecretContext(row.id)), confirmFailures: 0 });
+        await repo.update(trx, row.id, {
+          totpSecret: box.seal(secret, enrolSecretContext(row.id)),
+          confirmFailures: 0,
+        });
         await audit.record(trx, { actor, action: 'enrolment.totp_started', target: { type: 'enrolment', id: row.id } });
       });
       return { secret, otpauthUri: otpauthUri(secret, row.email) };
@@ -146,7 +182,12 @@ export function createEnrolmentService(deps: {
      * Confirms the secret with a code: the account takes the password and the
      * secret, becomes active, gets ten recovery codes and a full session.
      */
-    async confirm(actor: Actor, token: string, code: string, meta: { address?: string | null; userAgent?: string | null; previousSessionId?: string }) {
+    async confirm(
+      actor: Actor,
+      token: string,
+      code: string,
+      meta: { address?: string | null; userAgent?: string | null; previousSessionId?: string },
+    ) {
       const link = await usable(actor, token);
       // One code at a time per link (attempts.ts), each reading the failures
       // and the secret the one before left: parallel guesses cannot outrun the limit.
@@ -154,7 +195,8 @@ export function createEnrolmentService(deps: {
         const fresh = await repo.findByTokenHash(db, link.tokenHash);
         if (!fresh || fresh.usedAt !== null || fresh.expiresAt <= clock.now()) throw invalidLink();
         const row = { ...fresh, email: link.email, name: link.name };
-        if (!row.passwordHash || !row.totpSecret) throw new Conflict('enrolment.totp_first', 'Fetch the TOTP secret first');
+        if (!row.passwordHash || !row.totpSecret)
+          throw new Conflict('enrolment.totp_first', 'Fetch the TOTP secret first');
         const secret = box.open(row.totpSecret, enrolSecretContext(row.id));
         const step = await verifyTotp({ secret, code, atMs: clock.now() });
         if (step === null) {
@@ -162,7 +204,11 @@ export function createEnrolmentService(deps: {
           const dropped = failures >= MAX_CONFIRM_FAILURES;
           await inTransaction(db, async (trx) => {
             await repo.update(trx, row.id, { confirmFailures: failures, ...(dropped ? { totpSecret: null } : {}) });
-            await attempts.fail(trx, actor, { userId: row.userId ?? undefined, action: 'user.enrol_failed', details: { factor: 'code', reason: dropped ? 'secret_dropped' : 'wrong_code' } });
+            await attempts.fail(trx, actor, {
+              userId: row.userId ?? undefined,
+              action: 'user.enrol_failed',
+              details: { factor: 'code', reason: dropped ? 'secret_dropped' : 'wrong_code' },
+            });
           });
           return { ok: false as const, failures, dropped };
         }
@@ -173,12 +219,25 @@ export function createEnrolmentService(deps: {
           let roles: Role[] = [];
           if (row.kind === 'setup') {
             await lockInTransaction(trx, dialect, 'vigie:setup');
-            if ((await users.count(trx)) > 0) throw new Conflict('setup.done', 'Vigie already has an administrator: ask them for an invitation');
+            if ((await users.count(trx)) > 0)
+              throw new Conflict('setup.done', 'Vigie already has an administrator: ask them for an invitation');
             userId = randomUUID();
             roles = ['admin'];
             await users.insert(
               trx,
-              { id: userId, email: row.email, name: row.name ?? row.email, status: 'active', passwordHash: null, totpSecret: null, totpLastStep: null, locale: 'fr', createdAt: now, updatedAt: now, lastLoginAt: null },
+              {
+                id: userId,
+                email: row.email,
+                name: row.name ?? row.email,
+                status: 'active',
+                passwordHash: null,
+                totpSecret: null,
+                totpLastStep: null,
+                locale: 'fr',
+                createdAt: now,
+                updatedAt: now,
+                lastLoginAt: null,
+              },
               roles,
             );
           }
@@ -199,21 +258,47 @@ export function createEnrolmentService(deps: {
             await sessions.revoke(trx, meta.previousSessionId, 'mfa_reset');
             ended.push(meta.previousSessionId);
           }
-          const issued = await sessions.issue(trx, { userId: user.id, stage: 'full', address: meta.address, userAgent: meta.userAgent });
+          const issued = await sessions.issue(trx, {
+            userId: user.id,
+            stage: 'full',
+            address: meta.address,
+            userAgent: meta.userAgent,
+          });
           await attempts.succeed(trx, user.email);
-          const subject: Actor = { kind: 'anonymous', subject: user.id, requestId: 'requestId' in actor ? actor.requestId : undefined, address: meta.address ?? undefined };
-          await audit.record(trx, { actor: subject, action: 'user.enrol', target: { type: 'user', id: user.id }, details: { kind: row.kind, ...(roles.length ? { roles } : {}) } });
-          await audit.record(trx, { actor: subject, action: 'user.login', target: { type: 'user', id: user.id }, details: { method: 'enrolment', sessionId: issued.session.id } });
+          const subject: Actor = {
+            kind: 'anonymous',
+            subject: user.id,
+            requestId: 'requestId' in actor ? actor.requestId : undefined,
+            address: meta.address ?? undefined,
+          };
+          await audit.record(trx, {
+            actor: subject,
+            action: 'user.enrol',
+            target: { type: 'user', id: user.id },
+            details: { kind: row.kind, ...(roles.length ? { roles } : {}) },
+          });
+          await audit.record(trx, {
+            actor: subject,
+            action: 'user.login',
+            target: { type: 'user', id: user.id },
+            details: { method: 'enrolment', sessionId: issued.session.id },
+          });
           return { recoveryCodes, token: issued.token, sessionId: issued.session.id, endedSessionIds: ended };
         });
         return { ok: true as const, done };
       });
       if (!outcome.ok) {
-        throw new Invalid('enrolment.invalid_code', outcome.dropped ? 'Too many wrong codes: scan the new QR code and try again' : 'This code is not valid: type the code your app shows now', {
-          field: 'code',
-          restart: outcome.dropped,
-          attemptsLeft: MAX_CONFIRM_FAILURES - outcome.failures,
-        });
+        throw new Invalid(
+          'enrolment.invalid_code',
+          outcome.dropped
+            ? 'Too many wrong codes: scan the new QR code and try again'
+            : 'This code is not valid: type the code your app shows now',
+          {
+            field: 'code',
+            restart: outcome.dropped,
+            attemptsLeft: MAX_CONFIRM_FAILURES - outcome.failures,
+          },
+        );
       }
       return outcome.done;
     },

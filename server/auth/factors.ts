@@ -19,7 +19,13 @@ export function codeKind(code: string): SecondFactor | null {
   return normaliseRecoveryCode(code) ? 'recovery' : null;
 }
 
-export function createFactors(deps: { users: UserRepo; recovery: RecoveryRepo; box: SecretBox; hashRecovery: (normalised: string) => string; clock: Clock }) {
+export function createFactors(deps: {
+  users: UserRepo;
+  recovery: RecoveryRepo;
+  box: SecretBox;
+  hashRecovery: (normalised: string) => string;
+  clock: Clock;
+}) {
   const { users, recovery, box, hashRecovery, clock } = deps;
 
   const factors = {
@@ -40,7 +46,11 @@ export function createFactors(deps: { users: UserRepo; recovery: RecoveryRepo; b
     },
 
     /** TOTP or recovery code, told apart by shape. */
-    async either(trx: Trx, user: Pick<UserRow, 'id' | 'totpSecret' | 'totpLastStep'>, code: string): Promise<SecondFactor | null> {
+    async either(
+      trx: Trx,
+      user: Pick<UserRow, 'id' | 'totpSecret' | 'totpLastStep'>,
+      code: string,
+    ): Promise<SecondFactor | null> {
       const kind = codeKind(code);
       if (kind === 'totp') return (await factors.totp(trx, user, code)) ? 'totp' : null;
       if (kind === 'recovery') return (await factors.recovery(trx, user.id, code)) ? 'recovery' : null;
@@ -50,7 +60,12 @@ export function createFactors(deps: { users: UserRepo; recovery: RecoveryRepo; b
     /** Replaces the user's recovery codes with ten new ones; returns them in clear, to be shown once. */
     async newRecoveryCodes(trx: Executor, userId: string): Promise<string[]> {
       const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-      await recovery.replaceAll(trx, userId, codes.map((c) => hashRecovery(normaliseRecoveryCode(c)!)), clock.now());
+      await recovery.replaceAll(
+        trx,
+        userId,
+        codes.map((c) => hashRecovery(normaliseRecoveryCode(c)!)),
+        clock.now(),
+      );
       return codes;
     },
 

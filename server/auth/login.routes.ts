@@ -26,13 +26,17 @@ export function loginRoutes({ login, enrolment, sessions, config }: LoginRoutesD
 
   router.post('/auth/login', async (req, res) => {
     const input = parse(LoginBody, req.body, 'login');
-    const { token } = await login.password(anonymousActor(req), input, { ...meta(req), previousSessionId: req.auth?.session.id });
+    const { token } = await login.password(anonymousActor(req), input, {
+      ...meta(req),
+      previousSessionId: req.auth?.session.id,
+    });
     setSessionCookie(res, token, config);
     res.json({ next: 'mfa' });
   });
 
   router.post('/auth/mfa', async (req, res) => {
-    if (!req.auth || req.auth.session.stage !== 'password') throw new Unauthorized('auth.mfa_not_started', 'Log in with your email and password first');
+    if (!req.auth || req.auth.session.stage !== 'password')
+      throw new Unauthorized('auth.mfa_not_started', 'Log in with your email and password first');
     const { code } = parse(CodeBody, req.body, 'code');
     const { token } = await login.secondFactor(anonymousActor(req, req.auth.user.id), req.auth, code, meta(req));
     setSessionCookie(res, token, config);
@@ -60,7 +64,10 @@ export function loginRoutes({ login, enrolment, sessions, config }: LoginRoutesD
   router.post('/auth/enrol/:token/confirm', async (req, res) => {
     const { token } = parse(TokenParams, req.params, 'enrolment link');
     const { code } = parse(CodeBody, req.body, 'code');
-    const done = await enrolment.confirm(anonymousActor(req), token, code, { ...meta(req), previousSessionId: req.auth?.session.id });
+    const done = await enrolment.confirm(anonymousActor(req), token, code, {
+      ...meta(req),
+      previousSessionId: req.auth?.session.id,
+    });
     setSessionCookie(res, done.token, config);
     res.json({ recoveryCodes: done.recoveryCodes });
   });

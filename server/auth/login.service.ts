@@ -23,22 +23,49 @@ export interface LoginMeta {
 
 const invalidCredentials = () => new Unauthorized('auth.invalid_credentials', 'Incorrect email or password');
 
-export function createLoginService(deps: { db: Db; users: UserRepo; passwords: PasswordHasher; factors: Factors; sessions: SessionService; attempts: Attempts; audit: AuditService; clock: Clock }) {
+export function createLoginService(deps: {
+  db: Db;
+  users: UserRepo;
+  passwords: PasswordHasher;
+  factors: Factors;
+  sessions: SessionService;
+  attempts: Attempts;
+  audit: AuditService;
+  clock: Clock;
+}) {
   const { db, users, passwords, factors, sessions, attempts, audit, clock } = deps;
 
   return {
     /** First factor. Returns the pre-authentication session's clear token. */
-    async password(actor: Actor, input: { email: string; password: string }, meta: LoginMeta): Promise<{ token: string; endedSessionIds: string[] }> {
+    async password(
+      actor: Actor,
+      input: { email: string; password: string },
+      meta: LoginMeta,
+    ): Promise<{ token: string; endedSessionIds: string[] }> {
       const email = input.email.trim().toLowerCase();
       const outcome = await attempts.serialised({ email }, async (db) => {
         await attempts.assertAllowed(db, actor, email);
         const user = await users.findByEmail(db, email);
-        const enrolled = user !== undefined && user.status === 'active' && user.passwordHash !== null && user.totpSecret !== null;
+        const enrolled =
+          user !== undefined && user.status === 'active' && user.passwordHash !== null && user.totpSecret !== null;
         const ok = await passwords.verify(enrolled ? user.passwordHash : null, input.password);
         const subject: Actor = { ...actor, kind: 'anonymous', subject: user?.id } as Actor;
         if (!ok || !enrolled) {
-          const reason = !user ? 'unknown_account' : user.status !== 'active' ? `account_${user.status}` : !enrolled ? 'not_enrolled' : 'wrong_password';
-          const failed = await inTransaction(db, (trx) => attempts.fail(trx, subject, { email, userId: user?.id, action: 'user.login_failed', details: { factor: 'password', reason } }));
+          const reason = !user
+            ? 'unknown_account'
+            : user.status !== 'active'
+              ? `account_${user.status}`
+              : !enrolled
+                ? 'not_enrolled'
+                : 'wrong_password';
+          const failed = await inTransaction(db, (trx) =>
+            attempts.fail(trx, subject, {
+              email,
+              userId: user?.id,
+              action: 'user.login_failed',
+              details: { factor: 'password', reason },
+            }),
+          );
           return { ok: false as const, ...failed };
         }
         const rehash = passwords.needsRehash(user.passwordHash!) ? await passwords.hash(input.password) : null;
@@ -49,8 +76,18 @@ export function createLoginService(deps: { db: Db; users: UserRepo; passwords: P
             ended.push(meta.previousSessionId);
           }
           if (rehash) await users.update(trx, user.id, { passwordHash: rehash, updatedAt: clock.now() });
-          const { token, session } = await sessions.issue(trx, { userId: user.id, stage: 'password', address: meta.address, userAgent: meta.userAgent });
-          await audit.record(trx, { actor: subject, action: 'user.login_password', target: { type: 'user', id: user.id }, details: { sessionId: session.id, rehashed: rehash !== null } });
+          const { token, session } = await sessions.issue(trx, {
+            userId: user.id,
+            stage: 'password',
+            address: meta.address,
+            userAgent: meta.userAgent,
+          });
+          await audit.record(trx, {
+            actor: subject,
+            action: 'user.login_password',
+            target: { type: 'user', id: user.id },
+            details: { sessionId: session.id, rehashed: rehash !== null },
+          });
           return { ok: true as const, token, endedSessionIds: ended };
         });
       });
@@ -59,7 +96,12 @@ export function createLoginService(deps: { db: Db; users: UserRepo; passwords: P
     },
 
     /** Second factor, on a pre-authentication session. Returns the full session's clear token. */
-    async secondFactor(actor: Actor, context: SessionContext, code: string, meta: LoginMeta): Promise<{ token: string; userId: string }> {
+    async secondFactor(
+      actor: Actor,
+      context: SessionContext,
+      code: string,
+      meta: LoginMeta,
+    ): Promise<{ token: string; userId: string }> {
       const notStarted = () => new Unauthorized('auth.mfa_not_started', 'Log in with your email and password first');
       if (context.session.stage !== 'password') throw notStarted();
       const found = await users.findById(db, context.user.id);
@@ -87,11 +129,21 @@ export function createLoginService(deps: { db: Db; users: UserRepo; passwords: P
           }
           const now = clock.now();
           await sessions.revoke(trx, context.session.id);
-          const { token, session } = await sessions.issue(trx, { userId: user.id, stage: 'full', address: meta.address, userAgent: meta.userAgent });
+          const { token, session } = await sessions.issue(trx, {
+            userId: user.id,
+            stage: 'full',
+            address: meta.address,
+            userAgent: meta.userAgent,
+          });
           await users.update(trx, user.id, { lastLoginAt: now });
           await attempts.succeed(trx, user.email);
           const left = method === 'recovery' ? await factors.recoveryCodesLeft(trx, user.id) : undefined;
-          await audit.record(trx, { actor: subject, action: 'user.login', target: { type: 'user', id: user.id }, details: { method, sessionId: session.id, ...(left !== undefined ? { recoveryCodesLeft: left } : {}) } });
+          await audit.record(trx, {
+            actor: subject,
+            action: 'user.login',
+            target: { type: 'user', id: user.id },
+            details: { method, sessionId: session.id, ...(left !== undefined ? { recoveryCodesLeft: left } : {}) },
+          });
           return { ok: true as const, token };
         });
       });

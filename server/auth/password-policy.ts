@@ -25,22 +25,39 @@ function zxcvbn(): ZxcvbnFactory {
 }
 
 /** Throws Invalid (`password.too_short`, `password.too_long`, `password.personal`, `password.common`) or returns. */
-export function checkNewPassword(password: string, context: { email?: string | null; name?: string | null } = {}): void {
+export function checkNewPassword(
+  password: string,
+  context: { email?: string | null; name?: string | null } = {},
+): void {
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH) {
-    throw new Invalid('password.too_short', `The password must have at least ${MIN_PASSWORD_LENGTH} characters`, { field: 'password', min: MIN_PASSWORD_LENGTH });
+    throw new Invalid('password.too_short', `The password must have at least ${MIN_PASSWORD_LENGTH} characters`, {
+      field: 'password',
+      min: MIN_PASSWORD_LENGTH,
+    });
   }
   if (length > MAX_PASSWORD_LENGTH) {
-    throw new Invalid('password.too_long', `The password must have at most ${MAX_PASSWORD_LENGTH} characters`, { field: 'password', max: MAX_PASSWORD_LENGTH });
+    throw new Invalid('password.too_long', `The password must have at most ${MAX_PASSWORD_LENGTH} characters`, {
+      field: 'password',
+      max: MAX_PASSWORD_LENGTH,
+    });
   }
-  const personal = [context.email?.split('@')[0], ...(context.name?.split(/[\s.'-]+/) ?? [])].filter((s): s is string => !!s && s.length >= 4);
+  const personal = [context.email?.split('@')[0], ...(context.name?.split(/[\s.'-]+/) ?? [])].filter(
+    (s): s is string => !!s && s.length >= 4,
+  );
   const lower = password.toLowerCase();
   if (personal.some((part) => lower.includes(part.toLowerCase()))) {
-    throw new Invalid('password.personal', 'The password must not contain your name or your email', { field: 'password' });
+    throw new Invalid('password.personal', 'The password must not contain your name or your email', {
+      field: 'password',
+    });
   }
   const inputs = ['vigie', context.email, ...personal].filter((s): s is string => !!s);
   const result = zxcvbn().check(password, inputs);
   if (result.score < MIN_SCORE) {
-    throw new Invalid('password.common', 'This password is too common or too easy to guess: choose a longer phrase of unrelated words', { field: 'password' });
+    throw new Invalid(
+      'password.common',
+      'This password is too common or too easy to guess: choose a longer phrase of unrelated words',
+      { field: 'password' },
+    );
   }
 }

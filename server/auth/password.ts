@@ -11,7 +11,9 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
 }
 
-export function createPasswordHasher(params: { memoryCost: number; timeCost: number; parallelism: number } = ARGON2_PARAMS): PasswordHasher {
+export function createPasswordHasher(
+  params: { memoryCost: number; timeCost: number; parallelism: number } = ARGON2_PARAMS,
+): PasswordHasher {
   const options = { ...params, type: argon2.argon2id } as const;
   let dummy: Promise<string> | undefined;
   return {

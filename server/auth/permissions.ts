@@ -21,7 +21,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'rules:read',
     'audit:read',
   ],
-  approver: ['account:self', 'reports:create', 'alerts:read', 'incidents:read', 'notifications:read', 'notifications:approve'],
+  approver: [
+    'account:self',
+    'reports:create',
+    'alerts:read',
+    'incidents:read',
+    'notifications:read',
+    'notifications:approve',
+  ],
   admin: [
     'account:self',
     'reports:create',

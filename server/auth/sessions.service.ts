@@ -36,7 +36,11 @@ export function createSessionService(deps: {
 }) {
   const { db, sessions, users, clock, realtime, settings } = deps;
   const disconnect = (sessionIds: readonly string[], reason: EndReason) => {
-    if (sessionIds.length) realtime.disconnect(sessionIds.map((id) => `session:${id}` as const), reason);
+    if (sessionIds.length)
+      realtime.disconnect(
+        sessionIds.map((id) => `session:${id}` as const),
+        reason,
+      );
   };
 
   return {
@@ -114,7 +118,9 @@ export function createSessionService(deps: {
 
     async listLive(userId: string): Promise<Omit<SessionRow, 'tokenHash'>[]> {
       const rows = await sessions.liveOfUser(db, userId, clock.now());
-      return rows.filter((r) => clock.now() - r.lastSeenAt < settings.idleMs).map(({ tokenHash: _omit, ...rest }) => rest);
+      return rows
+        .filter((r) => clock.now() - r.lastSeenAt < settings.idleMs)
+        .map(({ tokenHash: _omit, ...rest }) => rest);
     },
   };
 }

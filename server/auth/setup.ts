@@ -4,7 +4,10 @@ import { systemActor } from '../actor.ts';
 import type { Logger } from '../log.ts';
 import type { EnrolmentService } from './enrolment.service.ts';
 
-export async function announceFirstRun(services: { enrolment: Pick<EnrolmentService, 'firstRunLink'>; log: Logger }, print: (text: string) => void): Promise<string | null> {
+export async function announceFirstRun(
+  services: { enrolment: Pick<EnrolmentService, 'firstRunLink'>; log: Logger },
+  print: (text: string) => void,
+): Promise<string | null> {
   const link = await services.enrolment.firstRunLink(systemActor);
   if (!link) return null;
   const until = new Date(link.expiresAt).toISOString();

@@ -26,11 +26,25 @@ export const ACCOUNT_POLICY: ThrottlePolicy = {
 };
 
 export function addressPolicy(maxFailures: number): ThrottlePolicy {
-  return { maxFailures, windowMs: 15 * 60_000, firstLockMs: 15 * 60_000, maxLockMs: 4 * 3_600_000, forgetLocksAfterMs: 24 * 3_600_000 };
+  return {
+    maxFailures,
+    windowMs: 15 * 60_000,
+    firstLockMs: 15 * 60_000,
+    maxLockMs: 4 * 3_600_000,
+    forgetLocksAfterMs: 24 * 3_600_000,
+  };
 }
 
 type Row = LoginThrottleTable;
-const COLUMNS = ['subject', 'failures', 'firstFailureAt', 'lockedUntil', 'lockouts', 'lastLockAt', 'updatedAt'] as const;
+const COLUMNS = [
+  'subject',
+  'failures',
+  'firstFailureAt',
+  'lockedUntil',
+  'lockouts',
+  'lastLockAt',
+  'updatedAt',
+] as const;
 
 export function createThrottleRepo() {
   return {
@@ -53,7 +67,13 @@ export function createThrottleRepo() {
 
 export type FailureOutcome = { locked: false; failures: number } | { locked: true; until: number; lockouts: number };
 
-export function createThrottle(deps: { repo: ReturnType<typeof createThrottleRepo>; clock: Clock; dialect: Dialect; key: Buffer; addressMaxFailures: number }) {
+export function createThrottle(deps: {
+  repo: ReturnType<typeof createThrottleRepo>;
+  clock: Clock;
+  dialect: Dialect;
+  key: Buffer;
+  addressMaxFailures: number;
+}) {
   const { repo, clock, dialect, key } = deps;
   const policies = { account: ACCOUNT_POLICY, address: addressPolicy(deps.addressMaxFailures) };
   type Scope = keyof typeof policies;
@@ -90,7 +110,17 @@ export function createThrottle(deps: { repo: ReturnType<typeof createThrottleRep
       await lockInTransaction(trx, dialect, `vigie:throttle:${subject}`);
       const now = clock.now();
       const found = await repo.find(trx, subject);
-      const row: Row = found ? { ...found } : { subject, failures: 0, firstFailureAt: null, lockedUntil: null, lockouts: 0, lastLockAt: null, updatedAt: now };
+      const row: Row = found
+        ? { ...found }
+        : {
+            subject,
+            failures: 0,
+            firstFailureAt: null,
+            lockedUntil: null,
+            lockouts: 0,
+            lastLockAt: null,
+            updatedAt: now,
+          };
       if (row.lockedUntil !== null && row.lockedUntil <= now) row.lockedUntil = null;
       if (row.lastLockAt !== null && now - row.lastLockAt > policy.forgetLocksAfterMs) row.lockouts = 0;
       if (row.firstFailureAt !== null && now - row.firstFailureAt > policy.windowMs) {

@@ -48,7 +48,14 @@ export function newTotpSecret(): string {
 
 /** The otpauth:// URI that authenticator apps read from the QR code. */
 export function otpauthUri(secret: string, account: string): string {
-  return generateURI({ issuer: TOTP_ISSUER, label: account, secret, algorithm: 'sha1', digits: 6, period: TOTP_PERIOD_SECONDS });
+  return generateURI({
+    issuer: TOTP_ISSUER,
+    label: account,
+    secret,
+    algorithm: 'sha1',
+    digits: 6,
+    period: TOTP_PERIOD_SECONDS,
+  });
 }
 
 export function totpStepAt(atMs: number): number {

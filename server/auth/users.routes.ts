@@ -18,7 +18,9 @@ export function usersRoutes({ userAdmin: users }: { userAdmin: UsersService }) {
   r.post('/users', 'users:manage', async (req, res) => {
     const input = parse(InviteBody, req.body, 'user');
     const created = await users.invite(actorOf(req), input);
-    res.status(201).json({ user: await users.get(created.id), enrolmentUrl: created.link.url, expiresAt: created.link.expiresAt });
+    res
+      .status(201)
+      .json({ user: await users.get(created.id), enrolmentUrl: created.link.url, expiresAt: created.link.expiresAt });
   });
   r.post('/users/:id/invite', 'users:manage', async (req, res) => {
     const link = await users.renewInvite(actorOf(req), id(req.params));

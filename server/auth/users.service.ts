@@ -39,12 +39,17 @@ export function createUsersService(deps: {
     return user;
   }
   function notSelf(actor: Actor, id: string, what: string) {
-    if (actor.kind === 'user' && actor.id === id) throw new Conflict('user.self', `You cannot ${what} your own account: ask another administrator`);
+    if (actor.kind === 'user' && actor.id === id)
+      throw new Conflict('user.self', `You cannot ${what} your own account: ask another administrator`);
   }
   /** Refuses to leave Vigie without an active administrator. */
   async function keepAnAdmin(trx: Trx, id: string) {
     const admins = await users.activeAdminIds(trx);
-    if (admins.length === 1 && admins[0] === id) throw new Conflict('user.last_admin', 'This is the last active administrator: make someone else administrator first');
+    if (admins.length === 1 && admins[0] === id)
+      throw new Conflict(
+        'user.last_admin',
+        'This is the last active administrator: make someone else administrator first',
+      );
   }
   const target = (id: string) => ({ type: 'user', id });
 
@@ -53,7 +58,10 @@ export function createUsersService(deps: {
       const rows = await users.list(db);
       const now = clock.now();
       const links = await enrolmentRepo.pendingExpiry(db, now);
-      const locks = await throttle.locksOf(db, rows.map((u) => u.email));
+      const locks = await throttle.locksOf(
+        db,
+        rows.map((u) => u.email),
+      );
       return rows.map((u) => ({
         id: u.id,
         email: u.email,
@@ -75,16 +83,41 @@ export function createUsersService(deps: {
     },
 
     /** Creates an invited account and its enrolment link. */
-    async invite(actor: Actor, input: { email: string; name: string; roles: Role[]; locale?: 'fr' | 'en' }): Promise<{ id: string; link: EnrolmentLink }> {
+    async invite(
+      actor: Actor,
+      input: { email: string; name: string; roles: Role[]; locale?: 'fr' | 'en' },
+    ): Promise<{ id: string; link: EnrolmentLink }> {
       const email = input.email.trim().toLowerCase();
       const roles = [...new Set(input.roles)].sort();
       return inTransaction(db, async (trx) => {
-        if (await users.findByEmail(trx, email)) throw new Conflict('user.exists', 'A user with this email already exists');
+        if (await users.findByEmail(trx, email))
+          throw new Conflict('user.exists', 'A user with this email already exists');
         const now = clock.now();
         const id = randomUUID();
-        await users.insert(trx, { id, email, name: input.name.trim(), status: 'invited', passwordHash: null, totpSecret: null, totpLastStep: null, locale: input.locale ?? 'fr', createdAt: now, updatedAt: now, lastLoginAt: null }, roles);
+        await users.insert(
+          trx,
+          {
+            id,
+            email,
+            name: input.name.trim(),
+            status: 'invited',
+            passwordHash: null,
+            totpSecret: null,
+            totpLastStep: null,
+            locale: input.locale ?? 'fr',
+            createdAt: now,
+            updatedAt: now,
+            lastLoginAt: null,
+          },
+          roles,
+        );
         const link = await enrolment.issue(trx, actor, { kind: 'invite', userId: id });
-        await audit.record(trx, { actor, action: 'user.invite', target: target(id), details: { roles, linkExpiresAt: link.expiresAt } });
+        await audit.record(trx, {
+          actor,
+          action: 'user.invite',
+          target: target(id),
+          details: { roles, linkExpiresAt: link.expiresAt },
+        });
         return { id, link };
       });
     },
@@ -93,9 +126,15 @@ export function createUsersService(deps: {
     async renewInvite(actor: Actor, id: string): Promise<EnrolmentLink> {
       return inTransaction(db, async (trx) => {
         const user = await load(trx, id);
-        if (user.status !== 'invited') throw new Conflict('user.not_invited', 'This account has already enrolled: reset its MFA instead');
+        if (user.status !== 'invited')
+          throw new Conflict('user.not_invited', 'This account has already enrolled: reset its MFA instead');
         const link = await enrolment.issue(trx, actor, { kind: 'invite', userId: id });
-        await audit.record(trx, { actor, action: 'user.invite_renew', target: target(id), details: { linkExpiresAt: link.expiresAt } });
+        await audit.record(trx, {
+          actor,
+          action: 'user.invite_renew',
+          target: target(id),
+          details: { linkExpiresAt: link.expiresAt },
+        });
         return link;
       });
     },
@@ -105,7 +144,8 @@ export function createUsersService(deps: {
      * Nobody changes their own: an administrator who could make themselves analyst could read every patient.
      */
     async setRoles(actor: Actor, id: string, roles: Role[]): Promise<{ changed: boolean }> {
-      if (actor.kind === 'user' && actor.id === id) throw new Forbidden('user.own_roles', 'You cannot change your own roles: ask another administrator');
+      if (actor.kind === 'user' && actor.id === id)
+        throw new Forbidden('user.own_roles', 'You cannot change your own roles: ask another administrator');
       const next = [...new Set(roles)].sort();
       return inTransaction(db, async (trx) => {
         await load(trx, id);
@@ -114,7 +154,12 @@ export function createUsersService(deps: {
         if (before.includes('admin') && !next.includes('admin')) await keepAnAdmin(trx, id);
         await users.setRoles(trx, id, next);
         await users.update(trx, id, { updatedAt: clock.now() });
-        await audit.record(trx, { actor, action: 'user.roles_change', target: target(id), details: { before, after: next } });
+        await audit.record(trx, {
+          actor,
+          action: 'user.roles_change',
+          target: target(id),
+          details: { before, after: next },
+        });
         sessions.rejoinAfterCommit(trx, id);
         return { changed: true };
       });
@@ -130,7 +175,12 @@ export function createUsersService(deps: {
         await users.update(trx, id, { status: 'disabled', updatedAt: now });
         await enrolmentRepo.voidUnusedOfUser(trx, id, now);
         const ended = await sessions.revokeAllOfUser(trx, id, 'disabled');
-        await audit.record(trx, { actor, action: 'user.disable', target: target(id), details: { sessionsEnded: ended.length } });
+        await audit.record(trx, {
+          actor,
+          action: 'user.disable',
+          target: target(id),
+          details: { sessionsEnded: ended.length },
+        });
         return { endedSessionIds: ended };
       });
     },
@@ -150,12 +200,21 @@ export function createUsersService(deps: {
       notSelf(actor, id, 'reset the MFA of');
       return inTransaction(db, async (trx) => {
         const user = await load(trx, id);
-        if (user.status === 'disabled') throw new Conflict('user.disabled', 'This account is disabled: enable it first');
+        if (user.status === 'disabled')
+          throw new Conflict('user.disabled', 'This account is disabled: enable it first');
         await users.update(trx, id, { totpSecret: null, totpLastStep: null, updatedAt: clock.now() });
         await recovery.removeAll(trx, id);
         const ended = await sessions.revokeAllOfUser(trx, id, 'mfa_reset');
-        const link = await enrolment.issue(trx, actor, { kind: user.status === 'invited' ? 'invite' : 'mfa_reset', userId: id });
-        await audit.record(trx, { actor, action: 'user.mfa_reset', target: target(id), details: { sessionsEnded: ended.length, linkExpiresAt: link.expiresAt } });
+        const link = await enrolment.issue(trx, actor, {
+          kind: user.status === 'invited' ? 'invite' : 'mfa_reset',
+          userId: id,
+        });
+        await audit.record(trx, {
+          actor,
+          action: 'user.mfa_reset',
+          target: target(id),
+          details: { sessionsEnded: ended.length, linkExpiresAt: link.expiresAt },
+        });
         return { link, endedSessionIds: ended };
       });
     },
@@ -164,7 +223,12 @@ export function createUsersService(deps: {
       return inTransaction(db, async (trx) => {
         await load(trx, id);
         const ended = await sessions.revokeAllOfUser(trx, id, 'revoked');
-        await audit.record(trx, { actor, action: 'user.sessions_revoke', target: target(id), details: { sessionsEnded: ended.length } });
+        await audit.record(trx, {
+          actor,
+          action: 'user.sessions_revoke',
+          target: target(id),
+          details: { sessionsEnded: ended.length },
+        });
         return { endedSessionIds: ended };
       });
     },

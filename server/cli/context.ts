@@ -9,7 +9,10 @@ import { migrateToLatest } from '../store/migrate.ts';
 
 /** Thrown by a command to exit with a code and a message, without a stack trace. */
 export class CliExit extends Error {
-  constructor(readonly exitCode: number, message: string) {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -27,7 +30,10 @@ export function cliConfig(): Readonly<Config> {
  * Runs `fn` with the services on a migrated database, then closes it.
  * Logs go to stderr at warn level so that stdout stays for the command's output.
  */
-export async function withServices<T>(fn: (services: Services) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
+export async function withServices<T>(
+  fn: (services: Services) => Promise<T>,
+  options: { migrate?: boolean } = {},
+): Promise<T> {
   const config = cliConfig();
   const log = createLogger({ log: { ...config.log, level: config.log.level === 'debug' ? 'debug' : 'warn' } });
   const store = openStore(config.database);

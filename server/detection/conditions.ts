@@ -69,7 +69,10 @@ function list(value: unknown, path: Path, env: BuildEnv, allowed?: readonly stri
   if (allowed) {
     const bad = (items as string[]).filter((v) => !allowed.includes(v));
     if (bad.length) {
-      env.issues.push({ path, message: `unknown value${bad.length > 1 ? 's' : ''} ${bad.join(', ')} (known: ${allowed.join(', ')})` });
+      env.issues.push({
+        path,
+        message: `unknown value${bad.length > 1 ? 's' : ''} ${bad.join(', ')} (known: ${allowed.join(', ')})`,
+      });
       return null;
     }
   }
@@ -175,7 +178,9 @@ const CONDITIONS: Record<string, Builder> = {
     if (!flags) return null;
     return (c) =>
       c.patient !== undefined &&
-      flags.every((f) => (f === 'vip' ? c.patient!.vip : f === 'staff' ? c.patient!.staffId !== null : c.patient!.deceasedAt !== null));
+      flags.every((f) =>
+        f === 'vip' ? c.patient!.vip : f === 'staff' ? c.patient!.staffId !== null : c.patient!.deceasedAt !== null,
+      );
   },
   care_relationship(arg, path, env) {
     const windowMs = resolve(arg, 'duration', path, env);
@@ -205,7 +210,9 @@ const CONDITIONS: Record<string, Builder> = {
     if (f === null) return null;
     return (c) => {
       const u = c.user;
-      const terminated = u !== undefined && ((u.endedAt !== null && c.ev.occurredAt > u.endedAt) || (u.status === 'terminated' && u.endedAt === null));
+      const terminated =
+        u !== undefined &&
+        ((u.endedAt !== null && c.ev.occurredAt > u.endedAt) || (u.status === 'terminated' && u.endedAt === null));
       if (terminated && u.endedAt !== null) c.values.endDate = formatParis(u.endedAt, true).slice(0, 10);
       return terminated === f;
     };
@@ -230,16 +237,24 @@ const CONDITIONS: Record<string, Builder> = {
     const tolerance = resolve(o.tolerance, 'duration', [...path, 'tolerance'], env);
     const minDays = resolve(o.min_days, 'number', [...path, 'min_days'], env);
     // A user seen working on this many nights (night shifts, on-call) has nights among their usual hours.
-    const nightDays = o.night_days === undefined ? Infinity : resolve(o.night_days, 'number', [...path, 'night_days'], env);
+    const nightDays =
+      o.night_days === undefined ? Infinity : resolve(o.night_days, 'number', [...path, 'night_days'], env);
     // …and so has a user most of whose peers (same department and profession) work nights: on-call rotas.
-    const peerShare = o.peer_share === undefined ? Infinity : resolve(o.peer_share, 'number', [...path, 'peer_share'], env);
+    const peerShare =
+      o.peer_share === undefined ? Infinity : resolve(o.peer_share, 'number', [...path, 'peer_share'], env);
     // A peer works nights after this many of them: a rota, not one night that was itself out of hours.
-    const peerNightDays = o.peer_night_days === undefined ? nightDays : resolve(o.peer_night_days, 'number', [...path, 'peer_night_days'], env);
-    if (tolerance === null || minDays === null || nightDays === null || peerShare === null || peerNightDays === null) return null;
+    const peerNightDays =
+      o.peer_night_days === undefined
+        ? nightDays
+        : resolve(o.peer_night_days, 'number', [...path, 'peer_night_days'], env);
+    if (tolerance === null || minDays === null || nightDays === null || peerShare === null || peerNightDays === null)
+      return null;
     const nightsUsual = (c: EvalContext, u: UserActivity, night: number) => {
       if (u.nightsBefore(night) >= nightDays) return true;
       if (peerShare === Infinity || !c.user?.departmentKey) return false;
-      const peers = (c.dir.departments.get(c.user.departmentKey) ?? []).filter((id) => id !== c.user!.id && c.dir.staff.get(id)?.profession === c.user!.profession);
+      const peers = (c.dir.departments.get(c.user.departmentKey) ?? []).filter(
+        (id) => id !== c.user!.id && c.dir.staff.get(id)?.profession === c.user!.profession,
+      );
       if (peers.length < 2) return false;
       const working = peers.filter((id) => (c.state.users.get(id)?.nightsBefore(night) ?? 0) >= peerNightDays).length;
       return working / peers.length >= peerShare;
@@ -277,7 +292,14 @@ const CONDITIONS: Record<string, Builder> = {
       if (dt < 0 || dt > within) return false;
       const distance = km(prev, { latitude: ws.latitude, longitude: ws.longitude });
       if (distance < minKm || distance / Math.max(dt / 3_600_000, 1e-9) <= speed) return false;
-      Object.assign(c.values, { previousWorkstation: prev.workstation, previousSite: prev.site, site: ws.site, distanceKm: Math.round(distance), minutes: Math.round(dt / 60_000), previousEventId: prev.eventId });
+      Object.assign(c.values, {
+        previousWorkstation: prev.workstation,
+        previousSite: prev.site,
+        site: ws.site,
+        distanceKm: Math.round(distance),
+        minutes: Math.round(dt / 60_000),
+        previousEventId: prev.eventId,
+      });
       return true;
     };
   },

@@ -1,7 +1,13 @@
 // One event as the rules see it: the user and the patient from the directory,
 // the relations between them and the care relationship, each computed at most
 // once per event and only when a rule asks.
-import type { CareRelationship, DirectoryIndex, Identity, PatientFacts, StaffFacts } from '../directory/directory-index.ts';
+import type {
+  CareRelationship,
+  DirectoryIndex,
+  Identity,
+  PatientFacts,
+  StaffFacts,
+} from '../directory/directory-index.ts';
 import type { DetectionEventRow } from '../ingest/access-events.repo.ts';
 import type { DetectorState } from './state.ts';
 
@@ -22,8 +28,23 @@ function intersects(a: readonly string[], b: readonly string[]): boolean {
   return false;
 }
 
-export function relationsOf(user: StaffFacts | undefined, userId: string | null, patient: PatientFacts | undefined, dir: DirectoryIndex): Relations {
-  const none: Relations = { samePerson: false, sharedName: false, birthNameLink: false, sameAddress: false, sameStreet: false, relative: false, neighbour: false, colleague: false, sameDepartment: false };
+export function relationsOf(
+  user: StaffFacts | undefined,
+  userId: string | null,
+  patient: PatientFacts | undefined,
+  dir: DirectoryIndex,
+): Relations {
+  const none: Relations = {
+    samePerson: false,
+    sharedName: false,
+    birthNameLink: false,
+    sameAddress: false,
+    sameStreet: false,
+    relative: false,
+    neighbour: false,
+    colleague: false,
+    sameDepartment: false,
+  };
   if (!patient || !userId) return none;
   const byLink = patient.staffId === userId || (user?.patientIds.includes(patient.id) ?? false);
   if (!user) return { ...none, samePerson: byLink };
@@ -31,14 +52,31 @@ export function relationsOf(user: StaffFacts | undefined, userId: string | null,
   const p: Identity = patient.identity;
   const sharedName = intersects(u.names, p.names);
   const birthNameLink = intersects(p.birthNames, u.names) || intersects(u.birthNames, p.names);
-  const samePerson = byLink || (sharedName && u.givenKey !== null && u.givenKey === p.givenKey && u.birthDate !== null && u.birthDate === p.birthDate);
+  const samePerson =
+    byLink ||
+    (sharedName &&
+      u.givenKey !== null &&
+      u.givenKey === p.givenKey &&
+      u.birthDate !== null &&
+      u.birthDate === p.birthDate);
   const sameAddress = intersects(u.addressKeys, p.addressKeys);
   const sameStreet = sameAddress || intersects(u.streetKeys, p.streetKeys);
   const relative = !samePerson && sharedName && (sameAddress || birthNameLink);
   const neighbour = !samePerson && !relative && sameStreet;
   const colleague = !samePerson && patient.staffId !== null && patient.staffId !== userId;
-  const sameDepartment = colleague && user.departmentKey !== null && dir.staff.get(patient.staffId!)?.departmentKey === user.departmentKey;
-  return { samePerson, sharedName, birthNameLink, sameAddress, sameStreet, relative, neighbour, colleague, sameDepartment };
+  const sameDepartment =
+    colleague && user.departmentKey !== null && dir.staff.get(patient.staffId!)?.departmentKey === user.departmentKey;
+  return {
+    samePerson,
+    sharedName,
+    birthNameLink,
+    sameAddress,
+    sameStreet,
+    relative,
+    neighbour,
+    colleague,
+    sameDepartment,
+  };
 }
 
 /** Reused from one event to the next (one allocation per batch, not per event): `reset` before each. */
@@ -84,7 +122,8 @@ export class EvalContext {
       found = this.dir.careRelationship(this.user, userId, patientId, occurredAt, windowMs);
       if (!found) {
         const declared = this.state.breakGlass.get(`${userId}\u0000${patientId}`);
-        if (declared !== undefined && declared <= occurredAt && occurredAt - declared <= windowMs) found = { kind: 'break_glass', startAt: declared, endAt: null };
+        if (declared !== undefined && declared <= occurredAt && occurredAt - declared <= windowMs)
+          found = { kind: 'break_glass', startAt: declared, endAt: null };
       }
     }
     this.#careWindow = windowMs;

@@ -17,14 +17,17 @@ export function registerDetectionCommands(program: Command): void {
       try {
         const defs = loadRules(dir);
         console.log(`${defs.length} rules OK in ${path.relative(process.cwd(), dir) || dir}:`);
-        for (const d of defs) console.log(`  ${d.source.id.padEnd(28)} ${d.source.severity.padEnd(9)} ${d.source.title.fr}`);
+        for (const d of defs)
+          console.log(`  ${d.source.id.padEnd(28)} ${d.source.severity.padEnd(9)} ${d.source.title.fr}`);
       } catch (error) {
         if (error instanceof RulesError) throw new CliExit(1, error.message);
         throw error;
       }
     });
 
-  const detector = program.command('detector').description('the detector (it runs inside the server unless VIGIE_DETECTOR=false)');
+  const detector = program
+    .command('detector')
+    .description('the detector (it runs inside the server unless VIGIE_DETECTOR=false)');
   detector
     .command('run')
     .description('run the detector over the committed events until it has caught up, then exit')
@@ -33,7 +36,18 @@ export function registerDetectionCommands(program: Command): void {
     .action(async (opts: { batchSize: string; snapshotEvery: string }) => {
       await withServices(async (s) => {
         const d = createDetector(
-          { db: s.db, dialect: s.store.dialect, repo: createDetectionRepo(), events: s.accessEvents, alerts: s.alerts, directory: s.directory, rules: s.rules, eventLog: s.eventLog, clock: s.clock, log: s.log },
+          {
+            db: s.db,
+            dialect: s.store.dialect,
+            repo: createDetectionRepo(),
+            events: s.accessEvents,
+            alerts: s.alerts,
+            directory: s.directory,
+            rules: s.rules,
+            eventLog: s.eventLog,
+            clock: s.clock,
+            log: s.log,
+          },
           { batchSize: Number(opts.batchSize), snapshotEvery: Number(opts.snapshotEvery) },
         );
         const started = Date.now();

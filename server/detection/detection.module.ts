@@ -28,12 +28,34 @@ export function createDetectionModule(deps: DetectionModuleDeps) {
   const db = store.db;
   const repo = createDetectionRepo();
   // A rule file with a problem throws RulesError here: the server does not start.
-  const rules = createRulesService({ db, repo, audit, clock, userNames: deps.userNames, definitions: loadRules(config.rulesDir) });
-  const detector = createDetector({ db, dialect: store.dialect, repo, events, alerts, directory, rules, eventLog, clock, log });
+  const rules = createRulesService({
+    db,
+    repo,
+    audit,
+    clock,
+    userNames: deps.userNames,
+    definitions: loadRules(config.rulesDir),
+  });
+  const detector = createDetector({
+    db,
+    dialect: store.dialect,
+    repo,
+    events,
+    alerts,
+    directory,
+    rules,
+    eventLog,
+    clock,
+    log,
+  });
   const jobs: BackgroundJob[] = config.detector ? [detector] : [];
   // Alerts read as the rule's template says today, in the reader's language.
   const explain = createRuleExplainer(rules.explanation);
-  return { service: { rules, detector, explain }, routes: { secured: ruleRoutes({ rules }) }, jobs } satisfies VigieModule<unknown>;
+  return {
+    service: { rules, detector, explain },
+    routes: { secured: ruleRoutes({ rules }) },
+    jobs,
+  } satisfies VigieModule<unknown>;
 }
 
 export type DetectionModule = ReturnType<typeof createDetectionModule>;

@@ -4,7 +4,16 @@ import type { DetectorStateTable, RuleOverridesTable } from './detection.tables.
 export type RuleOverrideRow = RuleOverridesTable;
 export type DetectorStateRow = DetectorStateTable;
 
-const OVERRIDE_COLUMNS = ['ruleId', 'enabled', 'severity', 'threshold', 'windowMs', 'params', 'updatedAt', 'updatedBy'] as const;
+const OVERRIDE_COLUMNS = [
+  'ruleId',
+  'enabled',
+  'severity',
+  'threshold',
+  'windowMs',
+  'params',
+  'updatedAt',
+  'updatedBy',
+] as const;
 const STATE_COLUMNS = ['name', 'cursor', 'snapshotCursor', 'snapshot', 'updatedAt'] as const;
 
 export function createDetectionRepo() {
@@ -20,7 +29,15 @@ export function createDetectionRepo() {
         .insertInto('rule_overrides')
         .values(row)
         .onConflict((oc) =>
-          oc.column('ruleId').doUpdateSet({ enabled: row.enabled, severity: row.severity, threshold: row.threshold, windowMs: row.windowMs, params: row.params, updatedAt: row.updatedAt, updatedBy: row.updatedBy }),
+          oc.column('ruleId').doUpdateSet({
+            enabled: row.enabled,
+            severity: row.severity,
+            threshold: row.threshold,
+            windowMs: row.windowMs,
+            params: row.params,
+            updatedAt: row.updatedAt,
+            updatedBy: row.updatedBy,
+          }),
         )
         .execute();
     },
@@ -47,16 +64,40 @@ export function createDetectionRepo() {
      * Moves the cursor from `from` to `to` (and stores a snapshot, when given).
      * Returns false when the cursor was not at `from`: someone else moved it.
      */
-    async advance(db: Executor, name: string, from: number, to: number, now: number, snapshot?: { cursor: number; data: string }): Promise<boolean> {
-      const existing = await db.selectFrom('detector_state').select('cursor').where('name', '=', name).executeTakeFirst();
+    async advance(
+      db: Executor,
+      name: string,
+      from: number,
+      to: number,
+      now: number,
+      snapshot?: { cursor: number; data: string },
+    ): Promise<boolean> {
+      const existing = await db
+        .selectFrom('detector_state')
+        .select('cursor')
+        .where('name', '=', name)
+        .executeTakeFirst();
       if (!existing) {
         if (from !== 0) return false;
-        await db.insertInto('detector_state').values({ name, cursor: to, snapshotCursor: snapshot?.cursor ?? null, snapshot: snapshot?.data ?? null, updatedAt: now }).execute();
+        await db
+          .insertInto('detector_state')
+          .values({
+            name,
+            cursor: to,
+            snapshotCursor: snapshot?.cursor ?? null,
+            snapshot: snapshot?.data ?? null,
+            updatedAt: now,
+          })
+          .execute();
         return true;
       }
       const r = await db
         .updateTable('detector_state')
-        .set({ cursor: to, updatedAt: now, ...(snapshot ? { snapshotCursor: snapshot.cursor, snapshot: snapshot.data } : {}) })
+        .set({
+          cursor: to,
+          updatedAt: now,
+          ...(snapshot ? { snapshotCursor: snapshot.cursor, snapshot: snapshot.data } : {}),
+        })
         .where('name', '=', name)
         .where('cursor', '=', from)
         .executeTakeFirst();

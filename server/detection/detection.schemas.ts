@@ -7,6 +7,9 @@ export const RulePatch = z.strictObject({
   severity: z.enum(SEVERITIES).nullable().optional(),
   threshold: z.number().positive().nullable().optional(),
   window: z.string().nullable().optional(),
-  params: z.record(z.string(), z.union([z.number(), z.string()])).nullable().optional(),
+  params: z
+    .record(z.string(), z.union([z.number(), z.string()]))
+    .nullable()
+    .optional(),
 });
 export type RulePatch = z.output<typeof RulePatch>;

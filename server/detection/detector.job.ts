@@ -285,7 +285,11 @@ export function createDetector(deps: DetectorDeps, options: DetectorOptions = {}
       if (!stopped) return;
       stopped = false;
       await recover();
-      unsubscribe = [eventLog.subscribe(poke), directory.onChange(() => ((lastRefresh = 0), poke())), rules.onChange(() => ((lastRefresh = 0), poke()))];
+      unsubscribe = [
+        eventLog.subscribe(poke),
+        directory.onChange(() => ((lastRefresh = 0), poke())),
+        rules.onChange(() => ((lastRefresh = 0), poke())),
+      ];
       running = loop();
     },
     async stop() {

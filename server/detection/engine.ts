@@ -56,7 +56,8 @@ export class Engine {
   #context: EvalContext | undefined;
 
   #one(ev: DetectionEventRow, quiet: boolean, hits: Hit[]) {
-    if (this.#context?.dir !== this.directory || this.#context.state !== this.state) this.#context = new EvalContext(this.directory, this.state);
+    if (this.#context?.dir !== this.directory || this.#context.state !== this.state)
+      this.#context = new EvalContext(this.directory, this.state);
     const c = this.#context.reset(ev);
     const fired = this.#fired;
     fired.clear();
@@ -66,9 +67,15 @@ export class Engine {
       let evidence: number[] = [ev.id];
       const extra: Record<string, string | number> = {};
       if (rule.count) {
-        const key = rule.count.per === 'user' ? ev.userId : rule.count.per === 'workstation' ? ev.workstation : ev.address;
+        const key =
+          rule.count.per === 'user' ? ev.userId : rule.count.per === 'workstation' ? ev.workstation : ev.address;
         if (!key) continue;
-        const item = rule.count.what === 'events' ? String(ev.id) : rule.count.what === 'distinct_patients' ? ev.patientId : (ev.userId ?? `#${ev.id}`);
+        const item =
+          rule.count.what === 'events'
+            ? String(ev.id)
+            : rule.count.what === 'distinct_patients'
+              ? ev.patientId
+              : (ev.userId ?? `#${ev.id}`);
         if (!item) continue;
         const w = this.state.window(rule.id, key);
         w.add(ev.occurredAt, ev.id, item, rule.windowMs);
@@ -99,7 +106,12 @@ export class Engine {
       hits.push(this.#hit(rule, c, evidence, extra, day));
     }
     const ws = ev.workstation ? this.directory.workstations.get(ev.workstation) : undefined;
-    this.state.observe(ev, ws && ws.latitude !== null && ws.longitude !== null ? ws : null, this.#windows, this.#breakGlassKeepMs);
+    this.state.observe(
+      ev,
+      ws && ws.latitude !== null && ws.longitude !== null ? ws : null,
+      this.#windows,
+      this.#breakGlassKeepMs,
+    );
   }
 
   /** The department's usual peak: the percentile of its other members' daily peaks. */
@@ -116,7 +128,13 @@ export class Engine {
     return pooled.length >= (rule.count?.baseline?.minDays ?? 1) ? percentileOf(pooled, BASELINE_PERCENTILE) : null;
   }
 
-  #hit(rule: CompiledRule, c: EvalContext, evidence: number[], extra: Record<string, string | number>, day: number): Hit {
+  #hit(
+    rule: CompiledRule,
+    c: EvalContext,
+    evidence: number[],
+    extra: Record<string, string | number>,
+    day: number,
+  ): Hit {
     const ev = c.ev;
     const perUser = !rule.count || rule.count.per === 'user';
     const fields: Record<string, string | null> = {
@@ -136,7 +154,12 @@ export class Engine {
           count: Number(extra.count),
           threshold: Number(extra.threshold),
           windowMs: rule.windowMs,
-          ...('baseline' in extra ? { baseline: typeof extra.baseline === 'number' ? extra.baseline : null, departmentBaseline: typeof extra.departmentBaseline === 'number' ? extra.departmentBaseline : null } : {}),
+          ...('baseline' in extra
+            ? {
+                baseline: typeof extra.baseline === 'number' ? extra.baseline : null,
+                departmentBaseline: typeof extra.departmentBaseline === 'number' ? extra.departmentBaseline : null,
+              }
+            : {}),
         }
       : undefined;
     const relations = c.relations();
@@ -156,14 +179,45 @@ export class Engine {
       host: ev.workstation,
       details: {
         user: u
-          ? { id: u.id, name: u.displayName, department: u.department, profession: u.profession, accountType: u.accountType, status: u.status, endedAt: u.endedAt, lastLoginAt: u.lastLoginAt }
-          : ev.userId ? { id: ev.userId, known: false } : null,
+          ? {
+              id: u.id,
+              name: u.displayName,
+              department: u.department,
+              profession: u.profession,
+              accountType: u.accountType,
+              status: u.status,
+              endedAt: u.endedAt,
+              lastLoginAt: u.lastLoginAt,
+            }
+          : ev.userId
+            ? { id: ev.userId, known: false }
+            : null,
         patient: c.patient
-          ? { id: maskPatientId(c.patient.id), birthYear: c.patient.birthYear, city: c.patient.city, vip: c.patient.vip, deceasedAt: c.patient.deceasedAt, staff: colleague ? { id: colleague.id, name: colleague.displayName, department: colleague.department } : null }
-          : ev.patientId ? { id: maskPatientId(ev.patientId), known: false } : null,
+          ? {
+              id: maskPatientId(c.patient.id),
+              birthYear: c.patient.birthYear,
+              city: c.patient.city,
+              vip: c.patient.vip,
+              deceasedAt: c.patient.deceasedAt,
+              staff: colleague
+                ? { id: colleague.id, name: colleague.displayName, department: colleague.department }
+                : null,
+            }
+          : ev.patientId
+            ? { id: maskPatientId(ev.patientId), known: false }
+            : null,
         relations: Object.fromEntries(Object.entries(relations).filter(([, v]) => v)),
-        care: rule.careWindowMs ? { windowMs: rule.careWindowMs, window: formatDuration(rule.careWindowMs), found: care } : null,
-        event: { id: ev.id, occurredAt: ev.occurredAt, action: ev.action, outcome: ev.outcome, workstation: ev.workstation, site: ev.workstation ? (this.directory.workstations.get(ev.workstation)?.site ?? null) : null },
+        care: rule.careWindowMs
+          ? { windowMs: rule.careWindowMs, window: formatDuration(rule.careWindowMs), found: care }
+          : null,
+        event: {
+          id: ev.id,
+          occurredAt: ev.occurredAt,
+          action: ev.action,
+          outcome: ev.outcome,
+          workstation: ev.workstation,
+          site: ev.workstation ? (this.directory.workstations.get(ev.workstation)?.site ?? null) : null,
+        },
         found: { ...found, ...extra, ...(rule.count ? { windowMs: rule.windowMs } : {}) },
         suppression: rule.suppression,
       },

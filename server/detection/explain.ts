@@ -2,27 +2,81 @@
 // A hit stores the facts (ruleExplanation); the template is filled in French
 // and English when the alert is read (createRuleExplainer). The patient
 // appears only masked.
-import { ruleExplanationKey, RULE_KEY_PREFIX, type Explanation, type ExplanationRenderer } from '../alerts/explanations.ts';
+import {
+  ruleExplanationKey,
+  RULE_KEY_PREFIX,
+  type Explanation,
+  type ExplanationRenderer,
+} from '../alerts/explanations.ts';
 import { formatParis } from '../paris-time.ts';
 import { maskIdentifiersIn, maskPatientId } from '../privacy.ts';
 import type { EvalContext } from './context.ts';
 
 export const PLACEHOLDERS = [
-  'user', 'userId', 'department', 'profession', 'patient', 'action', 'activity', 'time', 'date', 'workstation', 'address', 'facts',
-  'count', 'threshold', 'window', 'baseline', 'departmentBaseline', 'reason', 'idleDays', 'lastActivity', 'endDate',
-  'deathDate', 'daysSinceDeath', 'previousWorkstation', 'previousSite', 'site', 'distanceKm', 'minutes', 'usualHours',
+  'user',
+  'userId',
+  'department',
+  'profession',
+  'patient',
+  'action',
+  'activity',
+  'time',
+  'date',
+  'workstation',
+  'address',
+  'facts',
+  'count',
+  'threshold',
+  'window',
+  'baseline',
+  'departmentBaseline',
+  'reason',
+  'idleDays',
+  'lastActivity',
+  'endDate',
+  'deathDate',
+  'daysSinceDeath',
+  'previousWorkstation',
+  'previousSite',
+  'site',
+  'distanceKm',
+  'minutes',
+  'usualHours',
   'colleagueDepartment',
 ] as const;
 
 export type Lang = 'fr' | 'en';
 
 const ACTIONS: Record<Lang, Record<string, string>> = {
-  fr: { read: 'consulté', update: 'modifié', create: 'créé', delete: 'supprimé', print: 'imprimé', export: 'exporté', break_glass: 'ouvert en bris de glace', login: 'ouvert une session sur', logout: 'fermé une session sur', login_failed: 'échoué à se connecter sur' },
-  en: { read: 'opened', update: 'modified', create: 'created', delete: 'deleted', print: 'printed', export: 'exported', break_glass: 'opened by break-the-glass', login: 'logged in to', logout: 'logged out of', login_failed: 'failed to log in to' },
+  fr: {
+    read: 'consulté',
+    update: 'modifié',
+    create: 'créé',
+    delete: 'supprimé',
+    print: 'imprimé',
+    export: 'exporté',
+    break_glass: 'ouvert en bris de glace',
+    login: 'ouvert une session sur',
+    logout: 'fermé une session sur',
+    login_failed: 'échoué à se connecter sur',
+  },
+  en: {
+    read: 'opened',
+    update: 'modified',
+    create: 'created',
+    delete: 'deleted',
+    print: 'printed',
+    export: 'exported',
+    break_glass: 'opened by break-the-glass',
+    login: 'logged in to',
+    logout: 'logged out of',
+    login_failed: 'failed to log in to',
+  },
 };
 
 export function formatWindow(ms: number, lang: Lang): string {
-  if (ms % 86_400_000 === 0) return lang === 'fr' ? `${ms / 86_400_000} j` : `${ms / 86_400_000} ${ms === 86_400_000 ? 'day' : 'days'}`;
+  if (ms % 86_400_000 === 0)
+    return lang === 'fr' ? `${ms / 86_400_000} j` : `${ms / 86_400_000} ${ms === 86_400_000 ? 'day' : 'days'}`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   if (ms % 60_000 === 0) return `${ms / 60_000} min`;
   return `${Math.round(ms / 1000)} s`;
@@ -49,8 +103,14 @@ function activity(action: string, patient: string | null, lang: Lang): string {
 /** What links the user to the patient, as codes (the `facts` placeholder), in the order they are said. */
 export const FACTS: Record<string, Record<Lang, string>> = {
   self: { fr: 'qui est son propre dossier', en: 'which is their own record' },
-  'relative-address': { fr: 'qui porte le même nom et habite à la même adresse', en: 'who has the same name and lives at the same address' },
-  'relative-birth-name': { fr: 'liée par le nom de naissance (même nom de famille ou de naissance)', en: 'linked by birth name (the same family or birth name)' },
+  'relative-address': {
+    fr: 'qui porte le même nom et habite à la même adresse',
+    en: 'who has the same name and lives at the same address',
+  },
+  'relative-birth-name': {
+    fr: 'liée par le nom de naissance (même nom de famille ou de naissance)',
+    en: 'linked by birth name (the same family or birth name)',
+  },
   'neighbour-address': { fr: 'qui habite à la même adresse', en: 'who lives at the same address' },
   'neighbour-street': { fr: 'qui habite dans la même rue', en: 'who lives in the same street' },
   'colleague-department': { fr: 'qui travaille dans le même service', en: 'who works in the same department' },
@@ -133,7 +193,8 @@ export function ruleExplanation(ruleId: string, c: EvalContext, counted?: CountF
   };
 }
 
-const shown = (v: unknown): string | number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? v : '—');
+const shown = (v: unknown): string | number =>
+  typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? v : '—';
 
 /** Every placeholder's value for these stored facts, in one language. */
 export function placeholderValues(p: Record<string, unknown>, lang: Lang): Record<string, string | number> {
@@ -146,11 +207,14 @@ export function placeholderValues(p: Record<string, unknown>, lang: Lang): Recor
   const time = Number.isFinite(at) ? formatParis(at) : '—';
   const values: Record<string, string | number> = {};
   // The facts conditions found and the counts, as they are (`window` is said in words below).
-  for (const [name, v] of Object.entries(p)) if (typeof v === 'number' || typeof v === 'string' || v === null) values[name] = shown(v);
+  for (const [name, v] of Object.entries(p))
+    if (typeof v === 'number' || typeof v === 'string' || v === null) values[name] = shown(v);
   const reason = str(p.reason);
   return {
     ...values,
-    user: str(p.user) ?? (userId ? (fr ? `le compte ${userId}` : `account ${userId}`) : fr ? 'un compte inconnu' : 'an unknown account'),
+    user:
+      str(p.user) ??
+      (userId ? (fr ? `le compte ${userId}` : `account ${userId}`) : fr ? 'un compte inconnu' : 'an unknown account'),
     userId: userId ?? '—',
     department: str(p.department) ?? (fr ? 'service inconnu' : 'unknown department'),
     profession: str(p.profession) ?? '—',
@@ -169,8 +233,14 @@ export function placeholderValues(p: Record<string, unknown>, lang: Lang): Recor
 }
 
 /** A rule's template filled with an alert's stored facts, in French and English. */
-export function renderRuleExplanation(template: { fr: string; en: string }, params: Record<string, unknown>): { fr: string; en: string } {
-  return { fr: render(template.fr, placeholderValues(params, 'fr')), en: render(template.en, placeholderValues(params, 'en')) };
+export function renderRuleExplanation(
+  template: { fr: string; en: string },
+  params: Record<string, unknown>,
+): { fr: string; en: string } {
+  return {
+    fr: render(template.fr, placeholderValues(params, 'fr')),
+    en: render(template.en, placeholderValues(params, 'en')),
+  };
 }
 
 /**
@@ -178,7 +248,9 @@ export function renderRuleExplanation(template: { fr: string; en: string }, para
  * rule's current template (`templateOf`), or, for a rule no longer there,
  * its id and the facts in words. Never throws.
  */
-export function createRuleExplainer(templateOf: (ruleId: string) => { fr: string; en: string } | undefined): ExplanationRenderer {
+export function createRuleExplainer(
+  templateOf: (ruleId: string) => { fr: string; en: string } | undefined,
+): ExplanationRenderer {
   return (e) => {
     if (!e.key.startsWith(RULE_KEY_PREFIX)) return undefined;
     const ruleId = e.key.slice(RULE_KEY_PREFIX.length);
@@ -187,7 +259,9 @@ export function createRuleExplainer(templateOf: (ruleId: string) => { fr: string
     const said = (lang: Lang) => {
       const values = placeholderValues(e.params, lang);
       const stored = (name: string) => (name === 'window' ? 'windowMs' : name) in e.params;
-      const facts = (PLACEHOLDERS as readonly string[]).filter((name) => name in values && values[name] !== '—' && stored(name));
+      const facts = (PLACEHOLDERS as readonly string[]).filter(
+        (name) => name in values && values[name] !== '—' && stored(name),
+      );
       return facts.map((name) => `${name}: ${values[name]}`).join('; ');
     };
     return {
@@ -203,5 +277,7 @@ export function render(template: string, values: Record<string, string | number>
 
 /** Placeholders a template uses that do not exist. */
 export function unknownPlaceholders(template: string): string[] {
-  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((n) => !(PLACEHOLDERS as readonly string[]).includes(n));
+  return [...template.matchAll(/\{(\w+)\}/g)]
+    .map((m) => m[1]!)
+    .filter((n) => !(PLACEHOLDERS as readonly string[]).includes(n));
 }

@@ -19,7 +19,9 @@ export interface RuleProblem {
 
 export class RulesError extends Error {
   constructor(readonly problems: RuleProblem[]) {
-    super(`Detection rules have ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map(formatProblem).join('\n')}`);
+    super(
+      `Detection rules have ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map(formatProblem).join('\n')}`,
+    );
     this.name = 'RulesError';
   }
 }
@@ -50,7 +52,13 @@ export interface CompiledRule {
   enabled: boolean;
   windowMs: number;
   threshold: number | undefined;
-  count: { what: 'events' | 'distinct_patients' | 'distinct_users'; per: 'user' | 'workstation' | 'address'; baseline?: { userFactor: number; departmentFactor: number; minDays: number } } | undefined;
+  count:
+    | {
+        what: 'events' | 'distinct_patients' | 'distinct_users';
+        per: 'user' | 'workstation' | 'address';
+        baseline?: { userFactor: number; departmentFactor: number; minDays: number };
+      }
+    | undefined;
   when: Predicate;
   /** The actions its top-level `action:` condition allows (null: any): the engine skips the rule early. */
   actions: Set<string> | null;
@@ -90,7 +98,11 @@ function paramsOf(source: RuleFile, override?: RuleOverride['params']) {
 }
 
 /** Builds a validated rule with an admin's override; issues go to `issues` (empty = fine). */
-export function compileRule(def: RuleDefinition, override: RuleOverride | undefined, issues: { path: Path; message: string }[] = []): CompiledRule {
+export function compileRule(
+  def: RuleDefinition,
+  override: RuleOverride | undefined,
+  issues: { path: Path; message: string }[] = [],
+): CompiledRule {
   const s = def.source;
   const { params, paramKinds } = paramsOf(s, override?.params ?? undefined);
   const env: BuildEnv = { params, paramKinds, issues, careWindows: [] };
@@ -106,13 +118,18 @@ export function compileRule(def: RuleDefinition, override: RuleOverride | undefi
     if (typeof v === 'number') return v;
     const name = v.slice(1);
     if (!(name in params)) issues.push({ path: at, message: `unknown param ${v} (declare it under params:)` });
-    else if (paramKinds[name] !== 'number') issues.push({ path: at, message: `${v} is a duration, here a number is needed` });
+    else if (paramKinds[name] !== 'number')
+      issues.push({ path: at, message: `${v} is a duration, here a number is needed` });
     return params[name] ?? 0;
   };
   const b = s.count?.baseline;
   for (const lang of ['fr', 'en'] as const) {
     const unknown = unknownPlaceholders(s.explanation[lang]);
-    if (unknown.length) issues.push({ path: ['explanation', lang], message: `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{${u}}`).join(', ')}` });
+    if (unknown.length)
+      issues.push({
+        path: ['explanation', lang],
+        message: `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `{${u}}`).join(', ')}`,
+      });
   }
   return {
     id: s.id,
@@ -126,7 +143,11 @@ export function compileRule(def: RuleDefinition, override: RuleOverride | undefi
     count: s.count && {
       what: s.count.what,
       per: s.count.per,
-      baseline: b && { userFactor: resolve(b.user_factor, ['count', 'baseline', 'user_factor']), departmentFactor: resolve(b.department_factor, ['count', 'baseline', 'department_factor']), minDays: resolve(b.min_days, ['count', 'baseline', 'min_days']) },
+      baseline: b && {
+        userFactor: resolve(b.user_factor, ['count', 'baseline', 'user_factor']),
+        departmentFactor: resolve(b.department_factor, ['count', 'baseline', 'department_factor']),
+        minDays: resolve(b.min_days, ['count', 'baseline', 'min_days']),
+      },
     },
     when,
     actions: topLevelActions(s.when),
@@ -159,9 +180,14 @@ export { formatDuration };
 /** Reads and checks every rules/*.yaml; throws RulesError naming each problem. */
 export function loadRules(dir: string): RuleDefinition[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new RulesError([{ file: dir, line: 1, column: 1, path: '', message: 'the rules directory does not exist (VIGIE_RULES_DIR)' }]);
+    throw new RulesError([
+      { file: dir, line: 1, column: 1, path: '', message: 'the rules directory does not exist (VIGIE_RULES_DIR)' },
+    ]);
   }
-  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const problems: RuleProblem[] = [];
   const defs: (RuleDefinition & { locate: (p: Path) => { line: number; column: number } })[] = [];
   for (const name of files) {
@@ -173,7 +199,13 @@ export function loadRules(dir: string): RuleDefinition[] {
     if (doc.errors.length) {
       for (const e of doc.errors) {
         const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        problems.push({ file: shown, line: pos.line, column: pos.col, path: '', message: `YAML: ${e.message.split('\n')[0]}` });
+        problems.push({
+          file: shown,
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          message: `YAML: ${e.message.split('\n')[0]}`,
+        });
       }
       continue;
     }
@@ -187,32 +219,63 @@ export function loadRules(dir: string): RuleDefinition[] {
       continue;
     }
     const expected = name.replace(/\.ya?ml$/, '');
-    if (parsed.data.id !== expected) problems.push({ file: shown, ...where(['id']), path: 'id', message: `the id must be the file name ("${expected}")` });
+    if (parsed.data.id !== expected)
+      problems.push({
+        file: shown,
+        ...where(['id']),
+        path: 'id',
+        message: `the id must be the file name ("${expected}")`,
+      });
     const issues: { path: Path; message: string }[] = [];
     const def = { file: shown, source: parsed.data };
     compileRule(def, undefined, issues);
-    for (const i of issues) problems.push({ file: shown, ...where(i.path), path: pathText(i.path), message: i.message });
+    for (const i of issues)
+      problems.push({ file: shown, ...where(i.path), path: pathText(i.path), message: i.message });
     defs.push({ ...def, locate: where });
   }
   const ids = new Map<string, string>();
   for (const d of defs) {
     const before = ids.get(d.source.id);
-    if (before) problems.push({ file: d.file, ...d.locate(['id']), path: 'id', message: `rule "${d.source.id}" is also defined in ${before}` });
+    if (before)
+      problems.push({
+        file: d.file,
+        ...d.locate(['id']),
+        path: 'id',
+        message: `rule "${d.source.id}" is also defined in ${before}`,
+      });
     ids.set(d.source.id, d.file);
   }
   for (const d of defs) {
     d.source.yields_to.forEach((other, i) => {
-      if (!ids.has(other)) problems.push({ file: d.file, ...d.locate(['yields_to', i]), path: `yields_to[${i}]`, message: `unknown rule "${other}"` });
+      if (!ids.has(other))
+        problems.push({
+          file: d.file,
+          ...d.locate(['yields_to', i]),
+          path: `yields_to[${i}]`,
+          message: `unknown rule "${other}"`,
+        });
     });
   }
   if (!problems.length) {
     const cycle = findCycle(defs.map((d) => d.source));
     if (cycle) {
       const d = defs.find((x) => x.source.id === cycle[0])!;
-      problems.push({ file: d.file, ...d.locate(['yields_to']), path: 'yields_to', message: `rules yield to each other in a circle: ${cycle.join(' → ')}` });
+      problems.push({
+        file: d.file,
+        ...d.locate(['yields_to']),
+        path: 'yields_to',
+        message: `rules yield to each other in a circle: ${cycle.join(' → ')}`,
+      });
     }
   }
-  if (!files.length) problems.push({ file: dir, line: 1, column: 1, path: '', message: 'no rule files (*.yaml) in the rules directory' });
+  if (!files.length)
+    problems.push({
+      file: dir,
+      line: 1,
+      column: 1,
+      path: '',
+      message: 'no rule files (*.yaml) in the rules directory',
+    });
   if (problems.length) throw new RulesError(problems);
   return defs.map(({ file, source }) => ({ file, source }));
 }
@@ -258,4 +321,3 @@ export function orderRules<T extends { id: string; yieldsTo: string[] }>(rules: 
   rules.forEach(visit);
   return out;
 }
-

@@ -35,9 +35,15 @@ export function createRulesService(deps: {
   const byId = new Map(definitions.map((d) => [d.source.id, d]));
   const listeners = new Set<() => void>();
 
-  const namesOf = (rows: readonly RuleOverrideRow[]) => userNames(rows.flatMap((r) => userIdOfLabel(r.updatedBy) ?? []));
+  const namesOf = (rows: readonly RuleOverrideRow[]) =>
+    userNames(rows.flatMap((r) => userIdOfLabel(r.updatedBy) ?? []));
 
-  function present(def: RuleDefinition, rule: CompiledRule, row: RuleOverrideRow | undefined, names: ReadonlyMap<string, string>) {
+  function present(
+    def: RuleDefinition,
+    rule: CompiledRule,
+    row: RuleOverrideRow | undefined,
+    names: ReadonlyMap<string, string>,
+  ) {
     const s = def.source;
     return {
       id: s.id,
@@ -49,10 +55,20 @@ export function createRulesService(deps: {
       severity: rule.severity,
       window: formatDuration(rule.windowMs),
       threshold: rule.threshold ?? null,
-      params: Object.fromEntries(Object.entries(rule.params).map(([k, v]) => [k, rule.paramKinds[k] === 'duration' ? formatDuration(v) : v])),
-      defaults: { enabled: s.enabled, severity: s.severity, window: s.window, threshold: s.threshold ?? null, params: s.params },
+      params: Object.fromEntries(
+        Object.entries(rule.params).map(([k, v]) => [k, rule.paramKinds[k] === 'duration' ? formatDuration(v) : v]),
+      ),
+      defaults: {
+        enabled: s.enabled,
+        severity: s.severity,
+        window: s.window,
+        threshold: s.threshold ?? null,
+        params: s.params,
+      },
       // `by` as stored (`user:<id>`, `cli`…); `byName` the user's name when it is one.
-      overridden: row ? { at: row.updatedAt, by: row.updatedBy, byName: names.get(userIdOfLabel(row.updatedBy) ?? '') ?? null } : null,
+      overridden: row
+        ? { at: row.updatedAt, by: row.updatedBy, byName: names.get(userIdOfLabel(row.updatedBy) ?? '') ?? null }
+        : null,
       fingerprint: s.fingerprint,
       suppression: s.suppression,
       yieldsTo: s.yields_to,
@@ -74,26 +90,42 @@ export function createRulesService(deps: {
     async list(_actor: Actor) {
       const rows = new Map((await repo.overrides(db)).map((r) => [r.ruleId, r]));
       const names = await namesOf([...rows.values()]);
-      return definitions.map((d) => present(d, compileRule(d, overrideOf(rows.get(d.source.id))), rows.get(d.source.id), names));
+      return definitions.map((d) =>
+        present(d, compileRule(d, overrideOf(rows.get(d.source.id))), rows.get(d.source.id), names),
+      );
     },
 
     /** Changes a rule's settings (null resets one to the YAML value); audited. */
     async update(actor: Actor, id: string, patch: RulePatch) {
       const def = byId.get(id);
       if (!def) throw new NotFound('rule.not_found', `No rule ${id}`);
-      if (patch.threshold !== undefined && patch.threshold !== null && !def.source.count) throw new Invalid('rule.threshold', `Rule ${id} counts nothing: it has no threshold`);
+      if (patch.threshold !== undefined && patch.threshold !== null && !def.source.count)
+        throw new Invalid('rule.threshold', `Rule ${id} counts nothing: it has no threshold`);
       const params = patch.params === undefined ? undefined : patch.params;
       if (params) {
         for (const [name, value] of Object.entries(params)) {
           const yaml = def.source.params[name];
-          if (yaml === undefined) throw new Invalid('rule.param', `Rule ${id} has no param ${name} (it has: ${Object.keys(def.source.params).join(', ') || 'none'})`, { param: name });
-          if (typeof yaml === 'number' ? typeof value !== 'number' || !(value >= 0) : parseDuration(value) === undefined) {
-            throw new Invalid('rule.param', `Param ${name} of ${id} must be ${typeof yaml === 'number' ? 'a number' : 'a duration such as 10m, 24h or 7d'}`, { param: name });
+          if (yaml === undefined)
+            throw new Invalid(
+              'rule.param',
+              `Rule ${id} has no param ${name} (it has: ${Object.keys(def.source.params).join(', ') || 'none'})`,
+              { param: name },
+            );
+          if (
+            typeof yaml === 'number' ? typeof value !== 'number' || !(value >= 0) : parseDuration(value) === undefined
+          ) {
+            throw new Invalid(
+              'rule.param',
+              `Param ${name} of ${id} must be ${typeof yaml === 'number' ? 'a number' : 'a duration such as 10m, 24h or 7d'}`,
+              { param: name },
+            );
           }
         }
       }
-      const windowMs = patch.window === undefined ? undefined : patch.window === null ? null : parseDuration(patch.window);
-      if (windowMs === undefined && patch.window) throw new Invalid('rule.window', 'window must be a duration such as 10m, 24h or 7d');
+      const windowMs =
+        patch.window === undefined ? undefined : patch.window === null ? null : parseDuration(patch.window);
+      if (windowMs === undefined && patch.window)
+        throw new Invalid('rule.window', 'window must be a duration such as 10m, 24h or 7d');
       const result = await inTransaction(db, async (trx) => {
         const before = overrideOf(await repo.override(trx, id));
         const next: RuleOverride = {
@@ -101,11 +133,17 @@ export function createRulesService(deps: {
           severity: patch.severity === undefined ? (before?.severity ?? null) : patch.severity,
           threshold: patch.threshold === undefined ? (before?.threshold ?? null) : patch.threshold,
           windowMs: windowMs === undefined ? (before?.windowMs ?? null) : windowMs,
-          params: params === undefined ? (before?.params ?? null) : params === null ? null : { ...(before?.params ?? {}), ...params },
+          params:
+            params === undefined
+              ? (before?.params ?? null)
+              : params === null
+                ? null
+                : { ...(before?.params ?? {}), ...params },
         };
         const issues: { path: (string | number)[]; message: string }[] = [];
         compileRule(def, next, issues);
-        if (issues.length) throw new Invalid('rule.invalid', `The change makes rule ${id} invalid: ${issues[0]!.message}`, { issues });
+        if (issues.length)
+          throw new Invalid('rule.invalid', `The change makes rule ${id} invalid: ${issues[0]!.message}`, { issues });
         const empty = Object.values(next).every((v) => v === null || v === undefined);
         if (empty) await repo.deleteOverride(trx, id);
         else {
@@ -120,7 +158,12 @@ export function createRulesService(deps: {
             updatedBy: actorLabel(actor),
           });
         }
-        await audit.record(trx, { actor, action: 'rule.updated', target: { type: 'rule', id }, details: { before: before ?? null, after: empty ? null : next } });
+        await audit.record(trx, {
+          actor,
+          action: 'rule.updated',
+          target: { type: 'rule', id },
+          details: { before: before ?? null, after: empty ? null : next },
+        });
         return { rule: compileRule(def, next), row: empty ? undefined : await repo.override(trx, id) };
       });
       for (const l of listeners) l();

@@ -116,7 +116,13 @@ export class CountWindow {
   }
 
   toJSON(): [number[], number[], string[], number | null, [number, number][]] {
-    return [this.#times.slice(this.#head), this.#ids.slice(this.#head), this.#keys.slice(this.#head), this.lastFired, this.peaks];
+    return [
+      this.#times.slice(this.#head),
+      this.#ids.slice(this.#head),
+      this.#keys.slice(this.#head),
+      this.lastFired,
+      this.peaks,
+    ];
   }
   static fromJSON([times, ids, keys, lastFired, peaks]: ReturnType<CountWindow['toJSON']>): CountWindow {
     const w = new CountWindow();
@@ -185,7 +191,15 @@ export class DetectorState {
 
   /** Learns from one event, after the rules looked at it. */
   observe(
-    ev: { id: number; occurredAt: number; userId: string | null; action: string; outcome: string; patientId: string | null; workstation: string | null },
+    ev: {
+      id: number;
+      occurredAt: number;
+      userId: string | null;
+      action: string;
+      outcome: string;
+      patientId: string | null;
+      workstation: string | null;
+    },
     site: { site: string; latitude: number | null; longitude: number | null } | null,
     windowsMs: Map<string, number>,
     breakGlassKeepMs: number,
@@ -204,7 +218,14 @@ export class DetectorState {
     const u = this.user(ev.userId);
     u.observe(t, parisDayNumber(t), parisHour(t));
     if (site && ev.workstation) {
-      const p = (u.place ??= { t, eventId: ev.id, workstation: ev.workstation, site: site.site, latitude: 0, longitude: 0 });
+      const p = (u.place ??= {
+        t,
+        eventId: ev.id,
+        workstation: ev.workstation,
+        site: site.site,
+        latitude: 0,
+        longitude: 0,
+      });
       p.t = t;
       p.eventId = ev.id;
       p.workstation = ev.workstation;
@@ -223,7 +244,11 @@ export class DetectorState {
       for (const [key, w] of byKey) {
         const newest = w.newest;
         const lastPeak = w.peaks[w.peaks.length - 1];
-        if ((newest === null || newest <= this.maxTime - windowMs) && (!lastPeak || lastPeak[0] < day - BASELINE_DAYS - 2)) byKey.delete(key);
+        if (
+          (newest === null || newest <= this.maxTime - windowMs) &&
+          (!lastPeak || lastPeak[0] < day - BASELINE_DAYS - 2)
+        )
+          byKey.delete(key);
       }
     }
   }
@@ -233,7 +258,17 @@ export class DetectorState {
       v: 1,
       maxTime: this.maxTime,
       pruneDay: this.#pruneDay,
-      users: [...this.users].map(([id, u]) => [id, u.last, u.hourDays, u.hourLastDay, u.activeDays, u.lastDay, u.nightDays, u.nightLastDay, u.place]),
+      users: [...this.users].map(([id, u]) => [
+        id,
+        u.last,
+        u.hourDays,
+        u.hourLastDay,
+        u.activeDays,
+        u.lastDay,
+        u.nightDays,
+        u.nightLastDay,
+        u.place,
+      ]),
       breakGlass: [...this.breakGlass],
       windows: [...this.windows].map(([rule, byKey]) => [rule, [...byKey].map(([key, w]) => [key, w.toJSON()])]),
     };
@@ -243,7 +278,17 @@ export class DetectorState {
     const s = new DetectorState();
     s.maxTime = data.maxTime;
     s.#pruneDay = data.pruneDay;
-    for (const [id, last, hourDays, hourLastDay, activeDays, lastDay, nightDays, nightLastDay, place] of data.users as [string, number | null, number[], number[], number, number, number, number, Place | null][]) {
+    for (const [id, last, hourDays, hourLastDay, activeDays, lastDay, nightDays, nightLastDay, place] of data.users as [
+      string,
+      number | null,
+      number[],
+      number[],
+      number,
+      number,
+      number,
+      number,
+      Place | null,
+    ][]) {
       const u = s.user(id);
       Object.assign(u, { last, hourDays, hourLastDay, activeDays, lastDay, nightDays, nightLastDay, place });
     }

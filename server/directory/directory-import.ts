@@ -66,27 +66,55 @@ function toRow<K extends DirectoryKind>(kind: K, r: RecordOf<K>, now: number): D
     }
     case 'encounters': {
       const e = r as RecordOf<'encounters'>;
-      return { id: e.id, patientId: e.patientId, department: e.department, kind: e.kind ?? null, startAt: e.start, endAt: e.end ?? null, updatedAt: now } as DirectoryRows[K];
+      return {
+        id: e.id,
+        patientId: e.patientId,
+        department: e.department,
+        kind: e.kind ?? null,
+        startAt: e.start,
+        endAt: e.end ?? null,
+        updatedAt: now,
+      } as DirectoryRows[K];
     }
     case 'assignments': {
       const a = r as RecordOf<'assignments'>;
-      return { id: a.id, userId: a.userId, patientId: a.patientId, startAt: a.start, endAt: a.end ?? null, reason: a.reason ?? null, updatedAt: now } as DirectoryRows[K];
+      return {
+        id: a.id,
+        userId: a.userId,
+        patientId: a.patientId,
+        startAt: a.start,
+        endAt: a.end ?? null,
+        reason: a.reason ?? null,
+        updatedAt: now,
+      } as DirectoryRows[K];
     }
     default: {
       const w = r as RecordOf<'workstations'>;
-      return { id: w.id, site: w.site, department: w.department ?? null, latitude: w.latitude ?? null, longitude: w.longitude ?? null, updatedAt: now } as DirectoryRows[K];
+      return {
+        id: w.id,
+        site: w.site,
+        department: w.department ?? null,
+        latitude: w.latitude ?? null,
+        longitude: w.longitude ?? null,
+        updatedAt: now,
+      } as DirectoryRows[K];
     }
   }
 }
 
 /** Each row on its own, then duplicate ids inside the file. */
-export function validateRows<K extends DirectoryKind>(kind: K, rows: readonly RawRow[], now: number): { valid: ValidRow<K>[]; rejected: RejectedRow[] } {
+export function validateRows<K extends DirectoryKind>(
+  kind: K,
+  rows: readonly RawRow[],
+  now: number,
+): { valid: ValidRow<K>[]; rejected: RejectedRow[] } {
   const schema = RECORD_SCHEMAS[kind] as unknown as z.ZodType<RecordOf<K>>;
   const valid: ValidRow<K>[] = [];
   const rejected: RejectedRow[] = [];
   const firstSeen = new Map<string, string>();
   for (const raw of rows) {
-    const idValue = typeof raw.data.id === 'string' || typeof raw.data.id === 'number' ? String(raw.data.id).trim() || null : null;
+    const idValue =
+      typeof raw.data.id === 'string' || typeof raw.data.id === 'number' ? String(raw.data.id).trim() || null : null;
     const extra: string[] = [];
     if (raw.data.__notObject) extra.push('each item must be an object');
     if (typeof raw.data.__columns === 'string') extra.push(raw.data.__columns);
@@ -106,14 +134,23 @@ export function validateRows<K extends DirectoryKind>(kind: K, rows: readonly Ra
 }
 
 /** What a kind's rows point at, to check against the directory. */
-export function referencesOf(kind: DirectoryKind, row: DirectoryRows[DirectoryKind]): { staff: string[]; patients: string[] } {
+export function referencesOf(
+  kind: DirectoryKind,
+  row: DirectoryRows[DirectoryKind],
+): { staff: string[]; patients: string[] } {
   switch (kind) {
     case 'patients':
-      return { staff: (row as DirectoryRows['patients']).staffId ? [(row as DirectoryRows['patients']).staffId!] : [], patients: [] };
+      return {
+        staff: (row as DirectoryRows['patients']).staffId ? [(row as DirectoryRows['patients']).staffId!] : [],
+        patients: [],
+      };
     case 'encounters':
       return { staff: [], patients: [(row as DirectoryRows['encounters']).patientId] };
     case 'assignments':
-      return { staff: [(row as DirectoryRows['assignments']).userId], patients: [(row as DirectoryRows['assignments']).patientId] };
+      return {
+        staff: [(row as DirectoryRows['assignments']).userId],
+        patients: [(row as DirectoryRows['assignments']).patientId],
+      };
     default:
       return { staff: [], patients: [] };
   }

@@ -87,7 +87,15 @@ function identityOf(rows: PersonRow[]): Identity {
     givenKey ??= normalizeName(r.givenName);
     birthDate ??= r.birthDate;
   }
-  return { names: [...names], familyNames: [...familyNames], birthNames: [...birthNames], givenKey, birthDate, addressKeys: [...addressKeys], streetKeys: [...streetKeys] };
+  return {
+    names: [...names],
+    familyNames: [...familyNames],
+    birthNames: [...birthNames],
+    givenKey,
+    birthDate,
+    addressKeys: [...addressKeys],
+    streetKeys: [...streetKeys],
+  };
 }
 
 export const departmentKey = (d: string | null | undefined) => normalizeName(d);
@@ -102,7 +110,10 @@ export class DirectoryIndex {
   /** Members of each department (by key): the department baseline of bulk access. */
   readonly departments = new Map<string, string[]>();
 
-  constructor(readonly version: number, rows: { [K in keyof DirectoryRows]: DirectoryRows[K][] }) {
+  constructor(
+    readonly version: number,
+    rows: { [K in keyof DirectoryRows]: DirectoryRows[K][] },
+  ) {
     const linked = new Map<string, DirectoryRows['patients'][]>();
     for (const p of rows.patients) {
       if (p.staffId) linked.set(p.staffId, [...(linked.get(p.staffId) ?? []), p]);
@@ -139,7 +150,12 @@ export class DirectoryIndex {
     }
     for (const e of rows.encounters) {
       const list = this.#encounters.get(e.patientId) ?? [];
-      list.push({ startAt: e.startAt, endAt: e.endAt, department: e.department, departmentKey: departmentKey(e.department) ?? '' });
+      list.push({
+        startAt: e.startAt,
+        endAt: e.endAt,
+        department: e.department,
+        departmentKey: departmentKey(e.department) ?? '',
+      });
       this.#encounters.set(e.patientId, list);
     }
     for (const a of rows.assignments) {
@@ -147,7 +163,8 @@ export class DirectoryIndex {
       list.push({ userId: a.userId, startAt: a.startAt, endAt: a.endAt });
       this.#assignments.set(a.patientId, list);
     }
-    for (const w of rows.workstations) this.workstations.set(w.id, { site: w.site, latitude: w.latitude, longitude: w.longitude });
+    for (const w of rows.workstations)
+      this.workstations.set(w.id, { site: w.site, latitude: w.latitude, longitude: w.longitude });
   }
 
   /**
@@ -155,7 +172,13 @@ export class DirectoryIndex {
    * patient in the user's department, or an assignment of the user, that is
    * open within `windowMs` of the access (before its start or after its end).
    */
-  careRelationship(user: StaffFacts | undefined, userId: string, patientId: string, at: number, windowMs: number): CareRelationship | null {
+  careRelationship(
+    user: StaffFacts | undefined,
+    userId: string,
+    patientId: string,
+    at: number,
+    windowMs: number,
+  ): CareRelationship | null {
     const dk = user?.departmentKey;
     if (dk) {
       for (const e of this.#encounters.get(patientId) ?? []) {
@@ -165,14 +188,16 @@ export class DirectoryIndex {
       }
     }
     for (const a of this.#assignments.get(patientId) ?? []) {
-      if (a.userId === userId && a.startAt - windowMs <= at && (a.endAt === null || at <= a.endAt + windowMs)) return { kind: 'assignment', startAt: a.startAt, endAt: a.endAt };
+      if (a.userId === userId && a.startAt - windowMs <= at && (a.endAt === null || at <= a.endAt + windowMs))
+        return { kind: 'assignment', startAt: a.startAt, endAt: a.endAt };
     }
     return null;
   }
 
   /** Any encounter of the patient, in any department, open within `windowMs` of `at`. */
   anyStay(patientId: string, at: number, windowMs: number): boolean {
-    for (const e of this.#encounters.get(patientId) ?? []) if (e.startAt - windowMs <= at && (e.endAt === null || at <= e.endAt + windowMs)) return true;
+    for (const e of this.#encounters.get(patientId) ?? [])
+      if (e.startAt - windowMs <= at && (e.endAt === null || at <= e.endAt + windowMs)) return true;
     return false;
   }
 

@@ -14,13 +14,25 @@ export function formatReport(r: ImportReport): string {
     `${r.filename ?? '(file)'} (${r.kind}, ${r.format}): ${r.total} row${r.total === 1 ? '' : 's'} — ${r.valid} valid (${r.created} new, ${r.updated} updated), ${r.rejected.length} refused${r.ignored ? `, ${r.ignored} FHIR resources of other types ignored` : ''}`,
   ];
   for (const row of r.rejected) lines.push(`  ${row.at}${row.id ? ` (${row.id})` : ''}: ${row.problems.join('; ')}`);
-  if (r.committed) lines.push(r.rejected.length ? `Imported the ${r.valid} good rows; the ${r.rejected.length} refused rows were not imported.` : `Imported.`);
-  else lines.push(r.rejected.length && !r.partial ? 'Nothing was imported: fix the rows above, or add --partial to import the good rows.' : 'Nothing was written (dry run).');
+  if (r.committed)
+    lines.push(
+      r.rejected.length
+        ? `Imported the ${r.valid} good rows; the ${r.rejected.length} refused rows were not imported.`
+        : `Imported.`,
+    );
+  else
+    lines.push(
+      r.rejected.length && !r.partial
+        ? 'Nothing was imported: fix the rows above, or add --partial to import the good rows.'
+        : 'Nothing was written (dry run).',
+    );
   return lines.join('\n');
 }
 
 export function registerDirectoryCommands(program: Command): void {
-  const directory = program.command('directory').description('the directory: staff, patients, care relationships, workstations');
+  const directory = program
+    .command('directory')
+    .description('the directory: staff, patients, care relationships, workstations');
   directory
     .command('import')
     .description('import a CSV or JSON file (or a FHIR R4 Bundle in .json); the format is told by the extension')
@@ -29,7 +41,8 @@ export function registerDirectoryCommands(program: Command): void {
     .option('--dry-run', 'check the file and report, write nothing')
     .argument('<file>', 'the file to import')
     .action(async (file: string, opts: { kind: string; partial?: boolean; dryRun?: boolean }) => {
-      if (!(DIRECTORY_KINDS as readonly string[]).includes(opts.kind)) throw new CliExit(2, `--kind must be one of ${DIRECTORY_KINDS.join(', ')} (got "${opts.kind}")`);
+      if (!(DIRECTORY_KINDS as readonly string[]).includes(opts.kind))
+        throw new CliExit(2, `--kind must be one of ${DIRECTORY_KINDS.join(', ')} (got "${opts.kind}")`);
       if (!fs.existsSync(file)) throw new CliExit(2, `No such file: ${file}`);
       let format: 'csv' | 'json';
       try {
@@ -40,7 +53,14 @@ export function registerDirectoryCommands(program: Command): void {
       const content = fs.readFileSync(file, 'utf8');
       await withServices(async (services) => {
         try {
-          const report = await services.directory.import(cliActor, { kind: opts.kind as DirectoryKind, format, filename: path.basename(file), content, partial: opts.partial, dryRun: opts.dryRun });
+          const report = await services.directory.import(cliActor, {
+            kind: opts.kind as DirectoryKind,
+            format,
+            filename: path.basename(file),
+            content,
+            partial: opts.partial,
+            dryRun: opts.dryRun,
+          });
           console.log(formatReport(report));
           if (report.rejected.length && !report.committed && !opts.dryRun) throw new CliExit(1, '');
         } catch (error) {

@@ -1,5 +1,12 @@
 import type { Executor } from '../store/db.ts';
-import type { AssignmentsTable, DirectoryImportsTable, EncountersTable, PatientsTable, StaffTable, WorkstationsTable } from './directory.tables.ts';
+import type {
+  AssignmentsTable,
+  DirectoryImportsTable,
+  EncountersTable,
+  PatientsTable,
+  StaffTable,
+  WorkstationsTable,
+} from './directory.tables.ts';
 
 export type StaffRow = StaffTable;
 export type PatientRow = PatientsTable;
@@ -18,14 +25,59 @@ export interface DirectoryRows {
 export type DirectoryTable = keyof DirectoryRows;
 
 export const COLUMNS = {
-  staff: ['id', 'title', 'givenName', 'familyName', 'birthName', 'birthDate', 'addressLine', 'postcode', 'city', 'addressKey', 'streetKey', 'department', 'profession', 'accountType', 'status', 'endedAt', 'lastLoginAt', 'updatedAt'],
-  patients: ['id', 'givenName', 'familyName', 'birthName', 'birthDate', 'addressLine', 'postcode', 'city', 'addressKey', 'streetKey', 'vip', 'deceasedAt', 'staffId', 'updatedAt'],
+  staff: [
+    'id',
+    'title',
+    'givenName',
+    'familyName',
+    'birthName',
+    'birthDate',
+    'addressLine',
+    'postcode',
+    'city',
+    'addressKey',
+    'streetKey',
+    'department',
+    'profession',
+    'accountType',
+    'status',
+    'endedAt',
+    'lastLoginAt',
+    'updatedAt',
+  ],
+  patients: [
+    'id',
+    'givenName',
+    'familyName',
+    'birthName',
+    'birthDate',
+    'addressLine',
+    'postcode',
+    'city',
+    'addressKey',
+    'streetKey',
+    'vip',
+    'deceasedAt',
+    'staffId',
+    'updatedAt',
+  ],
   encounters: ['id', 'patientId', 'department', 'kind', 'startAt', 'endAt', 'updatedAt'],
   assignments: ['id', 'userId', 'patientId', 'startAt', 'endAt', 'reason', 'updatedAt'],
   workstations: ['id', 'site', 'department', 'latitude', 'longitude', 'updatedAt'],
 } as const satisfies { [K in DirectoryTable]: readonly (keyof DirectoryRows[K])[] };
 
-const IMPORT_COLUMNS = ['id', 'kind', 'format', 'filename', 'at', 'actor', 'total', 'created', 'updated', 'rejected'] as const;
+const IMPORT_COLUMNS = [
+  'id',
+  'kind',
+  'format',
+  'filename',
+  'at',
+  'actor',
+  'total',
+  'created',
+  'updated',
+  'rejected',
+] as const;
 // Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
 const CHUNK = 400;
 
@@ -34,7 +86,11 @@ export function createDirectoryRepo() {
     async existingIds(db: Executor, table: DirectoryTable, ids: readonly string[]): Promise<Set<string>> {
       const found = new Set<string>();
       for (let i = 0; i < ids.length; i += 2000) {
-        const rows = await db.selectFrom(table).select('id').where('id', 'in', ids.slice(i, i + 2000) as string[]).execute();
+        const rows = await db
+          .selectFrom(table)
+          .select('id')
+          .where('id', 'in', ids.slice(i, i + 2000) as string[])
+          .execute();
         for (const r of rows) found.add(r.id);
       }
       return found;
@@ -47,13 +103,23 @@ export function createDirectoryRepo() {
         await db
           .insertInto(table)
           .values(rows.slice(i, i + CHUNK) as never)
-          .onConflict((oc) => oc.column('id').doUpdateSet((eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never))
+          .onConflict((oc) =>
+            oc
+              .column('id')
+              .doUpdateSet(
+                (eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never,
+              ),
+          )
           .execute();
       }
     },
 
     async all<K extends DirectoryTable>(db: Executor, table: K): Promise<DirectoryRows[K][]> {
-      return (db.selectFrom(table as DirectoryTable) as unknown as { select(c: readonly string[]): { orderBy(c: string): { execute(): Promise<unknown[]> } } })
+      return (
+        db.selectFrom(table as DirectoryTable) as unknown as {
+          select(c: readonly string[]): { orderBy(c: string): { execute(): Promise<unknown[]> } };
+        }
+      )
         .select(COLUMNS[table])
         .orderBy('id')
         .execute() as Promise<DirectoryRows[K][]>;
@@ -66,27 +132,44 @@ export function createDirectoryRepo() {
       return db.selectFrom('patients').select(COLUMNS.patients).where('id', '=', id).executeTakeFirst();
     },
     async staffIdsInDepartment(db: Executor, department: string): Promise<string[]> {
-      return (await db.selectFrom('staff').select('id').where('department', '=', department).execute()).map((r) => r.id);
+      return (await db.selectFrom('staff').select('id').where('department', '=', department).execute()).map(
+        (r) => r.id,
+      );
     },
 
     async counts(db: Executor): Promise<Record<DirectoryTable, number>> {
       const out = {} as Record<DirectoryTable, number>;
       for (const t of Object.keys(COLUMNS) as DirectoryTable[]) {
-        const { n } = await db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        const { n } = await db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
         out[t] = Number(n);
       }
       return out;
     },
 
     async recordImport(db: Executor, row: Omit<DirectoryImportRow, 'id'>): Promise<DirectoryImportRow> {
-      return db.insertInto('directory_imports').values(row).returning(IMPORT_COLUMNS).executeTakeFirstOrThrow() as Promise<DirectoryImportRow>;
+      return db
+        .insertInto('directory_imports')
+        .values(row)
+        .returning(IMPORT_COLUMNS)
+        .executeTakeFirstOrThrow() as Promise<DirectoryImportRow>;
     },
     async recentImports(db: Executor, limit: number): Promise<DirectoryImportRow[]> {
-      return db.selectFrom('directory_imports').select(IMPORT_COLUMNS).orderBy('id', 'desc').limit(limit).execute() as Promise<DirectoryImportRow[]>;
+      return db
+        .selectFrom('directory_imports')
+        .select(IMPORT_COLUMNS)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute() as Promise<DirectoryImportRow[]>;
     },
     /** Changes whenever an import commits: other instances reload their indexes on it. */
     async version(db: Executor): Promise<number> {
-      const r = await db.selectFrom('directory_imports').select((eb) => eb.fn.max('id').as('v')).executeTakeFirst();
+      const r = await db
+        .selectFrom('directory_imports')
+        .select((eb) => eb.fn.max('id').as('v'))
+        .executeTakeFirst();
       return Number(r?.v ?? 0);
     },
   };

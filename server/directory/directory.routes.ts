@@ -15,17 +15,35 @@ export const ImportQuery = z.strictObject({
   dryRun: flag.default(false),
 });
 
-export function directoryRoutes({ directory, importMaxBytes }: { directory: Pick<DirectoryService, 'summary' | 'import'>; importMaxBytes: number }) {
+export function directoryRoutes({
+  directory,
+  importMaxBytes,
+}: {
+  directory: Pick<DirectoryService, 'summary' | 'import'>;
+  importMaxBytes: number;
+}) {
   const r = secureRouter();
   r.get('/directory', 'directory:read', async (_req, res) => {
     res.json(await directory.summary());
   });
   // The file is the body as it is (text/csv, application/json…): its own size limit, not the API's 1 MB.
-  r.post('/directory/imports', 'directory:manage', express.text({ type: () => true, limit: importMaxBytes }), async (req, res) => {
-    const q = parse(ImportQuery, req.query, 'query');
-    const content = typeof req.body === 'string' ? req.body : '';
-    const report = await directory.import(actorOf(req), { kind: q.kind, format: q.format, filename: q.filename, content, partial: q.partial, dryRun: q.dryRun });
-    res.status(report.committed ? 201 : 200).json(report);
-  });
+  r.post(
+    '/directory/imports',
+    'directory:manage',
+    express.text({ type: () => true, limit: importMaxBytes }),
+    async (req, res) => {
+      const q = parse(ImportQuery, req.query, 'query');
+      const content = typeof req.body === 'string' ? req.body : '';
+      const report = await directory.import(actorOf(req), {
+        kind: q.kind,
+        format: q.format,
+        filename: q.filename,
+        content,
+        partial: q.partial,
+        dryRun: q.dryRun,
+      });
+      res.status(report.committed ? 201 : 200).json(report);
+    },
+  );
   return r.router;
 }

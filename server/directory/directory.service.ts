@@ -46,7 +46,12 @@ export function createDirectoryService(deps: { db: Db; repo: DirectoryRepo; audi
   const listeners = new Set<() => void>();
   let cached: DirectoryIndex | undefined;
 
-  async function checkReferences<K extends DirectoryKind>(trx: Db, kind: K, valid: { at: string; row: DirectoryRows[K] }[], rejected: RejectedRow[]) {
+  async function checkReferences<K extends DirectoryKind>(
+    trx: Db,
+    kind: K,
+    valid: { at: string; row: DirectoryRows[K] }[],
+    rejected: RejectedRow[],
+  ) {
     const staffRefs = new Set<string>();
     const patientRefs = new Set<string>();
     for (const v of valid) {
@@ -55,13 +60,19 @@ export function createDirectoryService(deps: { db: Db; repo: DirectoryRepo; audi
       r.patients.forEach((p) => patientRefs.add(p));
     }
     const knownStaff = staffRefs.size ? await repo.existingIds(trx, 'staff', [...staffRefs]) : new Set<string>();
-    const knownPatients = patientRefs.size ? await repo.existingIds(trx, 'patients', [...patientRefs]) : new Set<string>();
+    const knownPatients = patientRefs.size
+      ? await repo.existingIds(trx, 'patients', [...patientRefs])
+      : new Set<string>();
     const kept: typeof valid = [];
     for (const v of valid) {
       const r = referencesOf(kind, v.row);
       const problems = [
-        ...r.staff.filter((s) => !knownStaff.has(s)).map((s) => `staff "${s}" is not in the directory (import staff first)`),
-        ...r.patients.filter((p) => !knownPatients.has(p)).map((p) => `patient ${maskPatientId(p)} is not in the directory (import patients first)`),
+        ...r.staff
+          .filter((s) => !knownStaff.has(s))
+          .map((s) => `staff "${s}" is not in the directory (import staff first)`),
+        ...r.patients
+          .filter((p) => !knownPatients.has(p))
+          .map((p) => `patient ${maskPatientId(p)} is not in the directory (import patients first)`),
       ];
       if (problems.length) rejected.push({ at: v.at, id: (v.row as { id: string }).id, problems });
       else kept.push(v);
@@ -95,7 +106,11 @@ export function createDirectoryService(deps: { db: Db; repo: DirectoryRepo; audi
         const order = new Map(parsed.rows.map((r, i) => [r.at, i]));
         rejected.sort((a, b) => (order.get(a.at) ?? 0) - (order.get(b.at) ?? 0));
         report.valid = good.length;
-        const existing = await repo.existingIds(trx, table, good.map((g) => (g.row as { id: string }).id));
+        const existing = await repo.existingIds(
+          trx,
+          table,
+          good.map((g) => (g.row as { id: string }).id),
+        );
         report.updated = existing.size;
         report.created = good.length - existing.size;
         if (input.dryRun || (rejected.length && !input.partial) || !good.length) return;
@@ -115,12 +130,25 @@ export function createDirectoryService(deps: { db: Db; repo: DirectoryRepo; audi
           actor,
           action: 'directory.imported',
           target: { type: 'directory_import', id: entry.id },
-          details: { kind: input.kind, format: parsed.format, filename: input.filename ?? null, total: report.total, created: report.created, updated: report.updated, rejected: rejected.length, partial: report.partial },
+          details: {
+            kind: input.kind,
+            format: parsed.format,
+            filename: input.filename ?? null,
+            total: report.total,
+            created: report.created,
+            updated: report.updated,
+            rejected: rejected.length,
+            partial: report.partial,
+          },
         });
         report.committed = true;
       });
       if (rejected.length && !input.partial && !input.dryRun) {
-        throw new Invalid('directory.rows_invalid', `${rejected.length} of ${report.total} rows are wrong: nothing was imported (fix them, or import with partial to keep the good rows)`, { report });
+        throw new Invalid(
+          'directory.rows_invalid',
+          `${rejected.length} of ${report.total} rows are wrong: nothing was imported (fix them, or import with partial to keep the good rows)`,
+          { report },
+        );
       }
       if (report.committed) {
         cached = undefined;

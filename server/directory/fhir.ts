@@ -14,7 +14,8 @@ const READS: Partial<Record<DirectoryKind, string[]>> = {
 };
 
 /** identifier.type code for an employee number (HL7 v2-0203 "EI") and a medical record number ("MR"). */
-const hasType = (identifier: Json, code: string) => (identifier?.type?.coding ?? []).some((c: Json) => c?.code === code);
+const hasType = (identifier: Json, code: string) =>
+  (identifier?.type?.coding ?? []).some((c: Json) => c?.code === code);
 
 function pickName(resource: Json, uses: string[]): Json | undefined {
   const names: Json[] = Array.isArray(resource.name) ? resource.name : [];
@@ -22,11 +23,14 @@ function pickName(resource: Json, uses: string[]): Json | undefined {
     const n = names.find((x) => x?.use === use);
     if (n) return n;
   }
-  return uses.includes('') ? names.find((x) => !x?.use || x.use === 'official' || x.use === 'usual') ?? names[0] : undefined;
+  return uses.includes('')
+    ? (names.find((x) => !x?.use || x.use === 'official' || x.use === 'usual') ?? names[0])
+    : undefined;
 }
 
 function address(resource: Json) {
-  const a: Json | undefined = (Array.isArray(resource.address) ? resource.address : []).find((x: Json) => x?.use !== 'old') ?? undefined;
+  const a: Json | undefined =
+    (Array.isArray(resource.address) ? resource.address : []).find((x: Json) => x?.use !== 'old') ?? undefined;
   if (!a) return {};
   return { addressLine: Array.isArray(a.line) ? a.line.join(' ') : a.text, postcode: a.postalCode, city: a.city };
 }
@@ -37,10 +41,12 @@ const codeText = (cc: Json | undefined) => cc?.text ?? cc?.coding?.[0]?.display 
 export function fhirRows(kind: DirectoryKind, bundle: Json): { rows: RawRow[]; ignored: number } {
   const reads = READS[kind];
   if (!reads) throw new Invalid('directory.fhir_kind', `FHIR bundles carry staff, patients or encounters, not ${kind}`);
-  const entries: { resource: Json; at: string }[] = (Array.isArray(bundle.entry) ? bundle.entry : []).map((e: Json, i: number) => ({
-    resource: e?.resource ?? {},
-    at: `entry[${i}] ${e?.resource?.resourceType ?? '?'}/${e?.resource?.id ?? '?'}`,
-  }));
+  const entries: { resource: Json; at: string }[] = (Array.isArray(bundle.entry) ? bundle.entry : []).map(
+    (e: Json, i: number) => ({
+      resource: e?.resource ?? {},
+      at: `entry[${i}] ${e?.resource?.resourceType ?? '?'}/${e?.resource?.id ?? '?'}`,
+    }),
+  );
   const ignored = entries.filter((e) => !reads.includes(e.resource.resourceType)).length;
 
   if (kind === 'staff') {
@@ -103,7 +109,9 @@ export function fhirRows(kind: DirectoryKind, bundle: Json): { rows: RawRow[]; i
             vip: security.some((s) => s?.code === 'V') || tags.some((t) => String(t?.code).toUpperCase() === 'VIP'),
             deceasedDate: r.deceasedDateTime,
             staffId: (r.identifier ?? []).find((i: Json) => hasType(i, 'EI'))?.value,
-            ...(r.deceasedBoolean === true && !r.deceasedDateTime ? { __deceased: 'deceasedBoolean without deceasedDateTime: the date of death is needed' } : {}),
+            ...(r.deceasedBoolean === true && !r.deceasedDateTime
+              ? { __deceased: 'deceasedBoolean without deceasedDateTime: the date of death is needed' }
+              : {}),
           },
         };
       });
@@ -111,7 +119,8 @@ export function fhirRows(kind: DirectoryKind, bundle: Json): { rows: RawRow[]; i
   }
 
   const patients = new Map<string, string>();
-  for (const { resource } of entries) if (resource.resourceType === 'Patient' && resource.id) patients.set(resource.id, patientIdOf(resource));
+  for (const { resource } of entries)
+    if (resource.resourceType === 'Patient' && resource.id) patients.set(resource.id, patientIdOf(resource));
   const rows = entries
     .filter((e) => e.resource.resourceType === 'Encounter')
     .map(({ resource: r, at }) => {

@@ -45,7 +45,11 @@ export interface AddressKeys {
  * "12 bis, Av. des Lilas" + "69003" → { addressKey: "12bis|avenue des lilas|69003", streetKey: "avenue des lilas|69003" }.
  * Without a postcode the normalised city stands in; without either, no key.
  */
-export function addressKeys(line: string | null | undefined, postcode: string | null | undefined, city: string | null | undefined): AddressKeys {
+export function addressKeys(
+  line: string | null | undefined,
+  postcode: string | null | undefined,
+  city: string | null | undefined,
+): AddressKeys {
   const place = postcode?.replace(/\s+/g, '') || normalizeName(city);
   const words = normalizeName(line)?.split(' ') ?? [];
   if (!words.length || !place) return { addressKey: null, streetKey: null };

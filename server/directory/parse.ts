@@ -32,7 +32,12 @@ export function parseImport(kind: DirectoryKind, format: 'csv' | 'json', content
   } catch (error) {
     throw new Invalid('directory.json', `The file is not valid JSON: ${(error as Error).message}`);
   }
-  if (data && typeof data === 'object' && !Array.isArray(data) && (data as { resourceType?: unknown }).resourceType === 'Bundle') {
+  if (
+    data &&
+    typeof data === 'object' &&
+    !Array.isArray(data) &&
+    (data as { resourceType?: unknown }).resourceType === 'Bundle'
+  ) {
     const { rows, ignored } = fhirRows(kind, data as Record<string, unknown>);
     return { format: 'fhir', rows, ignored };
   }
@@ -44,7 +49,10 @@ export function parseImport(kind: DirectoryKind, format: 'csv' | 'json', content
     ignored: 0,
     rows: data.map((item, i) => ({
       at: `item ${i + 1}`,
-      data: item && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { __notObject: true },
+      data:
+        item && typeof item === 'object' && !Array.isArray(item)
+          ? (item as Record<string, unknown>)
+          : { __notObject: true },
     })),
   };
 }
@@ -56,7 +64,13 @@ function csvRows(kind: DirectoryKind, content: string): RawRow[] {
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parseCsv(text, { delimiter, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
+    records = parseCsv(text, {
+      delimiter,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as never;
   } catch (error) {
     throw new Invalid('directory.csv', `The CSV cannot be read: ${(error as Error).message}`);
   }
@@ -66,14 +80,19 @@ function csvRows(kind: DirectoryKind, content: string): RawRow[] {
   const known = CSV_COLUMNS[kind];
   const unknown = columns.filter((c) => !known.includes(c));
   if (unknown.length) {
-    throw new Invalid('directory.csv_columns', `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} for ${kind}; the columns are: ${known.join(', ')}`, { unknown, known });
+    throw new Invalid(
+      'directory.csv_columns',
+      `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} for ${kind}; the columns are: ${known.join(', ')}`,
+      { unknown, known },
+    );
   }
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
   if (dup) throw new Invalid('directory.csv_columns', `Column "${dup}" appears twice in the header`);
   return records.map(({ record, info }) => {
     const data: Record<string, unknown> = {};
     columns.forEach((c, i) => (data[c] = record[i] ?? ''));
-    if (record.length !== columns.length) data.__columns = `${record.length} fields where the header has ${columns.length}`;
+    if (record.length !== columns.length)
+      data.__columns = `${record.length} fields where the header has ${columns.length}`;
     return { at: `line ${info.lines}`, data };
   });
 }

@@ -8,17 +8,28 @@ import { ACCOUNT_TYPES, STAFF_STATUSES } from './directory.tables.ts';
 export const DIRECTORY_KINDS = ['staff', 'patients', 'encounters', 'assignments', 'workstations'] as const;
 export type DirectoryKind = (typeof DIRECTORY_KINDS)[number];
 
-const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : typeof v === 'string' ? v.trim() || undefined : v);
+const blankToUndefined = (v: unknown) =>
+  v === '' || v === null ? undefined : typeof v === 'string' ? v.trim() || undefined : v;
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const req = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema);
 const text = (max = 200) => z.string({ error: 'required' }).max(max, `at most ${max} characters`);
-const id = req(z.string({ error: 'required' }).max(128, 'at most 128 characters').regex(/^\S+$/, 'no spaces in an identifier'));
+const id = req(
+  z.string({ error: 'required' }).max(128, 'at most 128 characters').regex(/^\S+$/, 'no spaces in an identifier'),
+);
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** YYYY-MM-DD, a real day. */
-const date = z.string().refine((s) => DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'a date written YYYY-MM-DD');
+const date = z
+  .string()
+  .refine(
+    (s) =>
+      DATE.test(s) &&
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+      new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'a date written YYYY-MM-DD',
+  );
 
 /**
  * A time with its offset, or a bare date meaning that day in Europe/Paris
@@ -31,15 +42,23 @@ const instant = (edge: 'start' | 'end') =>
       if (Number.isSafeInteger(v) && v > 0) return v;
     } else if (DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
       const start = parisMidnight(v);
-      return edge === 'start' ? start : parisMidnight(new Date(Date.parse(`${v}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+      return edge === 'start'
+        ? start
+        : parisMidnight(new Date(Date.parse(`${v}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
     } else if (DATETIME.test(v)) {
       const ms = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
       if (!Number.isNaN(ms)) return ms;
     } else if (/^\d{4}-\d{2}-\d{2}T/.test(v)) {
-      ctx.addIssue({ code: 'custom', message: 'a time needs its offset (Z or +01:00): a time without one is never guessed' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a time needs its offset (Z or +01:00): a time without one is never guessed',
+      });
       return z.NEVER;
     }
-    ctx.addIssue({ code: 'custom', message: 'a date YYYY-MM-DD or a time with its offset, e.g. 2026-03-02T08:30:00+01:00' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a date YYYY-MM-DD or a time with its offset, e.g. 2026-03-02T08:30:00+01:00',
+    });
     return z.NEVER;
   });
 
@@ -91,16 +110,28 @@ export const PatientRecord = z.object({
 });
 
 const period = <T extends z.ZodRawShape>(shape: T) =>
-  z.object({ ...shape, start: req(instant('start')), end: opt(instant('end')) }).refine((r) => {
-    const { start, end } = r as { start: number; end?: number };
-    return end === undefined || end >= start;
-  }, { message: 'ends before it starts', path: ['end'] });
+  z.object({ ...shape, start: req(instant('start')), end: opt(instant('end')) }).refine(
+    (r) => {
+      const { start, end } = r as { start: number; end?: number };
+      return end === undefined || end >= start;
+    },
+    { message: 'ends before it starts', path: ['end'] },
+  );
 
 export const EncounterRecord = period({ id, patientId: id, department: req(text(128)), kind: opt(text(40)) });
 export const AssignmentRecord = period({ id, userId: id, patientId: id, reason: opt(text(300)) });
 export const WorkstationRecord = z
-  .object({ id, site: req(text(128)), department: opt(text(128)), latitude: opt(coordinate(90)), longitude: opt(coordinate(180)) })
-  .refine((r) => (r.latitude === undefined) === (r.longitude === undefined), { message: 'latitude and longitude go together', path: ['longitude'] });
+  .object({
+    id,
+    site: req(text(128)),
+    department: opt(text(128)),
+    latitude: opt(coordinate(90)),
+    longitude: opt(coordinate(180)),
+  })
+  .refine((r) => (r.latitude === undefined) === (r.longitude === undefined), {
+    message: 'latitude and longitude go together',
+    path: ['longitude'],
+  });
 
 export const RECORD_SCHEMAS = {
   staff: StaffRecord,
@@ -113,8 +144,36 @@ export const RECORD_SCHEMAS = {
 export type RecordOf<K extends DirectoryKind> = z.output<(typeof RECORD_SCHEMAS)[K]>;
 /** The columns each kind's CSV may carry (the header names). */
 export const CSV_COLUMNS: Record<DirectoryKind, readonly string[]> = {
-  staff: ['id', 'title', 'givenName', 'familyName', 'birthName', 'birthDate', 'department', 'profession', 'accountType', 'status', 'endDate', 'lastLoginAt', 'addressLine', 'postcode', 'city'],
-  patients: ['id', 'givenName', 'familyName', 'birthName', 'birthDate', 'addressLine', 'postcode', 'city', 'vip', 'deceasedDate', 'staffId'],
+  staff: [
+    'id',
+    'title',
+    'givenName',
+    'familyName',
+    'birthName',
+    'birthDate',
+    'department',
+    'profession',
+    'accountType',
+    'status',
+    'endDate',
+    'lastLoginAt',
+    'addressLine',
+    'postcode',
+    'city',
+  ],
+  patients: [
+    'id',
+    'givenName',
+    'familyName',
+    'birthName',
+    'birthDate',
+    'addressLine',
+    'postcode',
+    'city',
+    'vip',
+    'deceasedDate',
+    'staffId',
+  ],
   encounters: ['id', 'patientId', 'department', 'kind', 'start', 'end'],
   assignments: ['id', 'userId', 'patientId', 'start', 'end', 'reason'],
   workstations: ['id', 'site', 'department', 'latitude', 'longitude'],

@@ -19,15 +19,18 @@ export function authenticate(sessions: SessionService, config: Pick<Config, 'sec
 /** Deny by default: everything mounted after this needs a session that passed both factors. */
 export function requireFullSession(): RequestHandler {
   return (req, _res, next) => {
-    if (!req.auth || req.auth.session.stage !== 'full') return next(new Unauthorized('auth.required', 'Authentication required'));
+    if (!req.auth || req.auth.session.stage !== 'full')
+      return next(new Unauthorized('auth.required', 'Authentication required'));
     next();
   };
 }
 
 export function permit(permission: Permission): RequestHandler {
   return (req, _res, next) => {
-    if (!req.auth || req.auth.session.stage !== 'full') return next(new Unauthorized('auth.required', 'Authentication required'));
-    if (!can(req.auth.roles, permission)) return next(new Forbidden('auth.forbidden', `Permission ${permission} required`));
+    if (!req.auth || req.auth.session.stage !== 'full')
+      return next(new Unauthorized('auth.required', 'Authentication required'));
+    if (!can(req.auth.roles, permission))
+      return next(new Forbidden('auth.forbidden', `Permission ${permission} required`));
     next();
   };
 }
@@ -40,7 +43,14 @@ export function allowed(req: Request, permission: Permission): boolean {
 /** The acting user of a request that passed `permit`. */
 export function actorOf(req: Request): Actor & { kind: 'user' } {
   if (!req.auth) throw new Unauthorized('auth.required', 'Authentication required');
-  return { kind: 'user', id: req.auth.user.id, roles: req.auth.roles, sessionId: req.auth.session.id, requestId: req.id, address: req.ip };
+  return {
+    kind: 'user',
+    id: req.auth.user.id,
+    roles: req.auth.roles,
+    sessionId: req.auth.session.id,
+    requestId: req.id,
+    address: req.ip,
+  };
 }
 
 /** Request metadata for actions taken before login. */
@@ -89,7 +99,9 @@ export function csrfGuard(config: Pick<Config, 'publicOrigin'>): RequestHandler 
     if (SAFE_METHODS.has(req.method)) return next();
     const origin = req.get('origin');
     if (origin !== undefined && origin !== 'null') {
-      return origin === config.publicOrigin ? next() : next(new Forbidden('csrf.origin', 'Cross-origin request refused'));
+      return origin === config.publicOrigin
+        ? next()
+        : next(new Forbidden('csrf.origin', 'Cross-origin request refused'));
     }
     if (req.get('sec-fetch-site') === 'same-origin') return next();
     next(new Forbidden('csrf.missing', 'Request refused: no Origin header'));

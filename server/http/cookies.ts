@@ -16,7 +16,11 @@ export function readSessionToken(req: Request, config: Pick<Config, 'secureCooki
   return readCookie(req.headers.cookie, sessionCookieName(config));
 }
 
-export function setSessionCookie(res: Response, token: string, config: Pick<Config, 'secureCookies' | 'session'>): void {
+export function setSessionCookie(
+  res: Response,
+  token: string,
+  config: Pick<Config, 'secureCookies' | 'session'>,
+): void {
   res.cookie(sessionCookieName(config), token, {
     httpOnly: true,
     sameSite: 'strict',
@@ -27,5 +31,10 @@ export function setSessionCookie(res: Response, token: string, config: Pick<Conf
 }
 
 export function clearSessionCookie(res: Response, config: Pick<Config, 'secureCookies'>): void {
-  res.clearCookie(sessionCookieName(config), { httpOnly: true, sameSite: 'strict', secure: config.secureCookies, path: '/' });
+  res.clearCookie(sessionCookieName(config), {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: config.secureCookies,
+    path: '/',
+  });
 }

@@ -10,7 +10,8 @@ export interface ErrorBody {
 }
 
 export function apiNotFound() {
-  return (req: Request, _res: Response, next: NextFunction) => next(new NotFound('route.not_found', `No route ${req.method} ${req.baseUrl}${req.path}`));
+  return (req: Request, _res: Response, next: NextFunction) =>
+    next(new NotFound('route.not_found', `No route ${req.method} ${req.baseUrl}${req.path}`));
 }
 
 /**
@@ -28,7 +29,12 @@ export function errorHandler(log: Logger, health?: StoreHealth) {
     const known = err instanceof AppError ? err : storeError;
     if (known) {
       status = known.status;
-      body = { code: known.code, message: known.message, requestId, ...(known.details ? { details: known.details } : {}) };
+      body = {
+        code: known.code,
+        message: known.message,
+        requestId,
+        ...(known.details ? { details: known.details } : {}),
+      };
       if ((known instanceof TooManyRequests || known instanceof Unavailable) && known.retryAfterSeconds !== undefined) {
         res.setHeader('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
       }
@@ -43,12 +49,25 @@ export function errorHandler(log: Logger, health?: StoreHealth) {
     }
     const where = { requestId, method: req.method, path: loggablePath(req.baseUrl + req.path) };
     // The store's own error, not only the answer's code: what the operator has to act on.
-    if (storeError) log[status === 503 ? 'warn' : 'error'](storeError.message, { ...where, answer: storeError.code, error: err, errorCode: (err as { code?: unknown }).code });
+    if (storeError)
+      log[status === 503 ? 'warn' : 'error'](storeError.message, {
+        ...where,
+        answer: storeError.code,
+        error: err,
+        errorCode: (err as { code?: unknown }).code,
+      });
     else if (status >= 500) log.error('unhandled error', { ...where, error: err });
     res.status(status).json({ error: body });
   };
 }
 
 function isBodyParserError(err: unknown): err is { status: number; type: string; message: string } {
-  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err && typeof (err as { status: unknown }).status === 'number' && (err as { status: number }).status < 500;
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'type' in err &&
+    'status' in err &&
+    typeof (err as { status: unknown }).status === 'number' &&
+    (err as { status: number }).status < 500
+  );
 }

@@ -48,7 +48,10 @@ export function loggablePath(path: string): string {
         return ':token';
       }
       // An encoded slash hides "enrol/<token>" in one segment: everything after it is the secret.
-      const masked = segment.replace(/(^|\/)(enrol)\/.*$/is, (_m, start: string, word: string) => `${start}${word}/:token`);
+      const masked = segment.replace(
+        /(^|\/)(enrol)\/.*$/is,
+        (_m, start: string, word: string) => `${start}${word}/:token`,
+      );
       if (/(^|\/)enrol\/*$/i.test(segment)) secretNext = true;
       return masked;
     })

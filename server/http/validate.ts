@@ -7,5 +7,9 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 're
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const first = issues[0];
-  throw new Invalid('invalid_input', `Invalid ${what}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'bad value'}`, { issues });
+  throw new Invalid(
+    'invalid_input',
+    `Invalid ${what}: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? 'bad value'}`,
+    { issues },
+  );
 }

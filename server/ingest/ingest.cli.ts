@@ -28,12 +28,26 @@ export function registerIngestCommands(program: Command): void {
     .requiredOption('--kind <kind>', `one of ${SOURCE_KINDS.join(', ')}`)
     .option('--allow <addresses>', 'comma-separated addresses or CIDR ranges allowed to send syslog')
     .action(async (opts: { name: string; kind: string; allow?: string }) => {
-      if (!(SOURCE_KINDS as readonly string[]).includes(opts.kind)) throw new CliExit(2, `vigie: --kind must be one of ${SOURCE_KINDS.join(', ')}`);
-      const allowedAddresses = opts.allow ? opts.allow.split(',').map((a) => a.trim()).filter(Boolean) : [];
+      if (!(SOURCE_KINDS as readonly string[]).includes(opts.kind))
+        throw new CliExit(2, `vigie: --kind must be one of ${SOURCE_KINDS.join(', ')}`);
+      const allowedAddresses = opts.allow
+        ? opts.allow
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean)
+        : [];
       const { source: s, token } = await withServices((services) =>
-        appErrorsExit(() => services.sources.create(cliActor, { name: opts.name.trim(), kind: opts.kind as SourceKind, allowedAddresses })),
+        appErrorsExit(() =>
+          services.sources.create(cliActor, {
+            name: opts.name.trim(),
+            kind: opts.kind as SourceKind,
+            allowedAddresses,
+          }),
+        ),
       );
-      process.stderr.write(`source "${s.name}" (${s.kind}) created with id ${s.id}\nits token, shown once (keep it in the sender's secret store):\n`);
+      process.stderr.write(
+        `source "${s.name}" (${s.kind}) created with id ${s.id}\nits token, shown once (keep it in the sender's secret store):\n`,
+      );
       console.log(token);
     });
 
@@ -48,7 +62,9 @@ export function registerIngestCommands(program: Command): void {
       for (const s of items) {
         const state = s.revoked ? 'revoked' : s.enabled ? 'enabled' : 'disabled';
         console.log(`${s.name}  [${s.kind}, ${state}]  id ${s.id}  token ${s.tokenPrefix}…`);
-        console.log(`    last seen ${iso(s.lastSeenAt)}  today: ${s.today.accepted} accepted, ${s.today.refused} refused${s.today.skipped ? `, ${s.today.skipped} skipped` : ''}${s.today.dropped ? `, ${s.today.dropped} dropped (UDP)` : ''}${s.allowedAddresses.length ? `  syslog from ${s.allowedAddresses.join(', ')}` : ''}`);
+        console.log(
+          `    last seen ${iso(s.lastSeenAt)}  today: ${s.today.accepted} accepted, ${s.today.refused} refused${s.today.skipped ? `, ${s.today.skipped} skipped` : ''}${s.today.dropped ? `, ${s.today.dropped} dropped (UDP)` : ''}${s.allowedAddresses.length ? `  syslog from ${s.allowedAddresses.join(', ')}` : ''}`,
+        );
         if (s.lastError) console.log(`    last error (${iso(s.lastErrorAt)}): ${s.lastError}`);
       }
     });
@@ -59,6 +75,8 @@ export function registerIngestCommands(program: Command): void {
     .description('purge access events older than VIGIE_RETENTION_DAYS now (the daily job does it too)')
     .action(async () => {
       const r = await withServices((services) => services.retention.run({ kind: 'cli' }));
-      console.log(`purged ${r.events} access event(s) older than ${new Date(r.cutoff).toISOString()} (${r.retentionDays} days), ${r.systemEvents} system event(s), ${r.idempotencyKeys} idempotency key(s)`);
+      console.log(
+        `purged ${r.events} access event(s) older than ${new Date(r.cutoff).toISOString()} (${r.retentionDays} days), ${r.systemEvents} system event(s), ${r.idempotencyKeys} idempotency key(s)`,
+      );
     });
 }

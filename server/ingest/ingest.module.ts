@@ -42,10 +42,25 @@ export function createIngestModule(deps: IngestModuleDeps) {
   const execution = ingestExecutor(deps);
   const ingestWriter = createIngestWriter(execution);
   const ingest = createIngestService({ writer: ingestWriter, alerts, eventLog, log });
-  const retention = createRetention({ db, accessEvents, systemEvents, sources: sourcesRepo, audit, clock, log, retentionDays: config.retentionDays });
+  const retention = createRetention({
+    db,
+    accessEvents,
+    systemEvents,
+    sources: sourcesRepo,
+    audit,
+    clock,
+    log,
+    retentionDays: config.retentionDays,
+  });
   const futureLimitNow = () => futureLimit(clock.now(), config.ingest.futureToleranceMinutes);
   const syslog = config.syslog
-    ? createSyslogListener({ sources, ingest, log, options: { ...config.syslog, stopTimeoutMs: config.shutdownTimeoutMs }, futureLimit: futureLimitNow })
+    ? createSyslogListener({
+        sources,
+        ingest,
+        log,
+        options: { ...config.syslog, stopTimeoutMs: config.shutdownTimeoutMs },
+        futureLimit: futureLimitNow,
+      })
     : undefined;
 
   // Jobs stop in reverse order: syslog first, so that its last lines still commit through the writer.
@@ -91,8 +106,20 @@ function ingestExecutor(deps: IngestModuleDeps) {
   const capacity = config.ingest.queueBatches;
   if (config.ingest.writerThread && store.dialect === 'sqlite' && store.file && store.waitingWriters) {
     const thread = createThreadExecutor({ file: store.file, waitingWriters: store.waitingWriters, log });
-    return { prepare: thread.prepare, execute: (job: BatchJob) => thread.execute(job, clock.now()), capacity, close: () => thread.close(), thread };
+    return {
+      prepare: thread.prepare,
+      execute: (job: BatchJob) => thread.execute(job, clock.now()),
+      capacity,
+      close: () => thread.close(),
+      thread,
+    };
   }
   const runner = batchRunnerOn(store, clock);
-  return { execute: inlineExecutor(store.db, audit, (trx, job: BatchJob) => runner.run(trx, job, clock.now())), prepare: undefined, capacity, close: undefined, thread: undefined };
+  return {
+    execute: inlineExecutor(store.db, audit, (trx, job: BatchJob) => runner.run(trx, job, clock.now())),
+    prepare: undefined,
+    capacity,
+    close: undefined,
+    thread: undefined,
+  };
 }

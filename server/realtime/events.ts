@@ -3,7 +3,13 @@
 import type { Role } from '../auth/permissions.ts';
 import type { AlertItem } from '../wire/alerts.ts';
 
-export type { ClientToServerEvents, RealtimeEventName, RealtimePayload, ServerToClientEvents, SessionEndReason } from '../wire/realtime.ts';
+export type {
+  ClientToServerEvents,
+  RealtimeEventName,
+  RealtimePayload,
+  ServerToClientEvents,
+  SessionEndReason,
+} from '../wire/realtime.ts';
 
 export type Room = `role:${Role}` | `user:${string}` | `incident:${string}` | `session:${string}`;
 

@@ -37,7 +37,11 @@ export function attachGateway(deps: {
       const context = await sessions.resolve(token, { touch: false });
       if (!context || context.session.stage !== 'full') return next(new Error('unauthorized'));
       socket.data = { userId: context.user.id, sessionId: context.session.id };
-      const rooms: Room[] = [`user:${context.user.id}`, `session:${context.session.id}`, ...context.roles.map((r) => `role:${r}` as const)];
+      const rooms: Room[] = [
+        `user:${context.user.id}`,
+        `session:${context.session.id}`,
+        ...context.roles.map((r) => `role:${r}` as const),
+      ];
       await socket.join(rooms);
       next();
     } catch (error) {

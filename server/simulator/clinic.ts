@@ -35,14 +35,51 @@ export const DEPARTMENTS: Department[] = [
   { name: 'Urgences', code: 'URG', site: 'SL', kind: 'emergency', beds: 0, los: 0, ages: [0, 99], weight: 1.6 },
   { name: 'Cardiologie', code: 'CARD', site: 'SL', kind: 'inpatient', beds: 24, los: 5, ages: [40, 95], weight: 1 },
   { name: 'Pneumologie', code: 'PNEU', site: 'SL', kind: 'inpatient', beds: 20, los: 6, ages: [30, 95], weight: 1 },
-  { name: 'Chirurgie orthopédique', code: 'ORTH', site: 'SL', kind: 'inpatient', beds: 22, los: 4, ages: [16, 95], weight: 1 },
-  { name: 'Médecine interne', code: 'MINT', site: 'SL', kind: 'inpatient', beds: 26, los: 7, ages: [18, 99], weight: 1 },
+  {
+    name: 'Chirurgie orthopédique',
+    code: 'ORTH',
+    site: 'SL',
+    kind: 'inpatient',
+    beds: 22,
+    los: 4,
+    ages: [16, 95],
+    weight: 1,
+  },
+  {
+    name: 'Médecine interne',
+    code: 'MINT',
+    site: 'SL',
+    kind: 'inpatient',
+    beds: 26,
+    los: 7,
+    ages: [18, 99],
+    weight: 1,
+  },
   { name: 'Réanimation', code: 'REA', site: 'SL', kind: 'inpatient', beds: 12, los: 6, ages: [18, 95], weight: 1.2 },
   { name: 'Oncologie', code: 'ONCO', site: 'SL', kind: 'inpatient', beds: 20, los: 5, ages: [30, 95], weight: 1 },
   { name: 'Gériatrie', code: 'GER', site: 'BJ', kind: 'inpatient', beds: 28, los: 9, ages: [75, 102], weight: 1 },
   { name: 'Pédiatrie', code: 'PED', site: 'BJ', kind: 'inpatient', beds: 16, los: 3, ages: [0, 15], weight: 0.9 },
-  { name: 'Maternité', code: 'MAT', site: 'BJ', kind: 'inpatient', beds: 18, los: 4, ages: [18, 43], sex: 'F', weight: 0.9 },
-  { name: 'Chirurgie digestive', code: 'DIG', site: 'BJ', kind: 'inpatient', beds: 18, los: 6, ages: [18, 95], weight: 1 },
+  {
+    name: 'Maternité',
+    code: 'MAT',
+    site: 'BJ',
+    kind: 'inpatient',
+    beds: 18,
+    los: 4,
+    ages: [18, 43],
+    sex: 'F',
+    weight: 0.9,
+  },
+  {
+    name: 'Chirurgie digestive',
+    code: 'DIG',
+    site: 'BJ',
+    kind: 'inpatient',
+    beds: 18,
+    los: 6,
+    ages: [18, 95],
+    weight: 1,
+  },
   { name: 'Information médicale', code: 'DIM', site: 'SL', kind: 'support', beds: 0, los: 0, ages: [0, 0], weight: 0 },
   { name: 'Pharmacie', code: 'PHAR', site: 'SL', kind: 'support', beds: 0, los: 0, ages: [0, 0], weight: 0 },
 ];
@@ -131,20 +168,36 @@ export interface Clinic {
   households: Map<number, Patient[]>;
 }
 
-const birthDateFor = (rng: Rng, start: number, age: number) => new Date(start - age * 365.25 * DAY - rng.int(0, 364) * DAY).toISOString().slice(0, 10);
+const birthDateFor = (rng: Rng, start: number, age: number) =>
+  new Date(start - age * 365.25 * DAY - rng.int(0, 364) * DAY).toISOString().slice(0, 10);
 
 function makeWorkstations(): Workstation[] {
   const out: Workstation[] = [];
   DEPARTMENTS.forEach((d, i) => {
     const n = d.kind === 'emergency' ? 8 : d.kind === 'support' ? 4 : 5;
-    for (let k = 1; k <= n; k++) out.push({ id: `${d.site}-${d.code}-${String(k).padStart(2, '0')}`, site: d.site, department: d.name, ip: `${SITES[d.site].net}.${i + 1}.${10 + k}` });
+    for (let k = 1; k <= n; k++)
+      out.push({
+        id: `${d.site}-${d.code}-${String(k).padStart(2, '0')}`,
+        site: d.site,
+        department: d.name,
+        ip: `${SITES[d.site].net}.${i + 1}.${10 + k}`,
+      });
   });
-  for (let k = 1; k <= 4; k++) out.push({ id: `BJ-CONS-${String(k).padStart(2, '0')}`, site: 'BJ', department: 'Consultations externes', ip: `${SITES.BJ.net}.60.${10 + k}` });
+  for (let k = 1; k <= 4; k++)
+    out.push({
+      id: `BJ-CONS-${String(k).padStart(2, '0')}`,
+      site: 'BJ',
+      department: 'Consultations externes',
+      ip: `${SITES.BJ.net}.60.${10 + k}`,
+    });
   out.push({ id: 'SL-SRV-BATCH', site: 'SL', department: 'Informatique', ip: `${SITES.SL.net}.250.10` });
   return out;
 }
 
-export function buildClinic(rng: Rng, options: { staff: number; patients: number; days: number; startDate: string }): Clinic {
+export function buildClinic(
+  rng: Rng,
+  options: { staff: number; patients: number; days: number; startDate: string },
+): Clinic {
   const start = parisMidnight(options.startDate);
   const workstations = makeWorkstations();
   const households = new Map<number, Patient[]>();
@@ -161,7 +214,13 @@ export function buildClinic(rng: Rng, options: { staff: number; patients: number
 
   // Households: a family name and an address; married women often keep a birth name.
   let household = 0;
-  const addMember = (h: number, base: { familyName: string; addr: ReturnType<typeof address> }, age: number, sex: 'F' | 'M', ownName: boolean) => {
+  const addMember = (
+    h: number,
+    base: { familyName: string; addr: ReturnType<typeof address> },
+    age: number,
+    sex: 'F' | 'M',
+    ownName: boolean,
+  ) => {
     const birthName = sex === 'F' && ownName && age >= 22 && prng.chance(0.7) ? surname(prng) : null;
     const p: Patient = {
       id: patientId(),
@@ -185,21 +244,53 @@ export function buildClinic(rng: Rng, options: { staff: number; patients: number
     household += 1;
     const base = { familyName: surname(prng), addr: address(prng) };
     const size = prng.weighted([1, 2, 3, 4, 5], [30, 33, 16, 15, 6]);
-    const adultAge = prng.weighted([prng.int(18, 39), prng.int(40, 64), prng.int(65, 80), prng.int(81, 100)], [30, 35, 22, 13]);
+    const adultAge = prng.weighted(
+      [prng.int(18, 39), prng.int(40, 64), prng.int(65, 80), prng.int(81, 100)],
+      [30, 35, 22, 13],
+    );
     addMember(household, base, adultAge, prng.chance(0.5) ? 'F' : 'M', false);
-    if (size >= 2 && patients.length < options.patients) addMember(household, base, Math.max(18, adultAge + prng.int(-5, 5)), prng.chance(0.8) ? 'F' : 'M', true);
-    for (let k = 2; k < size && patients.length < options.patients; k++) addMember(household, base, adultAge > 60 ? prng.int(25, 45) : prng.int(0, Math.max(1, adultAge - 20)), prng.chance(0.5) ? 'F' : 'M', false);
+    if (size >= 2 && patients.length < options.patients)
+      addMember(household, base, Math.max(18, adultAge + prng.int(-5, 5)), prng.chance(0.8) ? 'F' : 'M', true);
+    for (let k = 2; k < size && patients.length < options.patients; k++)
+      addMember(
+        household,
+        base,
+        adultAge > 60 ? prng.int(25, 45) : prng.int(0, Math.max(1, adultAge - 20)),
+        prng.chance(0.5) ? 'F' : 'M',
+        false,
+      );
   }
   // Deaths before the month (1.5 %), and the VIP list.
-  for (const p of patients) if (p.age > 60 && prng.chance(0.025)) p.deceasedAt = start - prng.int(30, 1500) * DAY - prng.int(0, 23) * HOUR;
-  for (const p of prng.sample(patients.filter((x) => x.age >= 20 && x.deceasedAt === null), 25)) p.vip = true;
+  for (const p of patients)
+    if (p.age > 60 && prng.chance(0.025)) p.deceasedAt = start - prng.int(30, 1500) * DAY - prng.int(0, 23) * HOUR;
+  for (const p of prng.sample(
+    patients.filter((x) => x.age >= 20 && x.deceasedAt === null),
+    25,
+  ))
+    p.vip = true;
 
   const staff = makeStaff(rng.fork('staff'), options, start, workstations, patients, households);
   const encounters = makeEncounters(rng.fork('encounters'), start, options.days, patients, staff);
-  return { start, days: options.days, startDate: options.startDate, workstations, staff, patients, encounters, households };
+  return {
+    start,
+    days: options.days,
+    startDate: options.startDate,
+    workstations,
+    staff,
+    patients,
+    encounters,
+    households,
+  };
 }
 
-function makeStaff(rng: Rng, options: { staff: number; days: number }, start: number, workstations: Workstation[], patients: Patient[], households: Map<number, Patient[]>): StaffMember[] {
+function makeStaff(
+  rng: Rng,
+  options: { staff: number; days: number },
+  start: number,
+  workstations: Workstation[],
+  patients: Patient[],
+  households: Map<number, Patient[]>,
+): StaffMember[] {
   const staff: StaffMember[] = [];
   const ids = new Set<string>();
   const loginOf = (given: string, family: string) => {
@@ -223,8 +314,12 @@ function makeStaff(rng: Rng, options: { staff: number; days: number }, start: nu
   const plan: { dept: Department; role: Role }[] = [];
   for (let i = 0; i < support; i++) plan.push({ dept: dim, role: 'dim' }, { dept: phar, role: 'pharmacist' });
   CLINICAL.forEach((d, i) => {
-    const n = i === CLINICAL.length - 1 ? clinical - plan.filter((p) => p.dept.kind !== 'support').length : Math.round((clinical * d.weight) / totalWeight);
-    for (let k = 0; k < n; k++) plan.push({ dept: d, role: rng.weighted<Role>(['physician', 'nurse', 'aide', 'secretary'], [18, 42, 28, 12]) });
+    const n =
+      i === CLINICAL.length - 1
+        ? clinical - plan.filter((p) => p.dept.kind !== 'support').length
+        : Math.round((clinical * d.weight) / totalWeight);
+    for (let k = 0; k < n; k++)
+      plan.push({ dept: d, role: rng.weighted<Role>(['physician', 'nurse', 'aide', 'secretary'], [18, 42, 28, 12]) });
   });
   // Make sure each department has at least two physicians and one secretary.
   for (const d of CLINICAL) {
@@ -258,7 +353,18 @@ function makeStaff(rng: Rng, options: { staff: number; days: number }, start: nu
     const id = loginOf(person.givenName, person.familyName);
     const deptWs = workstations.filter((w) => w.department === dept.name).map((w) => w.id);
     const fate = rng.next();
-    const rota = role === 'physician' ? (dept.kind === 'emergency' ? (rng.chance(0.35) ? 'night' : 'day') : 'physician') : role === 'nurse' || role === 'aide' ? (rng.chance(0.35) ? 'night' : 'day') : 'office';
+    const rota =
+      role === 'physician'
+        ? dept.kind === 'emergency'
+          ? rng.chance(0.35)
+            ? 'night'
+            : 'day'
+          : 'physician'
+        : role === 'nurse' || role === 'aide'
+          ? rng.chance(0.35)
+            ? 'night'
+            : 'day'
+          : 'office';
     const member: StaffMember = {
       ...person,
       id,
@@ -326,7 +432,16 @@ function makeStaff(rng: Rng, options: { staff: number; days: number }, start: nu
     city: '',
     title: null,
     role: 'service',
-    department: { name: 'Informatique', code: 'IT', site: 'SL', kind: 'support', beds: 0, los: 0, ages: [0, 0], weight: 0 },
+    department: {
+      name: 'Informatique',
+      code: 'IT',
+      site: 'SL',
+      kind: 'support',
+      beds: 0,
+      los: 0,
+      ages: [0, 0],
+      weight: 0,
+    },
     rota: 'service',
     accountType: 'service',
     longLeave: false,
@@ -340,7 +455,11 @@ function makeStaff(rng: Rng, options: { staff: number; days: number }, start: nu
     patientId: null,
     household: -1,
   });
-  staff.push(service('svc-labo', 'Interface laboratoire'), service('svc-factu', 'Facturation'), service('svc-archiv', 'Archivage'));
+  staff.push(
+    service('svc-labo', 'Interface laboratoire'),
+    service('svc-factu', 'Facturation'),
+    service('svc-archiv', 'Archivage'),
+  );
   return staff;
 }
 
@@ -350,7 +469,13 @@ function makeEncounters(rng: Rng, start: number, days: number, patients: Patient
   const id = () => `E${String(++seq).padStart(7, '0')}`;
   const alive = (p: Patient, at: number) => p.deceasedAt === null || p.deceasedAt > at;
   const byDept = new Map<string, Patient[]>();
-  for (const d of CLINICAL) byDept.set(d.name, patients.filter((p) => p.age >= d.ages[0] && p.age <= d.ages[1] && (!d.sex || p.sex === d.sex) && p.deceasedAt === null));
+  for (const d of CLINICAL)
+    byDept.set(
+      d.name,
+      patients.filter(
+        (p) => p.age >= d.ages[0] && p.age <= d.ages[1] && (!d.sex || p.sex === d.sex) && p.deceasedAt === null,
+      ),
+    );
   const scale = patients.length / 20000;
   const from = -LOOKBACK_DAYS;
   for (let day = from; day < days; day++) {
@@ -365,8 +490,20 @@ function makeEncounters(rng: Rng, start: number, days: number, patients: Patient
       const end = at + rng.int(3 * 60, 10 * 60) * 60_000;
       out.push({ id: id(), patientId: p.id, department: 'Urgences', kind: 'EMER', startAt: at, endAt: end });
       if (rng.chance(0.25)) {
-        const dept = rng.weighted(INPATIENT, INPATIENT.map((d) => (p.age >= d.ages[0] && p.age <= d.ages[1] && (!d.sex || p.sex === d.sex) ? d.beds / d.los : 0)));
-        out.push({ id: id(), patientId: p.id, department: dept.name, kind: 'IMP', startAt: end, endAt: end + Math.max(1, Math.round(rng.normal(dept.los, dept.los / 3))) * DAY + rng.int(-4, 4) * HOUR });
+        const dept = rng.weighted(
+          INPATIENT,
+          INPATIENT.map((d) =>
+            p.age >= d.ages[0] && p.age <= d.ages[1] && (!d.sex || p.sex === d.sex) ? d.beds / d.los : 0,
+          ),
+        );
+        out.push({
+          id: id(),
+          patientId: p.id,
+          department: dept.name,
+          kind: 'IMP',
+          startAt: end,
+          endAt: end + Math.max(1, Math.round(rng.normal(dept.los, dept.los / 3))) * DAY + rng.int(-4, 4) * HOUR,
+        });
       }
     }
     for (const d of INPATIENT) {
@@ -375,13 +512,27 @@ function makeEncounters(rng: Rng, start: number, days: number, patients: Patient
       for (let k = 0; k < admissions; k++) {
         const p = rng.pick(byDept.get(d.name)!);
         const at = dayStart + rng.int(8 * 60, 18 * 60) * 60_000;
-        out.push({ id: id(), patientId: p.id, department: d.name, kind: 'IMP', startAt: at, endAt: at + Math.max(1, Math.round(rng.normal(d.los, d.los / 3))) * DAY + rng.int(-4, 4) * HOUR });
+        out.push({
+          id: id(),
+          patientId: p.id,
+          department: d.name,
+          kind: 'IMP',
+          startAt: at,
+          endAt: at + Math.max(1, Math.round(rng.normal(d.los, d.los / 3))) * DAY + rng.int(-4, 4) * HOUR,
+        });
       }
       if (weekday !== 0 && weekday !== 6) {
         for (let k = rng.poisson(8 * scale); k > 0; k--) {
           const p = rng.pick(byDept.get(d.name)!);
           const at = dayStart + rng.int(8 * 60 + 30, 17 * 60) * 60_000;
-          out.push({ id: id(), patientId: p.id, department: d.name, kind: 'AMB', startAt: at, endAt: at + rng.int(30, 60) * 60_000 });
+          out.push({
+            id: id(),
+            patientId: p.id,
+            department: d.name,
+            kind: 'AMB',
+            startAt: at,
+            endAt: at + rng.int(30, 60) * 60_000,
+          });
         }
       }
     }
@@ -389,15 +540,35 @@ function makeEncounters(rng: Rng, start: number, days: number, patients: Patient
   // Staff's relatives and staff themselves, treated in the staff member's own department (explained accesses).
   const inMonth = () => start + rng.int(1, days - 8) * DAY + rng.int(9, 17) * HOUR;
   const byId = new Map(patients.map((p) => [p.id, p]));
-  for (const s of rng.sample(staff.filter((x) => x.department.kind === 'inpatient' && x.patientId), 12)) {
+  for (const s of rng.sample(
+    staff.filter((x) => x.department.kind === 'inpatient' && x.patientId),
+    12,
+  )) {
     const at = inMonth();
-    out.push({ id: id(), patientId: s.patientId!, department: s.department.name, kind: 'IMP', startAt: at, endAt: at + rng.int(2, 5) * DAY });
+    out.push({
+      id: id(),
+      patientId: s.patientId!,
+      department: s.department.name,
+      kind: 'IMP',
+      startAt: at,
+      endAt: at + rng.int(2, 5) * DAY,
+    });
   }
-  for (const s of rng.sample(staff.filter((x) => x.department.kind === 'inpatient' && x.accountType === 'person'), 20)) {
+  for (const s of rng.sample(
+    staff.filter((x) => x.department.kind === 'inpatient' && x.accountType === 'person'),
+    20,
+  )) {
     const relative = patients.find((p) => p.household === s.household && p.staffId === null && p.deceasedAt === null);
     if (!relative) continue;
     const at = inMonth();
-    out.push({ id: id(), patientId: relative.id, department: s.department.name, kind: 'IMP', startAt: at, endAt: at + rng.int(2, 5) * DAY });
+    out.push({
+      id: id(),
+      patientId: relative.id,
+      department: s.department.name,
+      kind: 'IMP',
+      startAt: at,
+      endAt: at + rng.int(2, 5) * DAY,
+    });
   }
   // A celebrity's stay in cardiology, mid-month (the VIP scenario's target).
   const vip = patients.find((p) => p.vip && p.deceasedAt === null && p.age >= 40);
@@ -409,7 +580,14 @@ function makeEncounters(rng: Rng, start: number, days: number, patients: Patient
   out.sort((a, b) => a.startAt - b.startAt || a.id.localeCompare(b.id));
   for (const e of out) {
     const p = byId.get(e.patientId)!;
-    if (e.kind === 'IMP' && ['Réanimation', 'Oncologie', 'Gériatrie'].includes(e.department) && p.deceasedAt === null && !p.staffId && rng.chance(0.04)) p.deceasedAt = e.endAt;
+    if (
+      e.kind === 'IMP' &&
+      ['Réanimation', 'Oncologie', 'Gériatrie'].includes(e.department) &&
+      p.deceasedAt === null &&
+      !p.staffId &&
+      rng.chance(0.04)
+    )
+      p.deceasedAt = e.endAt;
   }
   // Nobody comes back after death.
   return out.filter((e) => {

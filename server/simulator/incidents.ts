@@ -37,7 +37,12 @@ export const SCENARIOS: Record<string, number> = {
   'failed-logins-workstation': 6,
   'impossible-travel': 8,
 };
-const REASONS = ['Urgence vitale, patient inconscient', 'Transfert depuis un autre établissement, antécédents nécessaires', 'Demande du SAMU', 'Patient arrivé hors heures ouvrables'];
+const REASONS = [
+  'Urgence vitale, patient inconscient',
+  'Transfert depuis un autre établissement, antécédents nécessaires',
+  'Demande du SAMU',
+  'Patient arrivé hors heures ouvrables',
+];
 const FAKE_USERS = ['admin', 'test', 'root', 'dpi', 'medecin', 'infirmier', 'guest', 'support'];
 
 export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: Rng): Incident[] {
@@ -53,7 +58,8 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
   for (const sh of activity.shifts) shiftsOf.set(sh.staff.id, [...(shiftsOf.get(sh.staff.id) ?? []), sh]);
   const dayShifts = (s: StaffMember) => (shiftsOf.get(s.id) ?? []).filter((sh) => sh.end - sh.start >= 3 * HOUR);
 
-  const care = (s: StaffMember, patient: string, t: number) => index.careRelationship(index.staff.get(s.id), s.id, patient, t, CARE_WINDOW) !== null;
+  const care = (s: StaffMember, patient: string, t: number) =>
+    index.careRelationship(index.staff.get(s.id), s.id, patient, t, CARE_WINDOW) !== null;
   const related = (s: StaffMember, patient: string) => {
     const r = relationsOf(index.staff.get(s.id), s.id, index.patients.get(patient), index);
     return r.samePerson || r.relative || r.neighbour || r.colleague || r.sameStreet || r.sharedName;
@@ -76,18 +82,38 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
     const list = dayShifts(s).filter((sh) => sh.day >= minDay);
     return list.length ? rng.pick(list) : null;
   };
-  const add = (rule: string, s: StaffMember, patient: string | null, workstation: string, events: Omit<SimEvent, 'address' | 'incident'>[]) => {
+  const add = (
+    rule: string,
+    s: StaffMember,
+    patient: string | null,
+    workstation: string,
+    events: Omit<SimEvent, 'address' | 'incident'>[],
+  ) => {
     const id = incidents.length + 1;
     const made = events.map((e) => activity.event({ ...e, incident: id }));
     incidents.push({ id, rule, user: s.id, patient, workstation, events: made });
     used.add(`${rule}:${s.id}`);
   };
   const reads = (s: StaffMember, patient: string, t: number, ws: string, n: number) =>
-    Array.from({ length: n }, (_, i) => ({ t: t + i * rng.int(1, 6) * MIN, user: s.id, action: 'read' as const, outcome: 'success' as const, patient, workstation: ws, department: s.department.name }));
-  const candidates = (rule: string, list: StaffMember[]) => rng.shuffle(list.filter((s) => !used.has(`${rule}:${s.id}`) && dayShifts(s).length > 0));
+    Array.from({ length: n }, (_, i) => ({
+      t: t + i * rng.int(1, 6) * MIN,
+      user: s.id,
+      action: 'read' as const,
+      outcome: 'success' as const,
+      patient,
+      workstation: ws,
+      department: s.department.name,
+    }));
+  const candidates = (rule: string, list: StaffMember[]) =>
+    rng.shuffle(list.filter((s) => !used.has(`${rule}:${s.id}`) && dayShifts(s).length > 0));
 
   /** Record-access scenarios: a culprit, a target chosen by `target`, read once or more during a shift. */
-  const snoop = (rule: string, pool: StaffMember[], target: (s: StaffMember, t: number) => string | null, minDay = 0) => {
+  const snoop = (
+    rule: string,
+    pool: StaffMember[],
+    target: (s: StaffMember, t: number) => string | null,
+    minDay = 0,
+  ) => {
     let made = 0;
     for (const s of candidates(rule, pool)) {
       if (made >= count(rule)) break;
@@ -101,22 +127,42 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
     }
   };
 
-  snoop('self-access', clinical.filter((s) => s.patientId), (s) => s.patientId);
+  snoop(
+    'self-access',
+    clinical.filter((s) => s.patientId),
+    (s) => s.patientId,
+  );
   snoop('relative-record', clinical, (s, t) => {
     const home = clinic.households.get(s.household) ?? [];
-    const p = home.find((x) => x.id !== s.patientId && alive(x.id, t) && !care(s, x.id, t) && relationsOf(index.staff.get(s.id), s.id, index.patients.get(x.id), index).relative);
+    const p = home.find(
+      (x) =>
+        x.id !== s.patientId &&
+        alive(x.id, t) &&
+        !care(s, x.id, t) &&
+        relationsOf(index.staff.get(s.id), s.id, index.patients.get(x.id), index).relative,
+    );
     return p?.id ?? null;
   });
   const staffPatients = patients.filter((p) => p.staffId);
   snoop('colleague-record', clinical, (s, t) => {
     for (const p of rng.shuffle([...staffPatients])) {
       const r = relationsOf(index.staff.get(s.id), s.id, index.patients.get(p.id), index);
-      if (r.colleague && !r.relative && !r.samePerson && !r.sameStreet && !index.patients.get(p.id)!.vip && alive(p.id, t) && !care(s, p.id, t)) return p.id;
+      if (
+        r.colleague &&
+        !r.relative &&
+        !r.samePerson &&
+        !r.sameStreet &&
+        !index.patients.get(p.id)!.vip &&
+        alive(p.id, t) &&
+        !care(s, p.id, t)
+      )
+        return p.id;
     }
     return null;
   });
   const byStreet = new Map<string, string[]>();
-  for (const p of patients) for (const k of index.patients.get(p.id)!.identity.streetKeys) byStreet.set(k, [...(byStreet.get(k) ?? []), p.id]);
+  for (const p of patients)
+    for (const k of index.patients.get(p.id)!.identity.streetKeys) byStreet.set(k, [...(byStreet.get(k) ?? []), p.id]);
   snoop('neighbour-record', clinical, (s, t) => {
     const keys = index.staff.get(s.id)?.identity.streetKeys ?? [];
     for (const id of rng.shuffle(keys.flatMap((k) => byStreet.get(k) ?? []))) {
@@ -126,25 +172,43 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
     }
     return null;
   });
-  const vipStay = clinic.encounters.find((e) => index.patients.get(e.patientId)?.vip && e.department === 'Cardiologie' && e.startAt >= clinic.start);
+  const vipStay = clinic.encounters.find(
+    (e) => index.patients.get(e.patientId)?.vip && e.department === 'Cardiologie' && e.startAt >= clinic.start,
+  );
   if (vipStay) {
     const day0 = Math.floor((vipStay.startAt - clinic.start) / DAY);
     let made = 0;
-    for (const s of candidates('vip-record', clinical.filter((x) => x.department.name !== 'Cardiologie'))) {
+    for (const s of candidates(
+      'vip-record',
+      clinical.filter((x) => x.department.name !== 'Cardiologie'),
+    )) {
       if (made >= count('vip-record')) break;
       const sh = dayShifts(s).find((x) => x.day >= day0 && x.day <= day0 + 2 && x.end > vipStay.startAt + HOUR);
       if (!sh || related(s, vipStay.patientId) || care(s, vipStay.patientId, sh.end)) continue;
       const t = Math.max(sh.start + 20 * MIN, vipStay.startAt + HOUR) + rng.int(0, 120) * MIN;
       if (t > sh.end - 10 * MIN) continue;
-      add('vip-record', s, vipStay.patientId, sh.workstation, reads(s, vipStay.patientId, t, sh.workstation, rng.int(1, 2)));
+      add(
+        'vip-record',
+        s,
+        vipStay.patientId,
+        sh.workstation,
+        reads(s, vipStay.patientId, t, sh.workstation, rng.int(1, 2)),
+      );
       made++;
     }
   }
-  const longDead = patients.filter((p) => p.deceasedAt !== null && p.deceasedAt < clinic.start - 20 * DAY && !p.vip && !p.staffId);
+  const longDead = patients.filter(
+    (p) => p.deceasedAt !== null && p.deceasedAt < clinic.start - 20 * DAY && !p.vip && !p.staffId,
+  );
   snoop('deceased-record', clinical, (s, t) => {
     for (let k = 0; k < 200; k++) {
       const p = rng.pick(longDead);
-      if (!related(s, p.id) && !care(s, p.id, t) && !clinic.encounters.some((e) => e.patientId === p.id && e.endAt > t - 40 * DAY)) return p.id;
+      if (
+        !related(s, p.id) &&
+        !care(s, p.id, t) &&
+        !clinic.encounters.some((e) => e.patientId === p.id && e.endAt > t - 40 * DAY)
+      )
+        return p.id;
     }
     return null;
   });
@@ -153,7 +217,10 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
   // Off-hours: office workers with a learnt routine, at night, on their usual workstation, on patients they do care for.
   {
     let made = 0;
-    for (const s of candidates('off-hours', people.filter((x) => x.rota === 'office' && x.role === 'secretary'))) {
+    for (const s of candidates(
+      'off-hours',
+      people.filter((x) => x.rota === 'office' && x.role === 'secretary'),
+    )) {
       if (made >= count('off-hours')) break;
       const days = dayShifts(s).map((sh) => sh.day);
       const day = days.find((d) => d >= 11 && days.filter((x) => x < d).length >= 8);
@@ -165,7 +232,9 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
       const base = { user: s.id, outcome: 'success' as const, workstation: ws, department: s.department.name };
       add('off-hours', s, null, ws, [
         { ...base, t, action: 'login', patient: null },
-        ...rng.sample(pool, rng.int(2, 4)).map((p, i) => ({ ...base, t: t + (i + 1) * rng.int(2, 5) * MIN, action: 'read' as const, patient: p })),
+        ...rng
+          .sample(pool, rng.int(2, 4))
+          .map((p, i) => ({ ...base, t: t + (i + 1) * rng.int(2, 5) * MIN, action: 'read' as const, patient: p })),
         { ...base, t: t + 30 * MIN, action: 'logout', patient: null },
       ]);
       made++;
@@ -174,22 +243,53 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
   // Bulk: one session opening a large part of the department's recent patients (all of them cared for).
   {
     let made = 0;
-    for (const s of candidates('bulk-access', clinical.filter((x) => x.department.kind !== 'support'))) {
+    for (const s of candidates(
+      'bulk-access',
+      clinical.filter((x) => x.department.kind !== 'support'),
+    )) {
       if (made >= count('bulk-access')) break;
-      const sh = dayShifts(s).find((x) => x.day >= 10 && dayShifts(s).filter((y) => y.day < x.day).length >= 7 && x.end - x.start >= 6 * HOUR);
+      const sh = dayShifts(s).find(
+        (x) => x.day >= 10 && dayShifts(s).filter((y) => y.day < x.day).length >= 7 && x.end - x.start >= 6 * HOUR,
+      );
       if (!sh) continue;
       const t = inShift(sh);
-      const pool = [...new Set(activity.encountersOf(s.department.name).filter((e) => e.startAt <= t + 5 * DAY && e.endAt >= t - 5 * DAY).map((e) => e.patientId))].filter((p) => p !== s.patientId && !related(s, p) && !index.patients.get(p)!.vip && alive(p, t) && care(s, p, t));
+      const pool = [
+        ...new Set(
+          activity
+            .encountersOf(s.department.name)
+            .filter((e) => e.startAt <= t + 5 * DAY && e.endAt >= t - 5 * DAY)
+            .map((e) => e.patientId),
+        ),
+      ].filter(
+        (p) => p !== s.patientId && !related(s, p) && !index.patients.get(p)!.vip && alive(p, t) && care(s, p, t),
+      );
       if (pool.length < 55) continue;
       const chosen = rng.sample(pool, rng.int(55, Math.min(85, pool.length)));
-      add('bulk-access', s, null, sh.workstation, chosen.map((p, i) => ({ t: t + i * rng.int(25, 40) * 1000, user: s.id, action: rng.chance(0.2) ? ('print' as const) : ('read' as const), outcome: 'success' as const, patient: p, workstation: sh.workstation, department: s.department.name })));
+      add(
+        'bulk-access',
+        s,
+        null,
+        sh.workstation,
+        chosen.map((p, i) => ({
+          t: t + i * rng.int(25, 40) * 1000,
+          user: s.id,
+          action: rng.chance(0.2) ? ('print' as const) : ('read' as const),
+          outcome: 'success' as const,
+          patient: p,
+          workstation: sh.workstation,
+          department: s.department.name,
+        })),
+      );
       made++;
     }
   }
   // Break-the-glass: an emergency override on a patient outside the user's care, then a few reads it covers.
   {
     let made = 0;
-    for (const s of candidates('break-glass', clinical.filter((x) => x.role === 'physician' || x.role === 'nurse'))) {
+    for (const s of candidates(
+      'break-glass',
+      clinical.filter((x) => x.role === 'physician' || x.role === 'nurse'),
+    )) {
       if (made >= count('break-glass')) break;
       const sh = pickShift(s);
       if (!sh) continue;
@@ -198,7 +298,16 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
       if (!patient) continue;
       const reason = rng.chance(0.7) ? { reason: rng.pick(REASONS) } : undefined;
       add('break-glass', s, patient, sh.workstation, [
-        { t, user: s.id, action: 'break_glass', outcome: 'success', patient, workstation: sh.workstation, department: s.department.name, ...(reason ? { context: reason } : {}) },
+        {
+          t,
+          user: s.id,
+          action: 'break_glass',
+          outcome: 'success',
+          patient,
+          workstation: sh.workstation,
+          department: s.department.name,
+          ...(reason ? { context: reason } : {}),
+        },
         ...reads(s, patient, t + 2 * MIN, sh.workstation, rng.int(1, 3)),
       ]);
       made++;
@@ -218,7 +327,12 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
       const targets = [0, 1, 2].map(() => stranger(s, t)).filter((p): p is string => p !== null);
       add('terminated-account', s, targets[0] ?? null, ws, [
         { ...base, t, action: 'login', patient: null },
-        ...targets.map((p, i) => ({ ...base, t: t + (i + 1) * rng.int(1, 4) * MIN, action: 'read' as const, patient: p })),
+        ...targets.map((p, i) => ({
+          ...base,
+          t: t + (i + 1) * rng.int(1, 4) * MIN,
+          action: 'read' as const,
+          patient: p,
+        })),
       ]);
       made++;
     }
@@ -233,7 +347,12 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
       if (!pool.length) continue;
       const ws = s.workstations[0]!;
       const base = { user: s.id, outcome: 'success' as const, workstation: ws, department: s.department.name };
-      add('dormant-account', s, null, ws, [{ ...base, t, action: 'login', patient: null }, ...rng.sample(pool, rng.int(1, 3)).map((p, i) => ({ ...base, t: t + (i + 1) * 3 * MIN, action: 'read' as const, patient: p }))]);
+      add('dormant-account', s, null, ws, [
+        { ...base, t, action: 'login', patient: null },
+        ...rng
+          .sample(pool, rng.int(1, 3))
+          .map((p, i) => ({ ...base, t: t + (i + 1) * 3 * MIN, action: 'read' as const, patient: p })),
+      ]);
       made++;
     }
   }
@@ -245,7 +364,21 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
       const sh = pickShift(s);
       if (!sh) continue;
       const t = inShift(sh);
-      add('failed-logins-user', s, null, sh.workstation, Array.from({ length: rng.int(6, 10) }, (_, i) => ({ t: t + i * rng.int(10, 35) * 1000, user: s.id, action: 'login_failed' as const, outcome: 'failure' as const, patient: null, workstation: sh.workstation, department: s.department.name })));
+      add(
+        'failed-logins-user',
+        s,
+        null,
+        sh.workstation,
+        Array.from({ length: rng.int(6, 10) }, (_, i) => ({
+          t: t + i * rng.int(10, 35) * 1000,
+          user: s.id,
+          action: 'login_failed' as const,
+          outcome: 'failure' as const,
+          patient: null,
+          workstation: sh.workstation,
+          department: s.department.name,
+        })),
+      );
       made++;
     }
     const stations = clinic.workstations.filter((w) => w.department !== 'Informatique');
@@ -254,14 +387,29 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
       const t = clinic.start + rng.int(1, clinic.days - 1) * DAY + rng.int(0, 23 * 60) * MIN;
       const names = [...rng.sample(FAKE_USERS, rng.int(3, 5)), ...rng.sample(people, rng.int(3, 4)).map((s) => s.id)];
       const culprit = { id: `ws:${w.id}`, department: { name: w.department } } as unknown as StaffMember;
-      add('failed-logins-workstation', culprit, null, w.id, names.map((u, i) => ({ t: t + i * rng.int(20, 60) * 1000, user: u, action: 'login_failed' as const, outcome: 'failure' as const, patient: null, workstation: w.id, department: w.department })));
+      add(
+        'failed-logins-workstation',
+        culprit,
+        null,
+        w.id,
+        names.map((u, i) => ({
+          t: t + i * rng.int(20, 60) * 1000,
+          user: u,
+          action: 'login_failed' as const,
+          outcome: 'failure' as const,
+          patient: null,
+          workstation: w.id,
+          department: w.department,
+        })),
+      );
       incidents[incidents.length - 1]!.user = names[0]!;
     }
   }
   // The same account on the other site a few minutes after working here.
   {
     let made = 0;
-    const other = (site: string) => clinic.workstations.filter((w) => w.site !== site && w.department !== 'Informatique');
+    const other = (site: string) =>
+      clinic.workstations.filter((w) => w.site !== site && w.department !== 'Informatique');
     for (const s of candidates('impossible-travel', clinical)) {
       if (made >= count('impossible-travel')) break;
       const sh = pickShift(s);
@@ -274,7 +422,10 @@ export function injectIncidents(activity: Activity, index: DirectoryIndex, rng: 
       const base = { user: s.id, outcome: 'success' as const, department: s.department.name };
       activity.event({ ...base, t, action: 'read', patient: rng.pick(pool), workstation: home.id });
       const t2 = t + rng.int(4, 12) * MIN;
-      add('impossible-travel', s, null, away.id, [{ ...base, t: t2, action: 'login', patient: null, workstation: away.id }, { ...base, t: t2 + MIN, action: 'read', patient: rng.pick(pool), workstation: away.id }]);
+      add('impossible-travel', s, null, away.id, [
+        { ...base, t: t2, action: 'login', patient: null, workstation: away.id },
+        { ...base, t: t2 + MIN, action: 'read', patient: rng.pick(pool), workstation: away.id },
+      ]);
       made++;
     }
   }

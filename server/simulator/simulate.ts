@@ -62,13 +62,44 @@ function directoryFiles(clinic: Clinic, assignments: Assignment[]): Record<Direc
     ),
     patients: csv(
       'patients',
-      clinic.patients.map((p) => ({ ...p, vip: p.vip ? 'true' : 'false', deceasedDate: iso(p.deceasedAt), staffId: p.staffId })),
+      clinic.patients.map((p) => ({
+        ...p,
+        vip: p.vip ? 'true' : 'false',
+        deceasedDate: iso(p.deceasedAt),
+        staffId: p.staffId,
+      })),
     ),
-    encounters: csv('encounters', clinic.encounters.map((e) => ({ id: e.id, patientId: e.patientId, department: e.department, kind: e.kind, start: iso(e.startAt), end: iso(e.endAt) }))),
-    assignments: csv('assignments', assignments.map((a) => ({ id: a.id, userId: a.userId, patientId: a.patientId, start: iso(a.startAt), end: iso(a.endAt), reason: a.reason }))),
+    encounters: csv(
+      'encounters',
+      clinic.encounters.map((e) => ({
+        id: e.id,
+        patientId: e.patientId,
+        department: e.department,
+        kind: e.kind,
+        start: iso(e.startAt),
+        end: iso(e.endAt),
+      })),
+    ),
+    assignments: csv(
+      'assignments',
+      assignments.map((a) => ({
+        id: a.id,
+        userId: a.userId,
+        patientId: a.patientId,
+        start: iso(a.startAt),
+        end: iso(a.endAt),
+        reason: a.reason,
+      })),
+    ),
     workstations: csv(
       'workstations',
-      clinic.workstations.map((w) => ({ id: w.id, site: SITES[w.site].name, department: w.department, latitude: SITES[w.site].latitude, longitude: SITES[w.site].longitude })),
+      clinic.workstations.map((w) => ({
+        id: w.id,
+        site: SITES[w.site].name,
+        department: w.department,
+        latitude: SITES[w.site].latitude,
+        longitude: SITES[w.site].longitude,
+      })),
     ),
   };
 }
@@ -78,7 +109,8 @@ export function indexOf(files: Record<DirectoryKind, string>, now: number): Dire
   const rows = Object.fromEntries(
     (Object.keys(files) as DirectoryKind[]).map((kind) => {
       const { valid, rejected } = validateRows(kind, parseImport(kind, 'csv', files[kind]).rows, now);
-      if (rejected.length) throw new Error(`simulator wrote a bad ${kind} row: ${rejected[0]!.at} ${rejected[0]!.problems.join('; ')}`);
+      if (rejected.length)
+        throw new Error(`simulator wrote a bad ${kind} row: ${rejected[0]!.at} ${rejected[0]!.problems.join('; ')}`);
       return [kind, valid.map((v) => v.row)];
     }),
   );
@@ -102,7 +134,12 @@ export function eventLine(e: SimEvent): string {
 
 export function simulate(options: SimulateOptions): Simulation {
   const rng = new Rng(options.seed);
-  const clinic = buildClinic(rng.fork('clinic'), { staff: options.staff, patients: options.patients, days: options.days, startDate: options.start });
+  const clinic = buildClinic(rng.fork('clinic'), {
+    staff: options.staff,
+    patients: options.patients,
+    days: options.days,
+    startDate: options.start,
+  });
   const activity = new Activity(clinic, rng.fork('activity'));
   activity.work();
   const dirFiles = directoryFiles(clinic, activity.assignments);
@@ -127,7 +164,14 @@ export function simulate(options: SimulateOptions): Simulation {
     events: lines.length,
     eventIds: 'line numbers (1-based) in events.ndjson',
     perRule,
-    incidents: incidents.map((i) => ({ id: i.id, rule: i.rule, user: i.user, patient: i.patient, workstation: i.workstation, eventIds: i.events.map((e) => line.get(e)!).sort((a, b) => a - b) })),
+    incidents: incidents.map((i) => ({
+      id: i.id,
+      rule: i.rule,
+      user: i.user,
+      patient: i.patient,
+      workstation: i.workstation,
+      eventIds: i.events.map((e) => line.get(e)!).sort((a, b) => a - b),
+    })),
   };
   return {
     files: {

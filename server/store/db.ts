@@ -1,7 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SelectQueryNode, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type QueryResult, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SelectQueryNode,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type QueryResult,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -36,7 +47,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type Readiness = { ready: true } | { ready: false; code: 'database.unavailable' | 'storage.full'; error?: unknown };
+export type Readiness =
+  { ready: true } | { ready: false; code: 'database.unavailable' | 'storage.full'; error?: unknown };
 
 /** Free space (on the file system and under SQLite's page limit) that counts as "room again" after a disk-full failure. */
 export const ROOM_BYTES = 4 * 1024 * 1024;
@@ -211,7 +223,8 @@ class ImmediateSqliteDialect extends SqliteDialect {
 /** Room for writes under SQLite's page limit and, for a file, on its file system. */
 function sqliteHasRoom(raw: SqliteDatabase.Database, file: string): boolean {
   const pragma = (name: string) => raw.pragma(name, { simple: true }) as number;
-  if ((pragma('max_page_count') - pragma('page_count') + pragma('freelist_count')) * pragma('page_size') < ROOM_BYTES) return false;
+  if ((pragma('max_page_count') - pragma('page_count') + pragma('freelist_count')) * pragma('page_size') < ROOM_BYTES)
+    return false;
   if (file === ':memory:') return true;
   const fsStats = fs.statfsSync(path.dirname(file));
   return fsStats.bavail * fsStats.bsize >= ROOM_BYTES;
@@ -264,7 +277,10 @@ function createPrivateFile(file: string): void {
 /** How long a new PostgreSQL connection may take before the request that needs it fails (503), by default. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
-export function openStore(settings: DatabaseSettings, options: { log?: Logger; waitingWriters?: Int32Array } = {}): Store {
+export function openStore(
+  settings: DatabaseSettings,
+  options: { log?: Logger; waitingWriters?: Int32Array } = {},
+): Store {
   const { log } = options;
   if (settings.kind === 'postgres') {
     const pool = new pg.Pool({
@@ -282,7 +298,9 @@ export function openStore(settings: DatabaseSettings, options: { log?: Logger; w
     // checked out between two statements. Unheard, either ends the process.
     // The pool drops the dead client; a query on it fails (503) and the pool
     // connects anew on the next one, so nothing more is needed to recover.
-    pool.on('error', (error) => log?.warn('database connection lost', { error, errorCode: (error as { code?: string }).code }));
+    pool.on('error', (error) =>
+      log?.warn('database connection lost', { error, errorCode: (error as { code?: string }).code }),
+    );
     pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const ping = async () => void (await sql`select 1`.execute(db));
@@ -309,7 +327,9 @@ export function openStore(settings: DatabaseSettings, options: { log?: Logger; w
   raw.pragma('wal_autocheckpoint = 10000');
   const health = createStoreHealth({ tracksSpace: true });
   const waitingWriters = options.waitingWriters ?? new Int32Array(new SharedArrayBuffer(4));
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }, { raw, health, waiting: waitingWriters }) });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: raw }, { raw, health, waiting: waitingWriters }),
+  });
   const ping = async () => void (await sql`select 1`.execute(db));
   let closed = false;
   return {
@@ -346,5 +366,6 @@ export function openStore(settings: DatabaseSettings, options: { log?: Logger; w
  * wait on — or deadlock with — each other.
  */
 export async function lockInTransaction(trx: Trx, dialect: Dialect, key: string): Promise<void> {
-  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${key}))`.execute(trx);
+  if (dialect === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${key}))`.execute(trx);
 }

@@ -4,7 +4,11 @@ import { isPostgres } from './migrations/helpers.ts';
 import { migrations } from './migrations/index.ts';
 
 export class MigrationError extends Error {
-  constructor(message: string, readonly results: MigrationResult[] | undefined, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly results: MigrationResult[] | undefined,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'MigrationError';
   }
@@ -16,7 +20,11 @@ export class MigrationError extends Error {
 export async function migrator(db: Db): Promise<Migrator> {
   let schema: string | undefined;
   if (isPostgres(db)) schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
-  return new Migrator({ db, provider: { getMigrations: async () => migrations }, ...(schema ? { migrationTableSchema: schema } : {}) });
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
 }
 
 /** Brings the schema up to date; returns the names applied now. */
@@ -24,7 +32,11 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const { error, results } = await (await migrator(db)).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new MigrationError(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? error}`, results, { cause: error });
+    throw new MigrationError(
+      `migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? error}`,
+      results,
+      { cause: error },
+    );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -6,4 +6,5 @@ import type { DetectionTables } from '../detection/detection.tables.ts';
 import type { DirectoryTables } from '../directory/directory.tables.ts';
 import type { IngestTables } from '../ingest/ingest.tables.ts';
 
-export interface Database extends AuditTables, AuthTables, IngestTables, AlertsTables, DirectoryTables, DetectionTables {}
+export interface Database
+  extends AuditTables, AuthTables, IngestTables, AlertsTables, DirectoryTables, DetectionTables {}

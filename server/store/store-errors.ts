@@ -20,7 +20,17 @@ const PG_UNAVAILABLE = new Set([
 const PG_DISK_FULL = '53100';
 
 // Errors of node's sockets and of the pg driver when the server cannot be reached or the connection died.
-const NODE_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'EAI_AGAIN']);
+const NODE_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+]);
 const PG_DRIVER_UNAVAILABLE =
   /^Connection terminated|^Client has encountered a connection error|^timeout exceeded when trying to connect|^Postgres connection has been discarded|^Client was closed and is not queryable|^Cannot use a pool after calling end/;
 
@@ -51,9 +61,16 @@ export function classifyStoreError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return undefined;
   switch (storeFailure(error)) {
     case 'unavailable':
-      return new Unavailable('database.unavailable', 'The database is unavailable; retry shortly', DATABASE_RETRY_AFTER_SECONDS);
+      return new Unavailable(
+        'database.unavailable',
+        'The database is unavailable; retry shortly',
+        DATABASE_RETRY_AFTER_SECONDS,
+      );
     case 'full':
-      return new InsufficientStorage('storage.full', 'No space left for the database: nothing was written; retry once space is freed');
+      return new InsufficientStorage(
+        'storage.full',
+        'No space left for the database: nothing was written; retry once space is freed',
+      );
     default:
       return undefined;
   }

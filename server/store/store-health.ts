@@ -22,7 +22,8 @@ export function createStoreHealth(options: { tracksSpace: boolean; now?: () => n
   return {
     failed(error) {
       const mapped = classifyStoreError(error);
-      if (mapped?.code === 'storage.full' && options.tracksSpace) full ??= { since: now(), message: error instanceof Error ? error.message : String(error) };
+      if (mapped?.code === 'storage.full' && options.tracksSpace)
+        full ??= { since: now(), message: error instanceof Error ? error.message : String(error) };
       return mapped;
     },
     wrote() {

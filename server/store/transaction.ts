@@ -31,10 +31,14 @@ export function reportAfterCommitErrors(db: Db, report: (error: unknown) => void
  * Called with a transaction opened by `inTransaction`, it joins it: the work
  * waits for the outer commit.
  */
-export async function inTransaction<T>(db: Executor, fn: (trx: Trx, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: Executor,
+  fn: (trx: Trx, afterCommit: AfterCommit) => Promise<T>,
+): Promise<T> {
   const outer = pendingOf.get(db);
   if (outer) return fn(db as Trx, (work) => outer.work.push(work));
-  if (db.isTransaction) throw new Error('inTransaction: a transaction not opened by inTransaction cannot take after-commit work');
+  if (db.isTransaction)
+    throw new Error('inTransaction: a transaction not opened by inTransaction cannot take after-commit work');
   const pending: Pending = { work: [], report: reporters.get(db) ?? defaultReport };
   const result = await db.transaction().execute((trx) => {
     pendingOf.set(trx, pending);

@@ -53,7 +53,14 @@ export interface EvidenceEvent {
  * the fields below are those the preview reads.
  */
 export interface AlertDetails {
-  user?: { id: string; name?: string; department?: string | null; profession?: string | null; status?: string; known?: boolean } | null;
+  user?: {
+    id: string;
+    name?: string;
+    department?: string | null;
+    profession?: string | null;
+    status?: string;
+    known?: boolean;
+  } | null;
   patient?: {
     id: string;
     known?: boolean;
@@ -64,7 +71,10 @@ export interface AlertDetails {
     staff?: { id: string; name: string; department: string | null } | null;
   } | null;
   relations?: Record<string, boolean>;
-  care?: { window: string; found: { kind: 'encounter' | 'assignment' | 'break_glass'; department?: string } | null } | null;
+  care?: {
+    window: string;
+    found: { kind: 'encounter' | 'assignment' | 'break_glass'; department?: string } | null;
+  } | null;
   found?: Record<string, string | number>;
   /** A staff report's own words (origin 'report'). */
   report?: ReportDetails['report'];

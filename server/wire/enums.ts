@@ -15,7 +15,18 @@ export const ALERT_STATUSES = ['new', 'acknowledged', 'dismissed', 'escalated', 
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** What a staff member did in the EHR (or a login), as sources report it. */
-export const ACCESS_ACTIONS = ['login', 'logout', 'login_failed', 'read', 'create', 'update', 'delete', 'print', 'export', 'break_glass'] as const;
+export const ACCESS_ACTIONS = [
+  'login',
+  'logout',
+  'login_failed',
+  'read',
+  'create',
+  'update',
+  'delete',
+  'print',
+  'export',
+  'break_glass',
+] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
 export const ACCESS_OUTCOMES = ['success', 'failure'] as const;
@@ -26,7 +37,14 @@ export const SOURCE_KINDS = ['ehr', 'fhir', 'syslog', 'alerts'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** A staff report's categories (close to how hospitals name what happens to them), in the order the form offers them. */
-export const REPORT_CATEGORIES = ['illegitimate_access', 'lost_device', 'phishing', 'misdirected_data', 'malware', 'other'] as const;
+export const REPORT_CATEGORIES = [
+  'illegitimate_access',
+  'lost_device',
+  'phishing',
+  'misdirected_data',
+  'malware',
+  'other',
+] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 
 export const ROLES = ['reporter', 'analyst', 'approver', 'admin'] as const;

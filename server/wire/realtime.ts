@@ -3,7 +3,8 @@
 import type { AlertItem } from './alerts.ts';
 
 /** Why a session's sockets are told to go. `roles_changed`: the session goes on; reconnect to join the rooms of the new roles. */
-export type SessionEndReason = 'logout' | 'revoked' | 'expired' | 'disabled' | 'mfa_reset' | 'password_changed' | 'roles_changed';
+export type SessionEndReason =
+  'logout' | 'revoked' | 'expired' | 'disabled' | 'mfa_reset' | 'password_changed' | 'roles_changed';
 
 export interface ServerToClientEvents {
   /** A new alert was raised. */

@@ -53,7 +53,13 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function appendRun(stores: Store[], audits: AuditService[], total: number, inFlight: number, other?: AppendWorker) {
+async function appendRun(
+  stores: Store[],
+  audits: AuditService[],
+  total: number,
+  inFlight: number,
+  other?: AppendWorker,
+) {
   const latencies: number[] = [];
   let next = 0;
   if (other) await other.ready;
@@ -66,7 +72,19 @@ async function appendRun(stores: Store[], audits: AuditService[], total: number,
       const i = next++;
       const t = performance.now();
       await store.db.transaction().execute((trx) =>
-        audit.record(trx, { actor: { kind: 'user', id: `u${i % 50}`, roles: ['analyst'], sessionId: 's', requestId: `r${i}`, address: '10.0.0.1' }, action: 'alert.updated', target: { type: 'alert', id: i }, details: { change: 'ack', i } }),
+        audit.record(trx, {
+          actor: {
+            kind: 'user',
+            id: `u${i % 50}`,
+            roles: ['analyst'],
+            sessionId: 's',
+            requestId: `r${i}`,
+            address: '10.0.0.1',
+          },
+          action: 'alert.updated',
+          target: { type: 'alert', id: i },
+          details: { change: 'ack', i },
+        }),
       );
       latencies.push(performance.now() - t);
     }
@@ -93,15 +111,35 @@ async function benchTarget(target: Target, appends: number, verifyCount: number)
       // The other process appends as many as this one, at the same time.
       const other = twoProcesses ? startAppendWorker(target.env, appends / 2, inFlight, 'bench') : undefined;
       const r = await appendRun([a], audits, twoProcesses ? appends / 2 : appends, inFlight, other);
-      rows.push({ database: target.name, mode, appends, 'appends/s': Math.round(r.perSecond), 'p50 ms': r.p50, 'p99 ms': r.p99 });
+      rows.push({
+        database: target.name,
+        mode,
+        appends,
+        'appends/s': Math.round(r.perSecond),
+        'p50 ms': r.p50,
+        'p99 ms': r.p99,
+      });
     }
     await fillChain(a, Math.max(0, verifyCount - appends * modes.length), { batch: 5000 });
-    const verifier = createAuditVerifier({ db: a.db, repo: createAuditRepo(), seals: createSealFile({ dataDir: tempDir('vigie-bench-seals-'), key: Buffer.alloc(32, 1) }), clock: systemClock });
+    const verifier = createAuditVerifier({
+      db: a.db,
+      repo: createAuditRepo(),
+      seals: createSealFile({ dataDir: tempDir('vigie-bench-seals-'), key: Buffer.alloc(32, 1) }),
+      clock: systemClock,
+    });
     const t = performance.now();
     const answer = await verifier.verify();
     const seconds = (performance.now() - t) / 1000;
     if (answer.status !== 'intact') throw new Error(`the benchmark chain is broken: ${JSON.stringify(answer.problem)}`);
-    return { appendRows: rows, verifyRow: { database: target.name, entries: answer.count, seconds: Number(seconds.toFixed(2)), 'entries/s': Math.round(answer.count / seconds) } };
+    return {
+      appendRows: rows,
+      verifyRow: {
+        database: target.name,
+        entries: answer.count,
+        seconds: Number(seconds.toFixed(2)),
+        'entries/s': Math.round(answer.count / seconds),
+      },
+    };
   } finally {
     await a.close();
   }
@@ -125,13 +163,20 @@ export async function run(args: string[]): Promise<void> {
     const schema = await pgSchema(pgBase);
     targets.push({
       name: 'PostgreSQL',
-      env: { VIGIE_DATA_DIR: tempDir('vigie-bench-pg-'), VIGIE_SECRET_KEY: KEY, VIGIE_DATABASE_URL: schema.url, VIGIE_DATABASE_POOL_SIZE: '10' },
+      env: {
+        VIGIE_DATA_DIR: tempDir('vigie-bench-pg-'),
+        VIGIE_SECRET_KEY: KEY,
+        VIGIE_DATABASE_URL: schema.url,
+        VIGIE_DATABASE_POOL_SIZE: '10',
+      },
       open: () => openStore({ kind: 'postgres', url: schema.url, poolSize: 10 }),
       dispose: schema.dispose,
     });
   }
 
-  console.log(`Each append is one transaction holding one audit.record (the chain's lock, head read, hash, insert, commit); ${appends} per mode.`);
+  console.log(
+    `Each append is one transaction holding one audit.record (the chain's lock, head read, hash, insert, commit); ${appends} per mode.`,
+  );
   const appendRows: Record<string, string | number>[] = [];
   const verifyRows: Record<string, string | number>[] = [];
   for (const target of targets) {

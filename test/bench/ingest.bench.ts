@@ -23,7 +23,9 @@ import { printTable } from './table.ts';
 
 function validators(): Record<string, string | number>[] {
   const random = rng(1);
-  const lines = Array.from({ length: 20_000 }, (_, i) => JSON.stringify(asRecord(syntheticEvent(random, i, 20_000, 0, 1e9))));
+  const lines = Array.from({ length: 20_000 }, (_, i) =>
+    JSON.stringify(asRecord(syntheticEvent(random, i, 20_000, 0, 1e9))),
+  );
   const values = lines.map((l) => JSON.parse(l) as unknown);
   // The best of seven passes after three warm-ups: the steady, optimised cost, not the JIT's first look.
   const time = (fn: () => void) => {
@@ -38,8 +40,14 @@ function validators(): Record<string, string | number>[] {
   };
   return [
     { step: 'JSON.parse of one NDJSON line', 'ns/record': Math.round(time(() => lines.forEach((l) => JSON.parse(l)))) },
-    { step: 'validateAccessEvent (hot path)', 'ns/record': Math.round(time(() => values.forEach((v) => validateAccessEvent(v)))) },
-    { step: 'AccessEventRecord.safeParse (zod)', 'ns/record': Math.round(time(() => values.forEach((v) => AccessEventRecord.safeParse(v)))) },
+    {
+      step: 'validateAccessEvent (hot path)',
+      'ns/record': Math.round(time(() => values.forEach((v) => validateAccessEvent(v)))),
+    },
+    {
+      step: 'AccessEventRecord.safeParse (zod)',
+      'ns/record': Math.round(time(() => values.forEach((v) => AccessEventRecord.safeParse(v)))),
+    },
   ];
 }
 
@@ -61,7 +69,12 @@ export async function run(args: string[]): Promise<void> {
     },
   });
   const events = Number(o.events);
-  const plan = { ndjson1k: Math.max(10_000, Math.round(events / 2)), ndjson10k: events, fhir: Math.max(10_000, Math.round(events / 4)), alerts: Number(o.alerts) };
+  const plan = {
+    ndjson1k: Math.max(10_000, Math.round(events / 2)),
+    ndjson10k: events,
+    fhir: Math.max(10_000, Math.round(events / 4)),
+    alerts: Number(o.alerts),
+  };
 
   console.log('### Per record, in this process\n');
   printTable(validators());
@@ -81,39 +94,72 @@ export async function run(args: string[]): Promise<void> {
     }
   } else if (!o['skip-pg']) console.log('(PostgreSQL skipped: set VIGIE_TEST_DATABASE_URL)');
   printTable(rows);
-  console.log('\n(CPU ms/1k: this process\'s CPU time per 1,000 records while the HTTP batches were in flight — server and client together; unlike a rate, it holds on a shared machine. The batches of one record show the fixed cost of a request: its ms/request against the floor\'s one-row commit.)');
+  console.log(
+    "\n(CPU ms/1k: this process's CPU time per 1,000 records while the HTTP batches were in flight — server and client together; unlike a rate, it holds on a shared machine. The batches of one record show the fixed cost of a request: its ms/request against the floor's one-row commit.)",
+  );
   const main = rows.find((r) => r.dialect === 'sqlite' && r.path === 'HTTP NDJSON' && r.batch === 10_000)!;
   const rate = Number(main['events/s']);
   const met = (ok: boolean) => (ok ? 'yes' : 'NO');
-  const targets: Record<string, string | number>[] = [{ target: 'SQLite, NDJSON batches of 10,000: ≥ 50,000 events/s', measured: rate, met: met(rate >= 50_000) }];
+  const targets: Record<string, string | number>[] = [
+    { target: 'SQLite, NDJSON batches of 10,000: ≥ 50,000 events/s', measured: rate, met: met(rate >= 50_000) },
+  ];
   for (const r of rows.filter((row) => typeof row.ratio === 'number' && Number(row.batch) >= 1_000)) {
     const ratio = Number(r.ratio);
-    targets.push({ target: `${r.dialect}, ${r.path}, batches of ${Number(r.batch).toLocaleString('en-US')}: ≥ 0.7 of the floor`, measured: ratio, met: met(ratio >= 0.7) });
+    targets.push({
+      target: `${r.dialect}, ${r.path}, batches of ${Number(r.batch).toLocaleString('en-US')}: ≥ 0.7 of the floor`,
+      measured: ratio,
+      met: met(ratio >= 0.7),
+    });
   }
   for (const r of rows.filter((row) => row.path === 'HTTP tool alerts (new)' && row.dialect === 'sqlite')) {
     const alertsRate = Number(r['events/s']);
-    targets.push({ target: 'SQLite, new tool alerts: ≥ 5,000 alerts/s', measured: alertsRate, met: met(alertsRate >= 5_000) });
+    targets.push({
+      target: 'SQLite, new tool alerts: ≥ 5,000 alerts/s',
+      measured: alertsRate,
+      met: met(alertsRate >= 5_000),
+    });
   }
 
   if (!o['skip-live']) {
-    console.log('\n### Responsiveness (SQLite file database; an analyst\'s loop from another process, one request at a time; two batches in flight during a burst)\n');
+    console.log(
+      "\n### Responsiveness (SQLite file database; an analyst's loop from another process, one request at a time; two batches in flight during a burst)\n",
+    );
     const live = responsivenessRows(
-      await benchResponsiveness({ ndjson: Number(o['burst-events']), fhir: Math.max(10_000, Math.round(Number(o['burst-events']) / 4)), alerts: Number(o['burst-alerts']), restMs: Number(o['rest-ms']), seedEvents: 200_000 }),
+      await benchResponsiveness({
+        ndjson: Number(o['burst-events']),
+        fhir: Math.max(10_000, Math.round(Number(o['burst-events']) / 4)),
+        alerts: Number(o['burst-alerts']),
+        restMs: Number(o['rest-ms']),
+        seedEvents: 200_000,
+      }),
     );
     printTable(live);
     for (const r of live.slice(1)) {
-      for (const [screen, col] of [['alert queue', 'queue p99 ms'], ['explorer', 'explorer p99 ms']] as const) {
+      for (const [screen, col] of [
+        ['alert queue', 'queue p99 ms'],
+        ['explorer', 'explorer p99 ms'],
+      ] as const) {
         const p99 = Number(r[col]);
-        targets.push({ target: `${screen} p99 during the ${String(r.phase).split(' (')[0]}: ≤ ${BURST_P99_MS} ms`, measured: p99, met: met(p99 <= BURST_P99_MS) });
+        targets.push({
+          target: `${screen} p99 during the ${String(r.phase).split(' (')[0]}: ≤ ${BURST_P99_MS} ms`,
+          measured: p99,
+          met: met(p99 <= BURST_P99_MS),
+        });
       }
     }
   }
   if (!o['skip-explorer']) {
-    console.log(`\n### Explorer on ${Number(o['explorer-events']).toLocaleString('en-US')} events (SQLite; first page + bounded count, then the next page by cursor)\n`);
+    console.log(
+      `\n### Explorer on ${Number(o['explorer-events']).toLocaleString('en-US')} events (SQLite; first page + bounded count, then the next page by cursor)\n`,
+    );
     const explorer = await benchExplorer(Number(o['explorer-events']), Number(o.repeat));
     printTable(explorer);
     const p95 = Number(explorer.at(-1)!['p95 ms']);
-    targets.push({ target: 'Explorer at ten million events: p95 ≤ 100 ms', measured: p95, met: p95 <= 100 ? 'yes' : 'NO' });
+    targets.push({
+      target: 'Explorer at ten million events: p95 ≤ 100 ms',
+      measured: p95,
+      met: p95 <= 100 ? 'yes' : 'NO',
+    });
   }
   console.log('\n### Targets (issues 6 and 11)\n');
   printTable(targets);

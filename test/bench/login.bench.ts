@@ -17,7 +17,13 @@ async function timed(n: number, fn: () => Promise<unknown> | unknown): Promise<n
   return out.sort((a, b) => a - b);
 }
 
-const row = (what: string, ms: number[]) => ({ what, n: ms.length, 'p50 ms': percentile(ms, 50), 'p95 ms': percentile(ms, 95), 'max ms': ms.at(-1)! });
+const row = (what: string, ms: number[]) => ({
+  what,
+  n: ms.length,
+  'p50 ms': percentile(ms, 50),
+  'p95 ms': percentile(ms, 95),
+  'max ms': ms.at(-1)!,
+});
 
 export async function run(args: string[]): Promise<void> {
   const n = Number(args[0] ?? 20);

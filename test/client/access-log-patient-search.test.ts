@@ -39,16 +39,29 @@ describe('access log: search by patient identifier', () => {
 
   it('pages with the reason first, then on the pivot (no clear identifier, no reason)', () => {
     expect(pageQuery({ user: 'u1' }, null, null)).toEqual({ user: 'u1' });
-    expect(pageQuery({ patient: 'P0004512', action: 'read' }, REASON, null)).toEqual({ patient: 'P0004512', action: 'read', reason: REASON });
+    expect(pageQuery({ patient: 'P0004512', action: 'read' }, REASON, null)).toEqual({
+      patient: 'P0004512',
+      action: 'read',
+      reason: REASON,
+    });
     expect(pageQuery({ patient: 'P0004512', action: 'read' }, REASON, 42)).toEqual({ action: 'read', patientOf: '42' });
   });
 
   it('asks for a reason before searching, sends it, and says when there were too many searches', async () => {
     const fetch = vi.fn(async (url: string) => {
-      if (!url.startsWith('/api/v1/access-events')) return answer(404, { error: { code: 'route.not_found', message: 'x', requestId: 'r' } });
+      if (!url.startsWith('/api/v1/access-events'))
+        return answer(404, { error: { code: 'route.not_found', message: 'x', requestId: 'r' } });
       const q = new URL(url, 'http://x').searchParams;
-      if (q.get('patient') === 'P0004512') return answer(200, { items: [event(7), event(6)], nextCursor: null, count: { value: 2, exact: true } });
-      return answer(429, { error: { code: 'access_events.patient_search_limited', message: 'x', requestId: 'r', details: { retryAfterSeconds: 1500, limit: 30 } } });
+      if (q.get('patient') === 'P0004512')
+        return answer(200, { items: [event(7), event(6)], nextCursor: null, count: { value: 2, exact: true } });
+      return answer(429, {
+        error: {
+          code: 'access_events.patient_search_limited',
+          message: 'x',
+          requestId: 'r',
+          details: { retryAfterSeconds: 1500, limit: 30 },
+        },
+      });
     });
     vi.stubGlobal('fetch', fetch);
     router.navigate('/access-log?patient=P0004512');
@@ -78,6 +91,10 @@ describe('access log: search by patient identifier', () => {
     expect((again as HTMLTextAreaElement).value).toBe('');
     await fireEvent.input(again, { target: { value: REASON } });
     await fireEvent.click(screen.getByRole('button', { name: 'Rechercher' }));
-    await waitFor(() => expect(screen.getAllByRole('alert').map((a) => a.textContent)).toContain('Trop de recherches par identifiant patient. Réessayez dans 25 min.'));
+    await waitFor(() =>
+      expect(screen.getAllByRole('alert').map((a) => a.textContent)).toContain(
+        'Trop de recherches par identifiant patient. Réessayez dans 25 min.',
+      ),
+    );
   });
 });

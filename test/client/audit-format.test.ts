@@ -1,12 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { i18n } from '../../client/src/lib/i18n/i18n.svelte.ts';
-import { actionOptions, actorText, detailPairs, detailsSummary, targetText } from '../../client/src/screens/audit/format.ts';
+import {
+  actionOptions,
+  actorText,
+  detailPairs,
+  detailsSummary,
+  targetText,
+} from '../../client/src/screens/audit/format.ts';
 
 describe('audit screen wording', () => {
   afterEach(() => i18n.set('fr'));
 
   it('names every kind of actor, in French and English', () => {
-    const a = (label: string, kind: string, id: string | null, name: string | null = null) => ({ label, kind, id, name }) as Parameters<typeof actorText>[0];
+    const a = (label: string, kind: string, id: string | null, name: string | null = null) =>
+      ({ label, kind, id, name }) as Parameters<typeof actorText>[0];
     expect(actorText(a('user:u1', 'user', 'u1', 'Claire Martin'))).toBe('Claire Martin');
     expect(actorText(a('user:u1', 'user', 'u1'))).toBe('Utilisateur u1');
     expect(actorText(a('source:dpi', 'source', 'dpi'))).toBe('Source dpi');

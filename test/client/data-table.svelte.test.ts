@@ -14,7 +14,12 @@ interface Alert {
 }
 
 const alerts = (n: number, from = 1): Alert[] =>
-  Array.from({ length: n }, (_, i) => ({ id: from + i, title: `Alerte ${from + i}`, user: `user${(from + i) % 3}`, score: (from + i) * 10 }));
+  Array.from({ length: n }, (_, i) => ({
+    id: from + i,
+    title: `Alerte ${from + i}`,
+    user: `user${(from + i) % 3}`,
+    score: (from + i) * 10,
+  }));
 
 function columns(filter?: DataColumn<Alert>['filter']): DataColumn<Alert>[] {
   return [
@@ -38,7 +43,14 @@ function columns(filter?: DataColumn<Alert>['filter']): DataColumn<Alert>[] {
 }
 
 function newState(rows: Alert[]) {
-  const state = $state({ rows, current: null as string | null, selected: [] as string[], allResults: false, atTop: true, sort: null as SortState | null });
+  const state = $state({
+    rows,
+    current: null as string | null,
+    selected: [] as string[],
+    allResults: false,
+    atTop: true,
+    sort: null as SortState | null,
+  });
   return state;
 }
 
@@ -53,7 +65,9 @@ describe('DataTable', () => {
     const state = newState(alerts(3));
     render(TableHarness, { state, columns: columns(), rowKey: key });
     const grid = screen.getByRole('grid', { name: 'Test' });
-    const headers = within(grid).getAllByRole('columnheader').map((h) => h.textContent?.trim());
+    const headers = within(grid)
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent?.trim());
     expect(headers).toEqual(['Alertes', 'Mon compte', 'Élevée']);
     expect(within(grid).getAllByRole('row')).toHaveLength(4);
     expect(screen.getByTestId('title-2').textContent).toBe('Alerte 2');
@@ -103,7 +117,10 @@ describe('DataTable', () => {
     expect(focused).toBe(rowOf(3));
 
     // A live update: new objects, same keys, one title changed, one row added at the end.
-    state.rows = [...alerts(4).map((a) => (a.id === 3 ? { ...a, title: 'Alerte 3 (mise à jour)' } : { ...a })), ...alerts(1, 5)];
+    state.rows = [
+      ...alerts(4).map((a) => (a.id === 3 ? { ...a, title: 'Alerte 3 (mise à jour)' } : { ...a })),
+      ...alerts(1, 5),
+    ];
     flushSync();
     expect(screen.getByTestId('title-3').textContent).toBe('Alerte 3 (mise à jour)');
     expect(document.activeElement).toBe(focused); // same DOM node, still focused
@@ -117,8 +134,17 @@ describe('DataTable', () => {
   it('offers "select all N results" when the server has more than the loaded rows', async () => {
     const state = newState([]);
     const list = new LiveList<Alert>({ key });
-    const pager = new CursorPager<Alert>({ list, load: async () => ({ items: alerts(3), nextCursor: 'c2', total: 120 }) });
-    const { rerender } = render(TableHarness, { state, columns: columns(), rowKey: key, selectable: true, paging: pager });
+    const pager = new CursorPager<Alert>({
+      list,
+      load: async () => ({ items: alerts(3), nextCursor: 'c2', total: 120 }),
+    });
+    const { rerender } = render(TableHarness, {
+      state,
+      columns: columns(),
+      rowKey: key,
+      selectable: true,
+      paging: pager,
+    });
     await pager.reload();
     state.rows = list.items;
     await rerender({ state });
@@ -266,7 +292,9 @@ describe('DataTable', () => {
     const button = within(rowOf(2)).getByRole('button', { name: 'Filtrer sur cette valeur' });
     await fireEvent.click(button);
     const menu = await screen.findByTestId('row-filter-menu');
-    const items = within(menu).getAllByRole('menuitem').map((i) => i.textContent?.trim());
+    const items = within(menu)
+      .getAllByRole('menuitem')
+      .map((i) => i.textContent?.trim());
     expect(items).toEqual(['Filtrer sur « user2 »', 'Exclure « user2 »']);
     await fireEvent.click(within(menu).getByRole('menuitem', { name: 'Exclure « user2 »' }));
     expect(filter).toHaveBeenCalledWith(expect.objectContaining({ id: 2 }), 'exclude');

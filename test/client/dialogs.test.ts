@@ -83,10 +83,16 @@ describe('MaskedId and the reveal dialog', () => {
   });
 
   it('shows a refused reveal with its request id and stays masked', async () => {
-    render(MaskedId, { masked: '1•••••56', canReveal: true, reveal: async () => Promise.reject(new ApiError(403, 'auth.forbidden', 'no', 'req-9')) });
+    render(MaskedId, {
+      masked: '1•••••56',
+      canReveal: true,
+      reveal: async () => Promise.reject(new ApiError(403, 'auth.forbidden', 'no', 'req-9')),
+    });
     await fireEvent.click(screen.getByRole('button', { name: 'Révéler' }));
     const dialog = await screen.findByTestId('reveal-dialog');
-    await fireEvent.input(within(dialog).getByTestId('reveal-reason'), { target: { value: 'Vérification demandée par le DPO' } });
+    await fireEvent.input(within(dialog).getByTestId('reveal-reason'), {
+      target: { value: 'Vérification demandée par le DPO' },
+    });
     await fireEvent.click(within(dialog).getByTestId('reveal-submit'));
     const alert = await within(dialog).findByRole('alert');
     expect(alert.textContent).toContain('Référence : req-9');

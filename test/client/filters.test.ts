@@ -31,7 +31,8 @@ describe('Paris wall time ↔ ISO with offset', () => {
     expect(parisLocalToIso('2026-10-25T03:00')).toBe('2026-10-25T03:00:00+01:00');
   });
   it('refuses what is not a date-time', () => {
-    for (const bad of ['', '2026-02-30T10:00', '2026-13-01T10:00', '15/01/2026 08:00', '2026-01-15']) expect(parisLocalToIso(bad), bad).toBeNull();
+    for (const bad of ['', '2026-02-30T10:00', '2026-13-01T10:00', '15/01/2026 08:00', '2026-01-15'])
+      expect(parisLocalToIso(bad), bad).toBeNull();
   });
   it('shows any instant back in Paris wall time', () => {
     expect(isoToParisLocal('2026-01-15T07:00:00Z')).toBe('2026-01-15T08:00');
@@ -99,7 +100,14 @@ describe('filter controls and chips', () => {
   });
 
   it('SelectFilter sets and clears its parameter', async () => {
-    render(SelectFilter, { param: 'status', label: 'filters.label', options: [{ value: 'open', label: 'Ouverte' }, { value: 'closed', label: 'Fermée' }] });
+    render(SelectFilter, {
+      param: 'status',
+      label: 'filters.label',
+      options: [
+        { value: 'open', label: 'Ouverte' },
+        { value: 'closed', label: 'Fermée' },
+      ],
+    });
     const select = screen.getByTestId('filter-status') as HTMLSelectElement;
     await fireEvent.change(select, { target: { value: 'open' } });
     expect(router.query.get('status')).toBe('open');
@@ -111,8 +119,16 @@ describe('filter controls and chips', () => {
     const userName = (id: string) => (id === '42' ? 'Dr Martin' : id);
     applyFilter('user', '42', 'exclude');
     router.setQuery({ status: 'open', from: '2026-01-15T08:00:00+01:00' });
-    render(FilterChips, { defs: [{ param: 'user', label: 'nav.account', format: userName }, { param: 'status', label: 'filters.label' }, ...periodDefs()] });
-    const chips = within(screen.getByTestId('filter-chips')).getAllByRole('listitem').map((li) => li.textContent?.replace(/\s+/g, ' ').trim());
+    render(FilterChips, {
+      defs: [
+        { param: 'user', label: 'nav.account', format: userName },
+        { param: 'status', label: 'filters.label' },
+        ...periodDefs(),
+      ],
+    });
+    const chips = within(screen.getByTestId('filter-chips'))
+      .getAllByRole('listitem')
+      .map((li) => li.textContent?.replace(/\s+/g, ' ').trim());
     expect(chips).toEqual(['Mon compte : sauf Dr Martin', 'Filtres : open', 'Du : 15/01/2026 08:00:00 (UTC+1)']);
     await fireEvent.click(screen.getByRole('button', { name: 'Retirer le filtre Mon compte : sauf Dr Martin' }));
     expect(router.query.get('not.user')).toBeNull();
@@ -132,6 +148,8 @@ describe('filter controls and chips', () => {
 
   it('builds export links from the current filters', () => {
     router.setQuery({ status: 'open', 'not.user': '7', selected: '12' });
-    expect(downloadUrl('/alerts/export', { ...queryObject(router.query, ['selected']), format: 'csv' })).toBe('/api/v1/alerts/export?status=open&not.user=7&format=csv');
+    expect(downloadUrl('/alerts/export', { ...queryObject(router.query, ['selected']), format: 'csv' })).toBe(
+      '/api/v1/alerts/export?status=open&not.user=7&format=csv',
+    );
   });
 });

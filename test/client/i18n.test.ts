@@ -18,7 +18,13 @@ describe('message catalogues', () => {
     }
   });
   it('label every param of the rule files (the rules screen shows these labels)', () => {
-    const names = new Set(fs.readdirSync('rules').flatMap((f) => Object.keys((parse(fs.readFileSync(`rules/${f}`, 'utf8')) as { params?: object }).params ?? {})));
+    const names = new Set(
+      fs
+        .readdirSync('rules')
+        .flatMap((f) =>
+          Object.keys((parse(fs.readFileSync(`rules/${f}`, 'utf8')) as { params?: object }).params ?? {}),
+        ),
+    );
     expect(names.size).toBeGreaterThan(10);
     for (const name of names) expect(Object.keys(catalogs.fr), name).toContain(`rules.param.${name}`);
   });

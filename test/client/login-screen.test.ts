@@ -8,7 +8,10 @@ import { session } from '../../client/src/lib/state/session.svelte.ts';
 import LoginScreen from '../../client/src/screens/login/LoginScreen.svelte';
 
 function answer(status: number, body: unknown) {
-  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
 }
 
 describe('login screen', () => {
@@ -18,7 +21,9 @@ describe('login screen', () => {
   });
 
   it('says a generic error, ties it to the password field and puts the focus there', async () => {
-    const fetch = vi.fn().mockResolvedValue(answer(401, { error: { code: 'auth.invalid_credentials', message: 'x', requestId: 'r' } }));
+    const fetch = vi
+      .fn()
+      .mockResolvedValue(answer(401, { error: { code: 'auth.invalid_credentials', message: 'x', requestId: 'r' } }));
     vi.stubGlobal('fetch', fetch);
     render(LoginScreen);
     await fireEvent.input(screen.getByLabelText('Adresse e-mail'), { target: { value: 'a@b.fr' } });
@@ -34,8 +39,16 @@ describe('login screen', () => {
   });
 
   it('goes to the code step with the focus on the code, switches to a recovery code, and logs in', async () => {
-    const me = { user: { id: 'u', email: 'a@b.fr', name: 'A', locale: 'fr' }, roles: ['analyst'], permissions: [], session: { id: 's', expiresAt: 1 } };
-    const fetch = vi.fn().mockResolvedValueOnce(answer(200, { next: 'mfa' })).mockResolvedValueOnce(answer(200, me));
+    const me = {
+      user: { id: 'u', email: 'a@b.fr', name: 'A', locale: 'fr' },
+      roles: ['analyst'],
+      permissions: [],
+      session: { id: 's', expiresAt: 1 },
+    };
+    const fetch = vi
+      .fn()
+      .mockResolvedValueOnce(answer(200, { next: 'mfa' }))
+      .mockResolvedValueOnce(answer(200, me));
     vi.stubGlobal('fetch', fetch);
     render(LoginScreen);
     await fireEvent.input(screen.getByLabelText('Adresse e-mail'), { target: { value: 'a@b.fr' } });
@@ -54,7 +67,9 @@ describe('login screen', () => {
   });
 
   it('explains a lock with the minutes to wait', () => {
-    expect(errorText(new ApiError(429, 'auth.locked', 'x', 'r', { retryAfterSeconds: 290 }))).toBe('Trop de tentatives échouées. Réessayez dans 5 min.');
+    expect(errorText(new ApiError(429, 'auth.locked', 'x', 'r', { retryAfterSeconds: 290 }))).toBe(
+      'Trop de tentatives échouées. Réessayez dans 5 min.',
+    );
     expect(errorText(new ApiError(400, 'password.common', 'x'))).toMatch(/trop courant/);
     expect(errorText(new ApiError(500, 'internal', 'boom'))).toBe('Une erreur est survenue.');
   });

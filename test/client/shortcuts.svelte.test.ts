@@ -34,7 +34,9 @@ describe('shortcut matching', () => {
     expect(matches('Shift+A', { key: 'A', ctrlKey: false, metaKey: false, altKey: false, shiftKey: true })).toBe(true);
     expect(matches('?', { key: '?', ctrlKey: false, metaKey: false, altKey: false, shiftKey: true })).toBe(true);
     expect(matches('a', { key: 'a', ctrlKey: true, metaKey: false, altKey: false, shiftKey: false })).toBe(false);
-    expect(matches('Ctrl+Enter', { key: 'Enter', ctrlKey: false, metaKey: true, altKey: false, shiftKey: false })).toBe(true); // ⌘ on a Mac
+    expect(matches('Ctrl+Enter', { key: 'Enter', ctrlKey: false, metaKey: true, altKey: false, shiftKey: false })).toBe(
+      true,
+    ); // ⌘ on a Mac
     expect(isSingleKey('a')).toBe(true);
     expect(isSingleKey('?')).toBe(true);
     expect(isSingleKey('Ctrl+Enter')).toBe(false);

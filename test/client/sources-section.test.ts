@@ -3,8 +3,19 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Source } from '../../client/src/lib/state/sources.svelte.ts';
 
 const source: Source = {
-  id: 's1', name: 'Suricata DMZ', kind: 'alerts', tokenPrefix: 'vgi_abcdef', enabled: true, revoked: false, revokedAt: null, allowedAddresses: [],
-  createdAt: Date.UTC(2026, 10, 28), tokenIssuedAt: Date.UTC(2026, 10, 28), lastSeenAt: Date.UTC(2026, 10, 28, 9), lastError: null, lastErrorAt: null,
+  id: 's1',
+  name: 'Suricata DMZ',
+  kind: 'alerts',
+  tokenPrefix: 'vgi_abcdef',
+  enabled: true,
+  revoked: false,
+  revokedAt: null,
+  allowedAddresses: [],
+  createdAt: Date.UTC(2026, 10, 28),
+  tokenIssuedAt: Date.UTC(2026, 10, 28),
+  lastSeenAt: Date.UTC(2026, 10, 28, 9),
+  lastError: null,
+  lastErrorAt: null,
   today: { accepted: 12, refused: 0, skipped: 62, dropped: 0 },
 };
 

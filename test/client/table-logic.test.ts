@@ -1,10 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
-import { columnPrefsKey, loadColumnPrefs, moveColumn, saveColumnPrefs } from '../../client/src/lib/components/table/column-prefs.ts';
+import {
+  columnPrefsKey,
+  loadColumnPrefs,
+  moveColumn,
+  saveColumnPrefs,
+} from '../../client/src/lib/components/table/column-prefs.ts';
 import { keyRange, tableKeyAction } from '../../client/src/lib/components/table/keys.ts';
 import { CursorPager } from '../../client/src/lib/state/cursor-pager.svelte.ts';
 import { LiveList } from '../../client/src/lib/state/live-list.svelte.ts';
 
-const ev = (key: string, mods: Partial<Record<'shiftKey' | 'ctrlKey' | 'metaKey' | 'altKey', boolean>> = {}) => ({ key, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...mods });
+const ev = (key: string, mods: Partial<Record<'shiftKey' | 'ctrlKey' | 'metaKey' | 'altKey', boolean>> = {}) => ({
+  key,
+  shiftKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...mods,
+});
 
 describe('table keys', () => {
   it('maps j/k and arrows to moves, Shift to a range, and obeys the single-key switch for letters only', () => {
@@ -38,7 +50,10 @@ describe('column layout storage', () => {
   it('round-trips and ignores hand-edited or broken values', () => {
     saveColumnPrefs('t1', { sizing: { a: 120 }, order: ['b', 'a'], visibility: { c: false } });
     expect(loadColumnPrefs('t1')).toEqual({ sizing: { a: 120 }, order: ['b', 'a'], visibility: { c: false } });
-    localStorage.setItem(columnPrefsKey('t2'), JSON.stringify({ sizing: { a: -3, b: 'x', c: 90 }, order: 'nope', visibility: { d: 'no', e: true } }));
+    localStorage.setItem(
+      columnPrefsKey('t2'),
+      JSON.stringify({ sizing: { a: -3, b: 'x', c: 90 }, order: 'nope', visibility: { d: 'no', e: true } }),
+    );
     expect(loadColumnPrefs('t2')).toEqual({ sizing: { c: 90 }, order: [], visibility: { e: true } });
     localStorage.setItem(columnPrefsKey('t3'), '{not json');
     expect(loadColumnPrefs('t3')).toEqual({ sizing: {}, order: [], visibility: {} });

@@ -7,10 +7,14 @@ describe('time display', () => {
     expect(formatDateTime(Date.UTC(2026, 6, 14, 13, 26, 16), { locale: 'en' })).toBe('14/07/2026 15:26:16 (UTC+2)');
   });
   it('shows UTC when the user asks', () => {
-    expect(formatDateTime(Date.UTC(2026, 10, 28, 13, 26, 16), { locale: 'fr', utc: true })).toBe('28/11/2026 13:26:16 (UTC)');
+    expect(formatDateTime(Date.UTC(2026, 10, 28, 13, 26, 16), { locale: 'fr', utc: true })).toBe(
+      '28/11/2026 13:26:16 (UTC)',
+    );
   });
   it('uses 24 h times, even at midnight', () => {
-    expect(formatDateTime(Date.UTC(2026, 10, 27, 23, 5, 0), { locale: 'en', withDate: false })).toBe('00:05:00 (UTC+1)');
+    expect(formatDateTime(Date.UTC(2026, 10, 27, 23, 5, 0), { locale: 'en', withDate: false })).toBe(
+      '00:05:00 (UTC+1)',
+    );
   });
   it('gives relative time as secondary text', () => {
     const now = Date.UTC(2026, 10, 28, 12, 0, 0);

@@ -12,7 +12,9 @@ const DEPARTMENTS = ['cardiologie', 'urgences', 'pédiatrie'];
 
 /** ISO with the Paris offset as an EHR would write it (UTC+1 in winter, +2 in summer). */
 function parisIso(ms: number): string {
-  const offset = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'shortOffset' }).formatToParts(ms).find((p) => p.type === 'timeZoneName')!.value;
+  const offset = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', timeZoneName: 'shortOffset' })
+    .formatToParts(ms)
+    .find((p) => p.type === 'timeZoneName')!.value;
   const hours = Number(/GMT([+-]\d+)?/.exec(offset)?.[1] ?? 0);
   const local = new Date(ms + hours * HOUR).toISOString().slice(0, 19);
   return `${local}${hours >= 0 ? '+' : '-'}${String(Math.abs(hours)).padStart(2, '0')}:00`;
@@ -71,7 +73,16 @@ describe('access-log explorer', () => {
 
     // And by period: the last 12 hours in Paris time.
     const from = new Date(now - 12 * HOUR - 30 * 60_000);
-    const local = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(from).replace(' ', 'T');
+    const local = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Paris',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .format(from)
+      .replace(' ', 'T');
     await page.getByTestId('period-from').fill(local);
     await page.getByTestId('period-from').dispatchEvent('change');
     await page.waitForURL(/from=/);
@@ -95,7 +106,11 @@ describe('access-log explorer', () => {
     expect(await masked.textContent()).toMatch(/P000450\d|P000451\d/);
     await screenshot(page, 'access-log-revealed');
 
-    const audit = await vigie.store.db.selectFrom('audit_entries').select(['action', 'details']).where('action', '=', 'access_event.revealed').execute();
+    const audit = await vigie.store.db
+      .selectFrom('audit_entries')
+      .select(['action', 'details'])
+      .where('action', '=', 'access_event.revealed')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.details).reason).toBe('Enquête incident INC-2026-014');
 
@@ -106,11 +121,18 @@ describe('access-log explorer', () => {
     await page.getByTestId('patient-search-reason').waitFor();
     await screenshot(page, 'access-log-patient-reason');
     expect(await page.getByTestId('access-count').textContent()).not.toBe('6 accès');
-    await page.getByTestId('patient-search-reason').getByRole('textbox').fill('Plainte de la patiente, dossier DPO-2026-031');
+    await page
+      .getByTestId('patient-search-reason')
+      .getByRole('textbox')
+      .fill('Plainte de la patiente, dossier DPO-2026-031');
     await page.getByTestId('patient-search-reason').getByRole('button').click();
     await expect.poll(() => page.getByTestId('access-count').textContent()).toBe('6 accès');
     await screenshot(page, 'access-log-patient-search');
-    const searched = await vigie.store.db.selectFrom('audit_entries').select('details').where('action', '=', 'access_events.patient_searched').execute();
+    const searched = await vigie.store.db
+      .selectFrom('audit_entries')
+      .select('details')
+      .where('action', '=', 'access_events.patient_searched')
+      .execute();
     expect(searched).toHaveLength(1);
     expect(searched[0]!.details).toContain('Plainte de la patiente');
     expect(searched[0]!.details).not.toContain('P0004503');

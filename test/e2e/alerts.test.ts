@@ -34,10 +34,36 @@ describe('the live alert queue', () => {
     await page.getByTestId('connection').and(page.locator('[data-status="connected"]')).waitFor();
     expect(await page.locator('tr.dt-row').count()).toBe(0);
 
-    const { token } = await vigie.vigie.services.sources.create(cliActor, { name: 'DPI simulé', kind: 'ehr', allowedAddresses: [] });
-    const args = ['--import', 'tsx', 'server/cli.ts', 'simulate', '--staff', String(MONTH.staff), '--patients', String(MONTH.patients), '--days', String(MONTH.days), '--seed', String(MONTH.seed), '--post', vigie.url, '--token', token, '--rate', '3000'];
+    const { token } = await vigie.vigie.services.sources.create(cliActor, {
+      name: 'DPI simulé',
+      kind: 'ehr',
+      allowedAddresses: [],
+    });
+    const args = [
+      '--import',
+      'tsx',
+      'server/cli.ts',
+      'simulate',
+      '--staff',
+      String(MONTH.staff),
+      '--patients',
+      String(MONTH.patients),
+      '--days',
+      String(MONTH.days),
+      '--seed',
+      String(MONTH.seed),
+      '--post',
+      vigie.url,
+      '--token',
+      token,
+      '--rate',
+      '3000',
+    ];
     let output = '';
-    replay = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    replay = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     replay.stderr!.on('data', (d) => (output += d));
     const finished = new Promise<number | null>((resolve) => replay!.on('exit', (code) => resolve(code)));
 
@@ -55,14 +81,18 @@ describe('the live alert queue', () => {
     await page.waitForURL(/[?&]alert=\d+/);
     const detail = page.getByTestId('alert-detail');
     await detail.waitFor();
-    await expect.poll(() => page.getByTestId('alert-explanation').textContent()).toMatch(/a consulté le dossier du patient .*•+\d\d.*sans séjour dans son service/);
+    await expect
+      .poll(() => page.getByTestId('alert-explanation').textContent())
+      .toMatch(/a consulté le dossier du patient .*•+\d\d.*sans séjour dans son service/);
     expect(await page.getByTestId('alert-evidence').locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('alert-facts').textContent()).toContain('Relation de soins (7d)');
     expect(await detail.textContent()).not.toMatch(/P\d{7}/);
     await screenshot(page, 'alert-open-fr');
 
     await page.getByTestId('lang-en').click();
-    await expect.poll(() => page.getByTestId('alert-explanation').textContent()).toMatch(/the record of patient •+\d\d/);
+    await expect
+      .poll(() => page.getByTestId('alert-explanation').textContent())
+      .toMatch(/the record of patient •+\d\d/);
     await page.getByTestId('theme').selectOption('dark');
     await screenshot(page, 'alert-open-en-dark');
 

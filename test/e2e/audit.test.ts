@@ -17,14 +17,51 @@ describe('the audit screen', () => {
     const { services } = vigie.vigie;
     const claire = await createUser(services, { roles: ['admin'], name: 'Claire Martin' });
     const paul = await createUser(services, { roles: ['analyst'], name: 'Paul Durand' });
-    const user = (id: string, n: number): Actor => ({ kind: 'user', id, roles: [], sessionId: 's', requestId: `7f3c${String(n).padStart(4, '0')}-req`, address: `10.20.1.${n % 250}` });
+    const user = (id: string, n: number): Actor => ({
+      kind: 'user',
+      id,
+      roles: [],
+      sessionId: 's',
+      requestId: `7f3c${String(n).padStart(4, '0')}-req`,
+      address: `10.20.1.${n % 250}`,
+    });
     const kinds = [
-      (n: number) => ({ actor: { kind: 'system' } as Actor, action: 'alert.raised', target: { type: 'alert', id: 1000 + n }, details: { rule: 'no-care-relationship', severity: 'high', patient: '•••••42' } }),
-      (n: number) => ({ actor: user(paul.id, n), action: 'alert.updated', target: { type: 'alert', id: 1000 + n - 1 }, details: { change: 'acknowledge' } }),
-      (n: number) => ({ actor: user(claire.id, n), action: 'user.login', target: { type: 'session', id: `sess-${n}` }, details: { mfa: 'totp' } }),
-      (n: number) => ({ actor: user(paul.id, n), action: 'incident.update', target: { type: 'incident', id: 40 + (n % 5) }, details: { status: 'containment', from: 'triage' } }),
-      () => ({ actor: { kind: 'source', id: 'dpi-orbis' } as Actor, action: 'source.heartbeat', target: { type: 'source', id: 'dpi-orbis' }, details: { accepted: 250, refused: 0 } }),
-      (n: number) => ({ actor: user(claire.id, n), action: 'rule.update', target: { type: 'rule', id: 'bulk-access' }, details: { threshold: 30 + n } }),
+      (n: number) => ({
+        actor: { kind: 'system' } as Actor,
+        action: 'alert.raised',
+        target: { type: 'alert', id: 1000 + n },
+        details: { rule: 'no-care-relationship', severity: 'high', patient: '•••••42' },
+      }),
+      (n: number) => ({
+        actor: user(paul.id, n),
+        action: 'alert.updated',
+        target: { type: 'alert', id: 1000 + n - 1 },
+        details: { change: 'acknowledge' },
+      }),
+      (n: number) => ({
+        actor: user(claire.id, n),
+        action: 'user.login',
+        target: { type: 'session', id: `sess-${n}` },
+        details: { mfa: 'totp' },
+      }),
+      (n: number) => ({
+        actor: user(paul.id, n),
+        action: 'incident.update',
+        target: { type: 'incident', id: 40 + (n % 5) },
+        details: { status: 'containment', from: 'triage' },
+      }),
+      () => ({
+        actor: { kind: 'source', id: 'dpi-orbis' } as Actor,
+        action: 'source.heartbeat',
+        target: { type: 'source', id: 'dpi-orbis' },
+        details: { accepted: 250, refused: 0 },
+      }),
+      (n: number) => ({
+        actor: user(claire.id, n),
+        action: 'rule.update',
+        target: { type: 'rule', id: 'bulk-access' },
+        details: { threshold: 30 + n },
+      }),
     ];
     for (let n = 1; n <= 260; n++) {
       await services.db.transaction().execute((trx) => services.audit.record(trx, kinds[n % kinds.length]!(n)));
@@ -36,9 +73,18 @@ describe('the audit screen', () => {
     await vigie?.stop();
   });
 
-  const pageFor = async (roles: ('admin' | 'analyst')[], options: { locale?: string; colorScheme?: 'light' | 'dark'; lang?: 'fr' | 'en' } = {}) => {
-    const { page, context } = await browser.newPage({ baseURL: vigie.url, locale: options.locale, colorScheme: options.colorScheme });
-    await context.addCookies([await vigie.sessionCookie(roles, roles.includes('admin') ? 'Claire Martin' : 'Paul Durand')]);
+  const pageFor = async (
+    roles: ('admin' | 'analyst')[],
+    options: { locale?: string; colorScheme?: 'light' | 'dark'; lang?: 'fr' | 'en' } = {},
+  ) => {
+    const { page, context } = await browser.newPage({
+      baseURL: vigie.url,
+      locale: options.locale,
+      colorScheme: options.colorScheme,
+    });
+    await context.addCookies([
+      await vigie.sessionCookie(roles, roles.includes('admin') ? 'Claire Martin' : 'Paul Durand'),
+    ]);
     if (options.lang) await context.addInitScript((lang) => localStorage.setItem('vigie.locale', lang), options.lang);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -59,22 +105,33 @@ describe('the audit screen', () => {
 
     // Paging: the next page comes when the list is scrolled to its end.
     await expect(page.locator('[data-testid="table-audit"] tbody tr.dt-row').count()).resolves.toBe(100);
-    await page.waitForFunction(() => {
-      const scroller = document.querySelector('[data-testid="table-audit"] .dt-scroll')!;
-      scroller.scrollTo(0, scroller.scrollHeight);
-      return document.querySelector('[data-testid="table-footer"]')?.getAttribute('data-status') === 'end';
-    }, undefined, { polling: 250 });
+    await page.waitForFunction(
+      () => {
+        const scroller = document.querySelector('[data-testid="table-audit"] .dt-scroll')!;
+        scroller.scrollTo(0, scroller.scrollHeight);
+        return document.querySelector('[data-testid="table-footer"]')?.getAttribute('data-status') === 'end';
+      },
+      undefined,
+      { polling: 250 },
+    );
     await page.getByText('260 affichés').waitFor();
 
     // A filter from the select: a family of actions, kept in the URL.
     await page.getByTestId('filter-action').selectOption('user.');
     await page.waitForURL(/action=user\./);
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="table-audit"] tbody tr.dt-row')].every((r) => r.textContent?.includes('user.login')));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="table-audit"] tbody tr.dt-row')].every((r) =>
+        r.textContent?.includes('user.login'),
+      ),
+    );
     const csv = await page.getByTestId('audit-export-csv').getAttribute('href');
     expect(csv).toBe('/api/v1/audit/export?action=user.&format=csv');
     const exported = await page.evaluate(async (href) => (await fetch(href!)).text(), csv);
     const lines = exported.split('\r\n').filter(Boolean);
-    expect(lines.slice(1).map((l) => l.split(',')[7]), lines.join('\n')).toEqual(Array(44).fill('user.login'));
+    expect(
+      lines.slice(1).map((l) => l.split(',')[7]),
+      lines.join('\n'),
+    ).toEqual(Array(44).fill('user.login'));
 
     // The preview of one entry, opened with Enter; its number goes to the URL.
     await page.locator('[data-testid="table-audit"] tbody tr.dt-row').first().click();
@@ -114,7 +171,7 @@ describe('the audit screen', () => {
   it('a row edited in the database shows the chain broken at that entry', async () => {
     const raw = new SqliteDatabase(path.join(vigie.config.dataDir, 'vigie.db'));
     raw.exec('drop trigger audit_entries_no_update');
-    raw.prepare("update audit_entries set details = '{\"threshold\":1}' where seq = 137").run();
+    raw.prepare('update audit_entries set details = \'{"threshold":1}\' where seq = 137').run();
     raw.close();
     const { page } = await pageFor(['admin']);
     await page.goto('/audit');

@@ -28,7 +28,11 @@ describe('accounts and login in the browser', () => {
     browser = await launchBrowser();
     ({ page } = await browser.newPage({ baseURL: vigie.url }));
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && !/the server responded with a status of 4\d\d/.test(m.text()) && errors.push(m.text()));
+    page.on(
+      'console',
+      (m) =>
+        m.type() === 'error' && !/the server responded with a status of 4\d\d/.test(m.text()) && errors.push(m.text()),
+    );
   });
   afterAll(async () => {
     await browser?.close();
@@ -49,7 +53,10 @@ describe('accounts and login in the browser', () => {
     await page.getByLabel('Confirmer le mot de passe').fill('azertyuiop123');
     await screenshot(page, 'auth-01-setup-password');
     await page.getByTestId('password-next').click();
-    await page.getByRole('alert').getByText(/trop courant/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/trop courant/)
+      .waitFor();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('enrol-password');
     await screenshot(page, 'auth-02-setup-password-refused');
     await page.getByLabel('Nouveau mot de passe').fill(PASSWORD);
@@ -127,7 +134,10 @@ describe('accounts and login in the browser', () => {
     await page.getByRole('alertdialog').waitFor();
     await screenshot(page, 'auth-12-admin-users-confirm');
     await page.getByRole('alertdialog').getByRole('button', { name: 'Désactiver' }).click();
-    await page.getByRole('row', { name: /Nadia Benali/ }).getByText('Désactivé').waitFor();
+    await page
+      .getByRole('row', { name: /Nadia Benali/ })
+      .getByText('Désactivé')
+      .waitFor();
     expect(errors).toEqual([]);
   });
 

@@ -22,7 +22,10 @@ describe('directory and rules administration', () => {
     const { page, context } = await browser.newPage({ baseURL: vigie.url });
     await context.addCookies([await vigie.sessionCookie(['admin'], 'Alex Admin')]);
     const file = path.join(tempDir('vigie-e2e-dir-'), 'personnel.csv');
-    fs.writeFileSync(file, 'id;givenName;familyName;department;profession;lastLoginAt\ncmartin;Claire;Martin;Cardiologie;Médecin;2026-03-01T08:00:00+01:00\njdurand;Julie;;Cardiologie;Infirmier;\nplu;Paul;Lu;Urgences;Infirmier;2026-03-01 08:00\n');
+    fs.writeFileSync(
+      file,
+      'id;givenName;familyName;department;profession;lastLoginAt\ncmartin;Claire;Martin;Cardiologie;Médecin;2026-03-01T08:00:00+01:00\njdurand;Julie;;Cardiologie;Infirmier;\nplu;Paul;Lu;Urgences;Infirmier;2026-03-01 08:00\n',
+    );
     await page.goto('/admin/directory');
     await page.getByRole('heading', { name: 'Annuaire', level: 2 }).waitFor();
     await page.getByTestId('import-file').setInputFiles(file);
@@ -47,7 +50,9 @@ describe('directory and rules administration', () => {
     await page.getByText('Règle « Activité en dehors des horaires habituels » enregistrée.').waitFor();
     expect(await rule.textContent()).toMatch(/Modifiée par Alex Admin le \d\d\/\d\d\/\d{4} /);
     await screenshot(page, 'rules-admin-fr');
-    const { items } = (await (await page.request.get('/api/v1/rules')).json()) as { items: { id: string; enabled: boolean }[] };
+    const { items } = (await (await page.request.get('/api/v1/rules')).json()) as {
+      items: { id: string; enabled: boolean }[];
+    };
     expect(items.find((i) => i.id === 'off-hours')!.enabled).toBe(false);
   }, 120_000);
 });

@@ -44,11 +44,17 @@ describe('a staff report, from the reporter to the analysts’ queue', () => {
     expect(await page.getByTestId('report-description').getAttribute('aria-invalid')).toBe('true');
 
     await page.getByLabel('Accès illégitime à un dossier patient').check();
-    await page.getByLabel('Racontez ce que vous avez vu').fill('Ce matin vers 8 h, un collègue du service de nuit a ouvert le dossier de Mme Durandal, qui est hospitalisée en cardiologie.\nIl m’a dit que c’était sa voisine.');
+    await page
+      .getByLabel('Racontez ce que vous avez vu')
+      .fill(
+        'Ce matin vers 8 h, un collègue du service de nuit a ouvert le dossier de Mme Durandal, qui est hospitalisée en cardiologie.\nIl m’a dit que c’était sa voisine.',
+      );
     expect(await page.getByTestId('report-description').getAttribute('aria-invalid')).toBe('false');
     expect(await page.locator('#report-error').count()).toBe(0);
     await page.getByLabel('Quand est-ce arrivé ?').fill('2026-03-12T08:05');
-    await expect.poll(() => page.locator('#report-occurred-read').textContent()).toContain('12/03/2026 08:05:00 (UTC+1)');
+    await expect
+      .poll(() => page.locator('#report-occurred-read').textContent())
+      .toContain('12/03/2026 08:05:00 (UTC+1)');
     await page.getByLabel('Patients concernés').fill('Mme Durandal, chambre 214');
     await page.getByLabel('C’est urgent').check();
     await screenshot(page, 'report-form-fr');
@@ -63,7 +69,9 @@ describe('a staff report, from the reporter to the analysts’ queue', () => {
     const mine = page.getByTestId('my-report');
     await mine.first().waitFor();
     expect(await mine.count()).toBe(1);
-    expect(await mine.first().textContent()).toMatch(/Un dossier ouvert sans raison.*Accès illégitime.*urgent.*12\/03\/2026 08:05:00 \(UTC\+1\).*Reçu/s);
+    expect(await mine.first().textContent()).toMatch(
+      /Un dossier ouvert sans raison.*Accès illégitime.*urgent.*12\/03\/2026 08:05:00 \(UTC\+1\).*Reçu/s,
+    );
     expect(await page.textContent('body')).not.toContain('Durandal, chambre');
     await screenshot(page, 'report-sent-fr');
 
@@ -86,7 +94,9 @@ describe('a staff report, from the reporter to the analysts’ queue', () => {
     const report = analyst.page.getByTestId('alert-report');
     await report.waitFor();
     expect(await analyst.page.getByTestId('alert-reporter').textContent()).toBe('Marie Curie');
-    expect(await analyst.page.getByTestId('alert-report-description').textContent()).toMatch(/^Ce matin vers 8 h, un collègue du service de nuit a ouvert le dossier de •+al, qui est hospitalisée en cardiologie\.\nIl m’a dit que c’était sa voisine\.$/);
+    expect(await analyst.page.getByTestId('alert-report-description').textContent()).toMatch(
+      /^Ce matin vers 8 h, un collègue du service de nuit a ouvert le dossier de •+al, qui est hospitalisée en cardiologie\.\nIl m’a dit que c’était sa voisine\.$/,
+    );
     expect(await report.textContent()).toContain('12/03/2026 08:05:00 (UTC+1)');
     expect(await analyst.page.getByTestId('alert-detail').textContent()).not.toContain('Durandal');
     await screenshot(analyst.page, 'report-alert-fr');
@@ -99,7 +109,9 @@ describe('a staff report, from the reporter to the analysts’ queue', () => {
 
     await analyst.page.getByTestId('lang-en').click();
     await analyst.page.getByTestId('theme').selectOption('dark');
-    await expect.poll(() => analyst.page.getByTestId('alert-explanation').textContent()).toContain('Report from Marie Curie: Un dossier ouvert sans raison (marked urgent)');
+    await expect
+      .poll(() => analyst.page.getByTestId('alert-explanation').textContent())
+      .toContain('Report from Marie Curie: Un dossier ouvert sans raison (marked urgent)');
     await screenshot(analyst.page, 'report-alert-en-dark');
     expect(errors).toEqual([]);
   }, 120_000);

@@ -15,7 +15,13 @@ import { tempDir } from '../support/config.ts';
 import { startVigie } from '../support/server.ts';
 
 const HARNESS = path.resolve('test/e2e/uikit-harness');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
 
 async function buildHarness(): Promise<string> {
   const outDir = tempDir('vigie-uikit-');
@@ -33,7 +39,8 @@ function serve(dir: string): Promise<{ url: string; close: () => Promise<void> }
   const server = http.createServer((req, res) => {
     const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = path.join(dir, pathname);
-    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(dir, 'index.html');
+    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory())
+      file = path.join(dir, 'index.html');
     res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
     fs.createReadStream(file).pipe(res);
   });
@@ -53,9 +60,18 @@ type Kit = {
   theme(t: string): void;
   compact(on: boolean): void;
   locale(l: 'fr' | 'en'): void;
-  state(): { current: string | null; selected: string[]; allResults: boolean; atTop: boolean; items: number; pending: number; query: string };
+  state(): {
+    current: string | null;
+    selected: string[];
+    allResults: boolean;
+    atTop: boolean;
+    items: number;
+    pending: number;
+    query: string;
+  };
 };
-const kit = <R>(page: Page, fn: (k: Kit) => R) => page.evaluate(`(${fn.toString()})(window.kit)`) as Promise<Awaited<R>>;
+const kit = <R>(page: Page, fn: (k: Kit) => R) =>
+  page.evaluate(`(${fn.toString()})(window.kit)`) as Promise<Awaited<R>>;
 const state = (page: Page) => kit(page, (k) => k.state());
 const focusedKey = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-key') ?? null);
 
@@ -87,7 +103,10 @@ describe('UI kit in the browser', () => {
     const page = await open();
     const grid = page.getByRole('grid', { name: 'Alertes' });
     expect(await grid.getAttribute('aria-rowcount')).toBe('2001');
-    const rowHeight = await page.locator('tr.dt-row').first().evaluate((el) => el.getBoundingClientRect().height);
+    const rowHeight = await page
+      .locator('tr.dt-row')
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().height);
     expect(rowHeight).toBeGreaterThanOrEqual(32);
     expect(rowHeight).toBeLessThanOrEqual(36);
 
@@ -160,7 +179,10 @@ describe('UI kit in the browser', () => {
     await screenshot(page, 'uikit-table-contrast');
     await kit(page, (k) => k.theme('light'));
     await kit(page, (k) => k.compact(true));
-    const h = await page.locator('tr.dt-row').first().evaluate((el) => el.getBoundingClientRect().height);
+    const h = await page
+      .locator('tr.dt-row')
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().height);
     expect(h).toBeLessThan(31);
     await screenshot(page, 'uikit-table-compact');
 

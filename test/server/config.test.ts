@@ -21,7 +21,9 @@ describe('config', () => {
 
   it('refuses a bad port, naming the variable and what is expected', () => {
     expect(() => loadConfig({ VIGIE_PORT: 'abc' })).toThrow(ConfigError);
-    expect(() => loadConfig({ VIGIE_PORT: 'abc' })).toThrow(/VIGIE_PORT="abc": expected an integer between 0 and 65535/);
+    expect(() => loadConfig({ VIGIE_PORT: 'abc' })).toThrow(
+      /VIGIE_PORT="abc": expected an integer between 0 and 65535/,
+    );
     expect(() => loadConfig({ VIGIE_PORT: '70000' })).toThrow(/VIGIE_PORT/);
   });
 
@@ -52,7 +54,12 @@ describe('config', () => {
       VIGIE_TRUST_PROXY: '1',
       VIGIE_SECRET_KEY: 'ab'.repeat(32),
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/vigie', poolSize: 10, connectTimeoutMs: 5000 });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/vigie',
+      poolSize: 10,
+      connectTimeoutMs: 5000,
+    });
     expect(config.publicOrigin).toBe('https://vigie.clinique.fr');
     expect(config.secureCookies).toBe(true);
     expect(config.trustProxy).toBe(1);
@@ -60,13 +67,23 @@ describe('config', () => {
     expect(() => loadConfig({ VIGIE_SECRET_KEY: 'short' })).toThrow(/VIGIE_SECRET_KEY.*64 hex digits/);
   });
 
-  it('reads VIGIE_TRUST_PROXY as a hop count or the proxies\' addresses, refuses a malformed address, and warns about true', () => {
+  it("reads VIGIE_TRUST_PROXY as a hop count or the proxies' addresses, refuses a malformed address, and warns about true", () => {
     expect(loadConfig({ VIGIE_TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(loadConfig({ VIGIE_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
-    expect(loadConfig({ VIGIE_TRUST_PROXY: '10.0.0.5, 192.168.1.0/24, ::1, loopback' }).trustProxy).toEqual(['10.0.0.5', '192.168.1.0/24', '::1', 'loopback']);
-    expect(() => loadConfig({ VIGIE_TRUST_PROXY: '10.0.0.5, proxy.clinique.fr' })).toThrow(/VIGIE_TRUST_PROXY=.*"proxy\.clinique\.fr" is none of these/);
+    expect(loadConfig({ VIGIE_TRUST_PROXY: '10.0.0.5, 192.168.1.0/24, ::1, loopback' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '192.168.1.0/24',
+      '::1',
+      'loopback',
+    ]);
+    expect(() => loadConfig({ VIGIE_TRUST_PROXY: '10.0.0.5, proxy.clinique.fr' })).toThrow(
+      /VIGIE_TRUST_PROXY=.*"proxy\.clinique\.fr" is none of these/,
+    );
     expect(() => loadConfig({ VIGIE_TRUST_PROXY: '10.0.0.0/33' })).toThrow(/VIGIE_TRUST_PROXY/);
-    expect(configWarnings(loadConfig({ VIGIE_TRUST_PROXY: 'true' }))).toEqual([expect.stringMatching(/VIGIE_TRUST_PROXY=true believes any X-Forwarded-For.*forge/)]);
-    for (const value of ['false', '1', '10.0.0.5']) expect(configWarnings(loadConfig({ VIGIE_TRUST_PROXY: value }))).toEqual([]);
+    expect(configWarnings(loadConfig({ VIGIE_TRUST_PROXY: 'true' }))).toEqual([
+      expect.stringMatching(/VIGIE_TRUST_PROXY=true believes any X-Forwarded-For.*forge/),
+    ]);
+    for (const value of ['false', '1', '10.0.0.5'])
+      expect(configWarnings(loadConfig({ VIGIE_TRUST_PROXY: value }))).toEqual([]);
   });
 });

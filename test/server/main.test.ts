@@ -39,9 +39,15 @@ describe('server/main.ts', () => {
 
   it('warns at start when VIGIE_TRUST_PROXY=true believes any X-Forwarded-For', async () => {
     const port = await freePort();
-    const run = start({ VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1', VIGIE_DATA_DIR: tempDir(), VIGIE_TRUST_PROXY: 'true' });
+    const run = start({
+      VIGIE_PORT: String(port),
+      VIGIE_HOST: '127.0.0.1',
+      VIGIE_DATA_DIR: tempDir(),
+      VIGIE_TRUST_PROXY: 'true',
+    });
     const deadline = Date.now() + 20_000;
-    while (!run.output().includes('Vigie listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!run.output().includes('Vigie listening') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     run.child.kill('SIGTERM');
     expect(await run.exited, run.output()).toBe(0);
     expect(run.output()).toMatch(/VIGIE_TRUST_PROXY=true believes any X-Forwarded-For/);
@@ -53,13 +59,26 @@ describe('server/main.ts', () => {
 
   it('stops cleanly on a SIGTERM that arrives while it is still starting', async () => {
     const port = await freePort();
-    const run = start({ VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1', VIGIE_DATA_DIR: tempDir(), VIGIE_LOG_FORMAT: 'json' });
+    const run = start({
+      VIGIE_PORT: String(port),
+      VIGIE_HOST: '127.0.0.1',
+      VIGIE_DATA_DIR: tempDir(),
+      VIGIE_LOG_FORMAT: 'json',
+    });
     // The moment it says it listens, the first-run announcement is still to come.
     const deadline = Date.now() + 20_000;
-    while (!run.output().includes('Vigie listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (!run.output().includes('Vigie listening') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
     run.child.kill('SIGTERM');
     expect(await run.exited, run.output()).toBe(0);
-    expect(run.output().trim().split('\n').filter((l) => l.startsWith('{')).at(-1)).toContain('"message":"stopped"');
+    expect(
+      run
+        .output()
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .at(-1),
+    ).toContain('"message":"stopped"');
   }, 40_000);
 
   it('stops within the grace period while a syslog TCP sender stays connected and keeps sending (`vigie serve`)', async () => {
@@ -73,12 +92,16 @@ describe('server/main.ts', () => {
       VIGIE_SYSLOG_HOST: '127.0.0.1',
       VIGIE_SHUTDOWN_TIMEOUT_MS: '4000',
     };
-    const cli = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env } });
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+      });
     await cli('source', 'create', '--name', 'rsyslog', '--kind', 'syslog', '--allow', '127.0.0.1');
     const token = (await cli('source', 'create', '--name', 'dxcare', '--kind', 'ehr')).stdout.trim();
     const run = start(env, ['server/cli.ts', 'serve', '--no-build']);
     const deadline = Date.now() + 20_000;
-    while (!run.output().includes('syslog listening') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!run.output().includes('syslog listening') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
 
     // A keep-alive HTTP client with one answered request behind it.
     const keepAlive = net.connect(port, '127.0.0.1');
@@ -96,7 +119,10 @@ describe('server/main.ts', () => {
     const senderClosed = new Promise((r) => sender.on('close', r));
     let next = 0;
     const pump = setInterval(() => {
-      if (!sender.destroyed) sender.write(Array.from({ length: 20 }, () => `<13>1 2026-11-28T14:00:00.000Z host app - - - n=${next++}\n`).join(''));
+      if (!sender.destroyed)
+        sender.write(
+          Array.from({ length: 20 }, () => `<13>1 2026-11-28T14:00:00.000Z host app - - - n=${next++}\n`).join(''),
+        );
     }, 5);
     await new Promise((r) => setTimeout(r, 1500));
     const sentBefore = next;
@@ -107,7 +133,9 @@ describe('server/main.ts', () => {
     clearInterval(pump);
     // The next request on the open keep-alive connection is told, and the connection closed.
     const body = '{"time":"2026-11-28T14:00:00Z","user":"u1","action":"read","outcome":"success","patient":"P1"}\n';
-    keepAlive.write(`POST /api/v1/ingest/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/x-ndjson\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    keepAlive.write(
+      `POST /api/v1/ingest/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/x-ndjson\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
     await new Promise((r) => keepAlive.on('close', r));
     expect(answers).toMatch(/^HTTP\/1\.1 503/);
     expect(answers).toMatch(/\r\nconnection: close\r\n/i);
@@ -115,10 +143,19 @@ describe('server/main.ts', () => {
 
     expect(await run.exited, run.output()).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(4000);
-    expect(run.output().trim().split('\n').filter((l) => l.startsWith('{')).at(-1)).toContain('"message":"stopped"');
+    expect(
+      run
+        .output()
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .at(-1),
+    ).toContain('"message":"stopped"');
     const db = new Database(path.join(env.VIGIE_DATA_DIR, 'vigie.db'), { readonly: true });
     try {
-      const stored = (db.prepare('select message from system_events order by id').all() as { message: string }[]).map((r) => Number(r.message.slice(2)));
+      const stored = (db.prepare('select message from system_events order by id').all() as { message: string }[]).map(
+        (r) => Number(r.message.slice(2)),
+      );
       // Every line read before the stop is stored: a gapless prefix of what was sent, past what was sent 300 ms before.
       expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => i));
       expect(stored.length).toBeGreaterThanOrEqual(sentBefore);
@@ -131,20 +168,30 @@ describe('server/main.ts', () => {
     }
   }, 60_000);
 
-  it.skipIf(!PG_URL)(`does the same on PostgreSQL${PG_URL ? '' : ` (${PG_SKIP_REASON})`}`, async () => {
-    const schema = await pgSchemaUrl();
-    try {
-      await startServeStop({ VIGIE_DATABASE_URL: schema.url }, 'postgres');
-    } finally {
-      await schema.dispose();
-    }
-  }, 40_000);
+  it.skipIf(!PG_URL)(
+    `does the same on PostgreSQL${PG_URL ? '' : ` (${PG_SKIP_REASON})`}`,
+    async () => {
+      const schema = await pgSchemaUrl();
+      try {
+        await startServeStop({ VIGIE_DATABASE_URL: schema.url }, 'postgres');
+      } finally {
+        await schema.dispose();
+      }
+    },
+    40_000,
+  );
 });
 
 async function startServeStop(env: Record<string, string>, database: string) {
   {
     const port = await freePort();
-    const run = start({ VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1', VIGIE_DATA_DIR: tempDir(), VIGIE_LOG_FORMAT: 'json', ...env });
+    const run = start({
+      VIGIE_PORT: String(port),
+      VIGIE_HOST: '127.0.0.1',
+      VIGIE_DATA_DIR: tempDir(),
+      VIGIE_LOG_FORMAT: 'json',
+      ...env,
+    });
     const deadline = Date.now() + 20_000;
     let ready: Response | undefined;
     while (Date.now() < deadline) {
@@ -161,8 +208,19 @@ async function startServeStop(env: Record<string, string>, database: string) {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     // JSON log lines, around the first-run setup banner (plain text, see test/server/auth/first-run.test.ts).
-    const lines = run.output().trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { message: string; method?: string; status?: number; requestId?: string; ms?: number });
-    expect(lines.find((l) => l.message === 'request' && l.status === 200)).toMatchObject({ method: 'GET', requestId: expect.any(String), ms: expect.any(Number) });
+    const lines = run
+      .output()
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map(
+        (l) => JSON.parse(l) as { message: string; method?: string; status?: number; requestId?: string; ms?: number },
+      );
+    expect(lines.find((l) => l.message === 'request' && l.status === 200)).toMatchObject({
+      method: 'GET',
+      requestId: expect.any(String),
+      ms: expect.any(Number),
+    });
     expect(lines.at(-1)?.message).toBe('stopped');
   }
 }

@@ -17,7 +17,9 @@ const WIRE = path.join(SERVER, 'wire');
 const SOURCE = /\.(ts|mts|js|mjs|svelte)$/;
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((e) => (e.isFile() && SOURCE.test(e.name) ? [path.join(e.parentPath, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .flatMap((e) => (e.isFile() && SOURCE.test(e.name) ? [path.join(e.parentPath, e.name)] : []));
 }
 
 /** The code of a file as TypeScript sees it: a Svelte component's scripts (instance and module). */
@@ -56,7 +58,9 @@ describe('the wire boundary', () => {
   });
 
   it('the client imports from the server only through server/wire', () => {
-    const outside = clientImports.filter((i) => i.target !== null && inside(SERVER, i.target) && !inside(WIRE, i.target));
+    const outside = clientImports.filter(
+      (i) => i.target !== null && inside(SERVER, i.target) && !inside(WIRE, i.target),
+    );
     expect(outside.map(shown)).toEqual([]);
   });
 

@@ -50,7 +50,9 @@ function client(app: VigieApp['app'], origin: string, cookie?: string) {
 }
 
 /** `file`: a SQLite database file instead of memory (ingest batches then commit in the writer thread). */
-export async function createTestApp(options: { dialect?: Dialect; env?: Record<string, string>; clock?: FakeClock; file?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { dialect?: Dialect; env?: Record<string, string>; clock?: FakeClock; file?: string } = {},
+): Promise<TestApp> {
   const config = testConfig(options.env);
   const store = await openTestStore(options.dialect ?? 'sqlite', { file: options.file });
   const clock = options.clock ?? new FakeClock();

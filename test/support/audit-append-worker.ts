@@ -13,16 +13,24 @@ import { runLanes } from './lanes.ts';
 const [count = '1000', inFlight = '10', tag = 'worker', pauseEvery = '0'] = process.argv.slice(2);
 const total = Number(count);
 
-await withServices(async (services) => {
-  process.stdout.write('ready\n');
-  const input = readline.createInterface({ input: process.stdin });
-  await new Promise<void>((resolve) => input.once('line', () => resolve()));
-  input.close();
-  const started = performance.now();
-  await runLanes({ total, inFlight: Number(inFlight), pauseEvery: Number(pauseEvery) }, (i) =>
-    services.db.transaction().execute((trx) =>
-      services.audit.record(trx, { actor: { kind: 'source', id: tag, requestId: `${tag}-${i}` }, action: 'test.append', target: { type: 'n', id: `${tag}-${i}` }, details: { i, tag } }),
-    ),
-  );
-  process.stdout.write(JSON.stringify({ count: total, ms: Math.round(performance.now() - started) }) + '\n');
-}, { migrate: false });
+await withServices(
+  async (services) => {
+    process.stdout.write('ready\n');
+    const input = readline.createInterface({ input: process.stdin });
+    await new Promise<void>((resolve) => input.once('line', () => resolve()));
+    input.close();
+    const started = performance.now();
+    await runLanes({ total, inFlight: Number(inFlight), pauseEvery: Number(pauseEvery) }, (i) =>
+      services.db.transaction().execute((trx) =>
+        services.audit.record(trx, {
+          actor: { kind: 'source', id: tag, requestId: `${tag}-${i}` },
+          action: 'test.append',
+          target: { type: 'n', id: `${tag}-${i}` },
+          details: { i, tag },
+        }),
+      ),
+    );
+    process.stdout.write(JSON.stringify({ count: total, ms: Math.round(performance.now() - started) }) + '\n');
+  },
+  { migrate: false },
+);

@@ -46,8 +46,17 @@ export function syntheticEntry(n: number, at: number, prevHash: string): AuditEn
 }
 
 /** Appends `count` valid entries after the current head, one every `stepMs`. */
-export async function fillChain(store: Store, count: number, options: { start?: number; stepMs?: number; batch?: number } = {}): Promise<void> {
-  const head = await store.db.selectFrom('audit_entries').select(['seq', 'hash', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+export async function fillChain(
+  store: Store,
+  count: number,
+  options: { start?: number; stepMs?: number; batch?: number } = {},
+): Promise<void> {
+  const head = await store.db
+    .selectFrom('audit_entries')
+    .select(['seq', 'hash', 'at'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   let at = head?.at ?? options.start ?? Date.UTC(2026, 0, 1);
@@ -73,7 +82,11 @@ export async function fillChain(store: Store, count: number, options: { start?: 
       })();
     } else {
       // 11 parameters a row: stay under PostgreSQL's 65,535.
-      for (let i = 0; i < rows.length; i += 5000) await store.db.insertInto('audit_entries').values(rows.slice(i, i + 5000)).execute();
+      for (let i = 0; i < rows.length; i += 5000)
+        await store.db
+          .insertInto('audit_entries')
+          .values(rows.slice(i, i + 5000))
+          .execute();
     }
   }
 }

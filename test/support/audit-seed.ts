@@ -17,14 +17,36 @@ export async function seededAuditApp(dialect: Dialect) {
   t.clock.set(now);
   const admin = await t.as('admin');
   const analyst = await t.as('analyst');
-  const user = (id: string): Actor => ({ kind: 'user', id, roles: [], sessionId: 's', requestId: 'r', address: '10.0.0.9' });
+  const user = (id: string): Actor => ({
+    kind: 'user',
+    id,
+    roles: [],
+    sessionId: 's',
+    requestId: 'r',
+    address: '10.0.0.9',
+  });
   for (let i = 1; i <= 40; i++) {
     t.clock.set(SEED_START + i * 60_000);
     const entry = [
       { actor: user(admin.userId), action: 'user.login', target: { type: 'session', id: `s${i}` } },
-      { actor: { kind: 'system' } as Actor, action: 'alert.raised', target: { type: 'alert', id: i }, details: { rule: 'bulk-access' } },
-      { actor: user(analyst.userId), action: 'incident.update', target: { type: 'incident', id: i % 3 }, details: { status: 'triage' } },
-      { actor: user(admin.userId), action: 'source.update', target: { type: 'source', id: '=1+1' }, details: { name: 'DPI "Orbis", site A' } },
+      {
+        actor: { kind: 'system' } as Actor,
+        action: 'alert.raised',
+        target: { type: 'alert', id: i },
+        details: { rule: 'bulk-access' },
+      },
+      {
+        actor: user(analyst.userId),
+        action: 'incident.update',
+        target: { type: 'incident', id: i % 3 },
+        details: { status: 'triage' },
+      },
+      {
+        actor: user(admin.userId),
+        action: 'source.update',
+        target: { type: 'source', id: '=1+1' },
+        details: { name: 'DPI "Orbis", site A' },
+      },
     ][i % 4]!;
     await t.services.db.transaction().execute((trx) => t.services.audit.record(trx, entry));
   }

@@ -19,8 +19,16 @@ type Db = Store['db'];
 
 /** Adds `delta` to the sequence number of every entry after `afterSeq`, without clashing on the primary key. */
 export async function renumberAfter(db: Db, afterSeq: number, delta: number): Promise<void> {
-  await db.updateTable('audit_entries').set((eb) => ({ seq: eb(eb.neg(eb.ref('seq')), '-', delta) })).where('seq', '>', afterSeq).execute();
-  await db.updateTable('audit_entries').set((eb) => ({ seq: eb.neg(eb.ref('seq')) })).where('seq', '<', 0).execute();
+  await db
+    .updateTable('audit_entries')
+    .set((eb) => ({ seq: eb(eb.neg(eb.ref('seq')), '-', delta) }))
+    .where('seq', '>', afterSeq)
+    .execute();
+  await db
+    .updateTable('audit_entries')
+    .set((eb) => ({ seq: eb.neg(eb.ref('seq')) }))
+    .where('seq', '<', 0)
+    .execute();
 }
 
 /** Exchanges the places of two entries. */

@@ -8,11 +8,29 @@ export interface AppendWorker {
   go(): Promise<{ count: number; ms: number }>;
 }
 
-export function startAppendWorker(env: Record<string, string>, count: number, inFlight: number, tag: string, pauseEvery = 0): AppendWorker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/audit-append-worker.ts', String(count), String(inFlight), tag, String(pauseEvery)], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', VIGIE_LOG_LEVEL: 'warn', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+export function startAppendWorker(
+  env: Record<string, string>,
+  count: number,
+  inFlight: number,
+  tag: string,
+  pauseEvery = 0,
+): AppendWorker {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'test/support/audit-append-worker.ts',
+      String(count),
+      String(inFlight),
+      tag,
+      String(pauseEvery),
+    ],
+    {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', VIGIE_LOG_LEVEL: 'warn', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));

@@ -31,18 +31,41 @@ export function cookieFrom(res: Response): string {
 export const tokenOf = (url: string) => url.split('/enrol/')[1]!;
 
 /** Enrols through a link: password, TOTP secret, confirmation with the authenticator's current code. */
-export async function enrolThroughLink(t: TestApp, token: string, password = GOOD_PASSWORD, identity?: { email: string; name: string }) {
-  await t.http.post(`/api/v1/auth/enrol/${token}/password`).send({ password, ...identity }).expect(204);
+export async function enrolThroughLink(
+  t: TestApp,
+  token: string,
+  password = GOOD_PASSWORD,
+  identity?: { email: string; name: string },
+) {
+  await t.http
+    .post(`/api/v1/auth/enrol/${token}/password`)
+    .send({ password, ...identity })
+    .expect(204);
   const totp = await t.http.post(`/api/v1/auth/enrol/${token}/totp`).expect(200);
   const app = authenticatorFromUri(totp.body.otpauthUri);
-  const confirm = await t.http.post(`/api/v1/auth/enrol/${token}/confirm`).send({ code: app.codeAt(t.clock.now()) }).expect(200);
-  return { app, secret: totp.body.secret as string, recoveryCodes: confirm.body.recoveryCodes as string[], cookie: cookieFrom(confirm) };
+  const confirm = await t.http
+    .post(`/api/v1/auth/enrol/${token}/confirm`)
+    .send({ code: app.codeAt(t.clock.now()) })
+    .expect(200);
+  return {
+    app,
+    secret: totp.body.secret as string,
+    recoveryCodes: confirm.body.recoveryCodes as string[],
+    cookie: cookieFrom(confirm),
+  };
 }
 
 /** An administrator invites the user; the user enrols. */
-export async function inviteAndEnrol(t: TestApp, options: { roles?: Role[]; email?: string; password?: string } = {}): Promise<EnrolledUser> {
+export async function inviteAndEnrol(
+  t: TestApp,
+  options: { roles?: Role[]; email?: string; password?: string } = {},
+): Promise<EnrolledUser> {
   const email = options.email ?? `agent-${randomUUID().slice(0, 8)}@clinique.test`;
-  const invited = await t.services.userAdmin.invite(cliActor, { email, name: 'Agent Test', roles: options.roles ?? ['analyst'] });
+  const invited = await t.services.userAdmin.invite(cliActor, {
+    email,
+    name: 'Agent Test',
+    roles: options.roles ?? ['analyst'],
+  });
   const password = options.password ?? GOOD_PASSWORD;
   const done = await enrolThroughLink(t, tokenOf(invited.link.url), password);
   return { id: invited.id, email, password, ...done };

@@ -19,7 +19,11 @@ const FLAGS = [
 
 export interface TestBrowser {
   browser: Browser;
-  newPage(options?: { baseURL?: string; locale?: string; colorScheme?: 'light' | 'dark' }): Promise<{ page: Page; context: BrowserContext }>;
+  newPage(options?: {
+    baseURL?: string;
+    locale?: string;
+    colorScheme?: 'light' | 'dark';
+  }): Promise<{ page: Page; context: BrowserContext }>;
   close(): Promise<void>;
 }
 

@@ -10,7 +10,8 @@ import { migrateToLatest } from '../../server/store/migrate.ts';
 
 const env = testEnvironment();
 export const PG_URL = env.databaseUrl;
-export const PG_SKIP_REASON = 'skipped: VIGIE_TEST_DATABASE_URL is not set (set it, or run .ci/run, to test on PostgreSQL)';
+export const PG_SKIP_REASON =
+  'skipped: VIGIE_TEST_DATABASE_URL is not set (set it, or run .ci/run, to test on PostgreSQL)';
 
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
@@ -22,7 +23,10 @@ export interface TestStore extends Store {
 }
 
 /** A migrated, empty store of the dialect. */
-export async function openTestStore(dialect: Dialect, options: { file?: string; migrate?: boolean } = {}): Promise<TestStore> {
+export async function openTestStore(
+  dialect: Dialect,
+  options: { file?: string; migrate?: boolean } = {},
+): Promise<TestStore> {
   if (dialect === 'sqlite') {
     const store = openStore({ kind: 'sqlite', file: options.file ?? ':memory:' });
     if (options.migrate !== false) await migrateToLatest(store.db);

@@ -42,7 +42,11 @@ export async function insertEvents(store: Store, rows: readonly NewAccessEventRo
     return ids;
   }
   for (let i = 0; i < rows.length; i += 500) {
-    const out = await store.db.insertInto('access_events').values(rows.slice(i, i + 500)).returning('id').execute();
+    const out = await store.db
+      .insertInto('access_events')
+      .values(rows.slice(i, i + 500))
+      .returning('id')
+      .execute();
     ids.push(...out.map((o) => o.id));
   }
   return ids;

@@ -6,7 +6,10 @@ import type { Services } from '../../server/services.ts';
 let counter = 0;
 
 /** An active user with these roles (no password or TOTP: for tests that start from a session). */
-export async function createUser(services: Services, options: { roles: Role[]; email?: string; name?: string; status?: UserRow['status'] } = { roles: ['analyst'] }): Promise<UserRow> {
+export async function createUser(
+  services: Services,
+  options: { roles: Role[]; email?: string; name?: string; status?: UserRow['status'] } = { roles: ['analyst'] },
+): Promise<UserRow> {
   counter += 1;
   const now = services.clock.now();
   const user: UserRow = {

@@ -15,7 +15,10 @@ export interface LaneOptions {
   pauseMs?: number;
 }
 
-export async function runLanes(options: LaneOptions, job: (i: number) => Promise<unknown>): Promise<{ maxInFlight: number }> {
+export async function runLanes(
+  options: LaneOptions,
+  job: (i: number) => Promise<unknown>,
+): Promise<{ maxInFlight: number }> {
   const { total, inFlight, pauseEvery = 0, pauseMs = 150 } = options;
   let next = 0;
   let finished = 0;

@@ -29,7 +29,13 @@ export type ProxyMode = 'open' | 'refuse' | 'blackhole';
  * connection, then refuses new ones (reset at once) or swallows them (accepted,
  * never answered: a connect that hangs); `restore()` forwards again.
  */
-export async function startPgProxy(): Promise<{ port: number; url(target: string): string; cut(mode: Exclude<ProxyMode, 'open'>): void; restore(): void; close(): Promise<void> }> {
+export async function startPgProxy(): Promise<{
+  port: number;
+  url(target: string): string;
+  cut(mode: Exclude<ProxyMode, 'open'>): void;
+  restore(): void;
+  close(): Promise<void>;
+}> {
   if (!PG_URL) throw new Error(PG_SKIP_REASON);
   const upstream = new URL(PG_URL);
   let mode: ProxyMode = 'open';

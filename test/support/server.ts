@@ -29,11 +29,22 @@ export async function startVigie(env: Record<string, string> = {}): Promise<Runn
   await ensureClientBuilt(CLIENT_DIST, log);
   // Bind first to learn the port: the public origin must match what the browser sends.
   const probe = (await import('node:net')).createServer();
-  const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)));
+  const port = await new Promise<number>((resolve) =>
+    probe.listen(0, '127.0.0.1', () => resolve((probe.address() as AddressInfo).port)),
+  );
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   const dataDir = tempDir('vigie-e2e-');
-  const config = loadConfig({ NODE_ENV: 'test', VIGIE_PORT: String(port), VIGIE_DATA_DIR: dataDir, VIGIE_PUBLIC_URL: `http://127.0.0.1:${port}`, VIGIE_LOG_LEVEL: 'warn', ...env });
-  const store = openStore(config.database.kind === 'sqlite' ? { kind: 'sqlite', file: path.join(dataDir, 'vigie.db') } : config.database);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    VIGIE_PORT: String(port),
+    VIGIE_DATA_DIR: dataDir,
+    VIGIE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    VIGIE_LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const store = openStore(
+    config.database.kind === 'sqlite' ? { kind: 'sqlite', file: path.join(dataDir, 'vigie.db') } : config.database,
+  );
   await migrateToLatest(store.db);
   const vigie = createApp({ config, store, log, clock: systemClock });
   await new Promise<void>((resolve) => vigie.server.listen(port, '127.0.0.1', () => resolve()));

@@ -12,7 +12,10 @@ import { migrateToLatest } from '../../server/store/migrate.ts';
 
 const config = loadConfig({ ...process.env, VIGIE_PORT: '0' });
 const log = createLogger({ log: { level: 'error', format: 'json' } });
-const store = openStore(config.database.kind === 'sqlite' ? { kind: 'sqlite', file: path.join(config.dataDir, 'vigie.db') } : config.database, { log });
+const store = openStore(
+  config.database.kind === 'sqlite' ? { kind: 'sqlite', file: path.join(config.dataDir, 'vigie.db') } : config.database,
+  { log },
+);
 await migrateToLatest(store.db);
 const vigie = createApp({ config, store, log, clock: systemClock, clientDir: '/nonexistent' });
 // As the server's start does (the ingest-writer job): the SQLite writer thread is loaded before batches arrive.

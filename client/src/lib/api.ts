@@ -43,7 +43,10 @@ export async function request<T>(method: string, path: string, options: RequestO
     response = await fetch(buildUrl(path, options.query), {
       method,
       credentials: 'same-origin',
-      headers: options.body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers:
+        options.body === undefined
+          ? { Accept: 'application/json' }
+          : { Accept: 'application/json', 'Content-Type': 'application/json' },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });
@@ -60,8 +63,18 @@ export async function request<T>(method: string, path: string, options: RequestO
     data = undefined;
   }
   if (!response.ok) {
-    const e = (data as { error?: { code?: string; message?: string; requestId?: string; details?: Record<string, unknown> } } | undefined)?.error;
-    const error = new ApiError(response.status, e?.code ?? `http.${response.status}`, e?.message ?? response.statusText, e?.requestId, e?.details);
+    const e = (
+      data as
+        | { error?: { code?: string; message?: string; requestId?: string; details?: Record<string, unknown> } }
+        | undefined
+    )?.error;
+    const error = new ApiError(
+      response.status,
+      e?.code ?? `http.${response.status}`,
+      e?.message ?? response.statusText,
+      e?.requestId,
+      e?.details,
+    );
     if (response.status === 401 && !options.quiet401) for (const l of unauthorizedListeners) l(error);
     throw error;
   }

@@ -27,7 +27,8 @@ export function errorText(error: unknown): string {
     const seconds = Number(error.details?.retryAfterSeconds ?? 60);
     return t('authError.locked', { minutes: Math.max(1, Math.ceil(seconds / 60)) });
   }
-  if (error.code === 'enrolment.invalid_code') return t('authError.enrolment_code', { n: Number(error.details?.attemptsLeft ?? 0) });
+  if (error.code === 'enrolment.invalid_code')
+    return t('authError.enrolment_code', { n: Number(error.details?.attemptsLeft ?? 0) });
   const key = BY_CODE[error.code];
   if (key) return t(key);
   return error.status === 400 ? error.message : t('error.generic');

@@ -4,7 +4,10 @@
 // The browser downloads it with the session cookie; the server sets Content-Disposition.
 import { buildUrl } from './api.ts';
 
-export function downloadUrl(path: string, query: Record<string, string | number | boolean | null | undefined> | URLSearchParams = {}): string {
+export function downloadUrl(
+  path: string,
+  query: Record<string, string | number | boolean | null | undefined> | URLSearchParams = {},
+): string {
   const q = query instanceof URLSearchParams ? Object.fromEntries(query) : query;
   return buildUrl(path, q);
 }

@@ -15,14 +15,21 @@ export function excludeParam(param: string): string {
 
 /** Sets "only this value" or "not this value" for `param`; the opposite one is removed. */
 export function applyFilter(param: string, value: string, mode: FilterMode): void {
-  router.setQuery(mode === 'include' ? { [param]: value, [excludeParam(param)]: null } : { [excludeParam(param)]: value, [param]: null });
+  router.setQuery(
+    mode === 'include'
+      ? { [param]: value, [excludeParam(param)]: null }
+      : { [excludeParam(param)]: value, [param]: null },
+  );
 }
 
 /**
  * A DataColumn `filter` callback writing the URL:
  *   { id: 'user', …, filter: cellFilter('user', (a) => a.userId), filterLabel: (a) => a.userName }
  */
-export function cellFilter<T>(param: string, valueOf: (row: T) => string | number | null | undefined): (row: T, mode: FilterMode) => void {
+export function cellFilter<T>(
+  param: string,
+  valueOf: (row: T) => string | number | null | undefined,
+): (row: T, mode: FilterMode) => void {
   return (row, mode) => {
     const v = valueOf(row);
     if (v !== null && v !== undefined && v !== '') applyFilter(param, String(v), mode);

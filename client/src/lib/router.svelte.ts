@@ -10,7 +10,15 @@ class Router {
     window.addEventListener('popstate', () => this.#sync());
     // Internal links navigate without a reload.
     document.addEventListener('click', (event) => {
-      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if (
+        event.defaultPrevented ||
+        event.button !== 0 ||
+        event.metaKey ||
+        event.ctrlKey ||
+        event.shiftKey ||
+        event.altKey
+      )
+        return;
       const a = (event.target as Element | null)?.closest?.('a');
       if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin) return;
       if (a.pathname.startsWith('/api/')) return;

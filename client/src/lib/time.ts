@@ -32,13 +32,16 @@ function offsetLabel(zoneName: string): string {
 }
 
 export function formatDateTime(ms: number, options: { locale: Locale; utc?: boolean; withDate?: boolean }): string {
-  const parts = formatter(options.locale, options.utc ? 'UTC' : PARIS, options.withDate ?? true).formatToParts(new Date(ms));
+  const parts = formatter(options.locale, options.utc ? 'UTC' : PARIS, options.withDate ?? true).formatToParts(
+    new Date(ms),
+  );
   let date = '';
   let time = '';
   let zone = '';
   for (const p of parts) {
     if (p.type === 'timeZoneName') zone = offsetLabel(p.value);
-    else if (p.type === 'year' || p.type === 'month' || p.type === 'day') date += p.value + (p.type === 'year' ? '' : '/');
+    else if (p.type === 'year' || p.type === 'month' || p.type === 'day')
+      date += p.value + (p.type === 'year' ? '' : '/');
     else if (p.type === 'hour' || p.type === 'minute') time += p.value + ':';
     else if (p.type === 'second') time += p.value;
   }

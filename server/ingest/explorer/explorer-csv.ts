@@ -3,7 +3,22 @@
 // formula (= + - @, tab, CR at the start) are prefixed with a quote.
 import type { AccessEventView } from './explorer.service.ts';
 
-export const CSV_HEADER = ['id', 'occurredAt', 'occurredAtText', 'receivedAt', 'source', 'user', 'action', 'outcome', 'patient', 'application', 'workstation', 'address', 'department', 'context'];
+export const CSV_HEADER = [
+  'id',
+  'occurredAt',
+  'occurredAtText',
+  'receivedAt',
+  'source',
+  'user',
+  'action',
+  'outcome',
+  'patient',
+  'application',
+  'workstation',
+  'address',
+  'department',
+  'context',
+];
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';

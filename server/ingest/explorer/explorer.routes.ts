@@ -23,7 +23,10 @@ export function explorerRoutes({ explorer }: { explorer: ExplorerService }) {
     const rows = explorer.exportRows(actorOf(req), query);
     const first = await rows.next(); // filters checked and export audited before any byte is sent
     const day = new Date().toISOString().slice(0, 10);
-    res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="vigie-access-log-${day}.csv"`);
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', `attachment; filename="vigie-access-log-${day}.csv"`);
     res.setHeader('Cache-Control', 'no-store');
     await write(res, '\uFEFF' + csvLine(CSV_HEADER));
     for (let r = first; !r.done; r = await rows.next()) {

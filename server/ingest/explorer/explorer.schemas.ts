@@ -6,7 +6,12 @@ const value = z.string().trim().min(1).max(256);
 const actions = z
   .string()
   .trim()
-  .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(ACCESS_ACTIONS)).min(1));
 
 /** GET /access-events (and its CSV export): the filters, as query parameters. */

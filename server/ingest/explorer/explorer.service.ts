@@ -79,15 +79,34 @@ export function createExplorerQueries(deps: { db: Db; repo: AccessEventsRepo; so
     if (q.patientOf !== undefined) {
       const row = await repo.findById(db, q.patientOf);
       if (!row) throw new NotFound('access_event.not_found', `No access event #${q.patientOf}`);
-      if (!row.patientId) throw new Invalid('access_event.no_patient', `Access event #${q.patientOf} concerns no patient`);
-      if (patient !== undefined && patient !== row.patientId) throw new Invalid('invalid_input', 'patient and patientOf name different patients');
+      if (!row.patientId)
+        throw new Invalid('access_event.no_patient', `Access event #${q.patientOf} concerns no patient`);
+      if (patient !== undefined && patient !== row.patientId)
+        throw new Invalid('invalid_input', 'patient and patientOf name different patients');
       patient = row.patientId;
     }
     const from = time(q.from, 'from');
     const to = time(q.to, 'to');
-    if (from !== undefined && to !== undefined && from >= to) throw new Invalid('invalid_input', 'Invalid period: from must be before to');
-    const not = { user: q['not.user'], actions: q['not.action'], application: q['not.application'], department: q['not.department'] };
-    return { user: q.user, patient, actions: q.action, outcome: q.outcome, application: q.application, department: q.department, sourceId: q.source, from, to, not };
+    if (from !== undefined && to !== undefined && from >= to)
+      throw new Invalid('invalid_input', 'Invalid period: from must be before to');
+    const not = {
+      user: q['not.user'],
+      actions: q['not.action'],
+      application: q['not.application'],
+      department: q['not.department'],
+    };
+    return {
+      user: q.user,
+      patient,
+      actions: q.action,
+      outcome: q.outcome,
+      application: q.application,
+      department: q.department,
+      sourceId: q.source,
+      from,
+      to,
+      not,
+    };
   }
 
   return {
@@ -118,7 +137,13 @@ function auditable(q: AccessEventQuery): Record<string, unknown> {
   return { ...rest, ...(patient ? { patient: maskPatientId(patient) } : {}) };
 }
 
-export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; sources: SourcesRepo; audit: AuditService; patientSearch: PatientSearchGate }) {
+export function createExplorerService(deps: {
+  db: Db;
+  repo: AccessEventsRepo;
+  sources: SourcesRepo;
+  audit: AuditService;
+  patientSearch: PatientSearchGate;
+}) {
   const { db, repo, audit, patientSearch } = deps;
   const queries = createExplorerQueries(deps);
   const { sourceNames, filterOf } = queries;
@@ -126,7 +151,12 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
   /** A clear patient identifier in the filters is a reveal: reason, limit and audit first (before `patientOf` can confirm a guess). */
   async function admit(actor: Actor, q: AccessEventQuery, format?: 'csv'): Promise<void> {
     if (q.patient === undefined) return;
-    await patientSearch.admit(actor, { patient: q.patient, reason: q.reason, ...(q.patientOf === undefined ? {} : { patientOf: q.patientOf }), ...(format ? { format } : {}) });
+    await patientSearch.admit(actor, {
+      patient: q.patient,
+      reason: q.reason,
+      ...(q.patientOf === undefined ? {} : { patientOf: q.patientOf }),
+      ...(format ? { format } : {}),
+    });
   }
 
   return {
@@ -147,7 +177,12 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
         const row = await repo.findById(trx, id);
         if (!row) throw new NotFound('access_event.not_found', `No access event #${id}`);
         if (!row.patientId) throw new Invalid('access_event.no_patient', `Access event #${id} concerns no patient`);
-        await audit.record(trx, { actor, action: 'access_event.revealed', target: { type: 'access_event', id }, details: { reason, patient: maskPatientId(row.patientId), sourceId: row.sourceId } });
+        await audit.record(trx, {
+          actor,
+          action: 'access_event.revealed',
+          target: { type: 'access_event', id },
+          details: { reason, patient: maskPatientId(row.patientId), sourceId: row.sourceId },
+        });
         return { id, patient: row.patientId };
       });
     },
@@ -156,7 +191,13 @@ export function createExplorerService(deps: { db: Db; repo: AccessEventsRepo; so
     async *exportRows(actor: Actor, q: AccessEventQuery): AsyncGenerator<AccessEventView> {
       await admit(actor, q, 'csv');
       const filter = await filterOf(q);
-      await inTransaction(db, (trx) => audit.record(trx, { actor, action: 'access_events.exported', details: { filter: auditable(q), format: 'csv' } }));
+      await inTransaction(db, (trx) =>
+        audit.record(trx, {
+          actor,
+          action: 'access_events.exported',
+          details: { filter: auditable(q), format: 'csv' },
+        }),
+      );
       const names = await sourceNames();
       let after: EventCursor | undefined;
       let n = 0;

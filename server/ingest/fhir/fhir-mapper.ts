@@ -46,7 +46,10 @@ function is(c: FhirCoding | undefined, system: string, code: string): boolean {
 }
 
 function issue(code: IssueType, expression: string, diagnostics: string): MapResult {
-  return { ok: false, issue: { severity: 'error', code, diagnostics: `${expression}: ${diagnostics}`, expression: [expression] } };
+  return {
+    ok: false,
+    issue: { severity: 'error', code, diagnostics: `${expression}: ${diagnostics}`, expression: [expression] },
+  };
 }
 
 /** `Practitioner/123/_history/2` → `123`. */
@@ -85,11 +88,21 @@ function networkOf(agent: FhirAgent | undefined): { workstation?: string; addres
  * bounds `recorded` in the future.
  */
 export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent', limit?: FutureLimit): MapResult {
-  if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) return issue('structure', prefix, 'expected a FHIR resource (a JSON object)');
+  if (resource === null || typeof resource !== 'object' || Array.isArray(resource))
+    return issue('structure', prefix, 'expected a FHIR resource (a JSON object)');
   const r = resource as Record<string, unknown>;
-  if (r.resourceType !== 'AuditEvent') return issue('not-supported', `${prefix}.resourceType`, `expected AuditEvent, got ${JSON.stringify(r.resourceType ?? null)}`);
+  if (r.resourceType !== 'AuditEvent')
+    return issue(
+      'not-supported',
+      `${prefix}.resourceType`,
+      `expected AuditEvent, got ${JSON.stringify(r.resourceType ?? null)}`,
+    );
   if (r.type === undefined && (r.code !== undefined || r.category !== undefined)) {
-    return issue('not-supported', `${prefix}.code`, 'this is a FHIR R5 AuditEvent (category/code, outcome.code): only R4 is supported (type, subtype, recorded, outcome 0/4/8/12)');
+    return issue(
+      'not-supported',
+      `${prefix}.code`,
+      'this is a FHIR R5 AuditEvent (category/code, outcome.code): only R4 is supported (type, subtype, recorded, outcome 0/4/8/12)',
+    );
   }
   let ae: AuditEventR4;
   if (isPlainAuditEventR4(resource)) ae = resource;
@@ -103,11 +116,14 @@ export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent', limit?: 
 
   // The user: the requestor agent (BALP's client/server agents have requestor = false).
   const requestorIndex = ae.agent.findIndex((a) => a.requestor);
-  if (requestorIndex < 0) return issue('required', `${prefix}.agent`, 'no agent with requestor = true: the user who asked is required');
+  if (requestorIndex < 0)
+    return issue('required', `${prefix}.agent`, 'no agent with requestor = true: the user who asked is required');
   const requestor = ae.agent[requestorIndex]!;
   const agentPath = `${prefix}.agent[${requestorIndex}]`;
   const patientActor = referenceId(requestor.who?.reference, 'Patient');
-  const user = patientActor ? null : (requestor.who?.identifier?.value ?? referenceId(requestor.who?.reference) ?? requestor.altId ?? null);
+  const user = patientActor
+    ? null
+    : (requestor.who?.identifier?.value ?? referenceId(requestor.who?.reference) ?? requestor.altId ?? null);
 
   // The activity.
   let action: AccessAction | undefined;
@@ -115,27 +131,53 @@ export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent', limit?: 
   if (is(ae.type, DCM, '110114')) {
     if (subtypes.some((s) => is(s, DCM, '110122'))) action = failed ? 'login_failed' : 'login';
     else if (subtypes.some((s) => is(s, DCM, '110123'))) action = 'logout';
-    else return issue('value', `${prefix}.subtype`, 'a 110114 User Authentication event needs subtype 110122 Login or 110123 Logout');
+    else
+      return issue(
+        'value',
+        `${prefix}.subtype`,
+        'a 110114 User Authentication event needs subtype 110122 Login or 110123 Logout',
+      );
   } else if (is(ae.type, DCM, '110113')) {
     if (subtypes.some((s) => is(s, DCM, '110127'))) action = 'break_glass';
-    else return issue('not-supported', `${prefix}.subtype`, 'of the 110113 Security Alert events only 110127 Emergency Override Started is an access');
+    else
+      return issue(
+        'not-supported',
+        `${prefix}.subtype`,
+        'of the 110113 Security Alert events only 110127 Emergency Override Started is an access',
+      );
   } else if (is(ae.type, DCM, '110106')) {
     action = 'export';
   } else {
-    const rest = subtypes.find((s) => s.code !== undefined && (s.system === RESTFUL_INTERACTION || (!s.system && s.code in REST_ACTIONS)) && s.code in REST_ACTIONS);
+    const rest = subtypes.find(
+      (s) =>
+        s.code !== undefined &&
+        (s.system === RESTFUL_INTERACTION || (!s.system && s.code in REST_ACTIONS)) &&
+        s.code in REST_ACTIONS,
+    );
     if (rest) {
       interaction = rest.code!;
       action = REST_ACTIONS[interaction];
     } else if (ae.action && ae.action in CRUD) {
       action = CRUD[ae.action];
     } else {
-      return issue('not-supported', `${prefix}.type`, 'cannot tell the access: expected 110114 login/logout, 110113+110127 break-the-glass, 110106 export, a REST subtype or action C/R/U/D');
+      return issue(
+        'not-supported',
+        `${prefix}.type`,
+        'cannot tell the access: expected 110114 login/logout, 110113+110127 break-the-glass, 110106 export, a REST subtype or action C/R/U/D',
+      );
     }
   }
-  if (!user && action !== 'login_failed') return issue('required', `${agentPath}.who`, 'the requesting agent needs who.identifier.value, a who.reference or an altId');
+  if (!user && action !== 'login_failed')
+    return issue(
+      'required',
+      `${agentPath}.who`,
+      'the requesting agent needs who.identifier.value, a who.reference or an altId',
+    );
 
   // Break-the-glass by purpose of use: the access stays recorded as what it was, in the context.
-  const purposes = [...codesOf(ae.purposeOfEvent), ...codesOf(requestor.purposeOfUse)].filter((c) => !c.system || c.system === ACT_REASON).map((c) => c.code ?? '');
+  const purposes = [...codesOf(ae.purposeOfEvent), ...codesOf(requestor.purposeOfUse)]
+    .filter((c) => !c.system || c.system === ACT_REASON)
+    .map((c) => c.code ?? '');
   const override = purposes.find((p) => OVERRIDE_REASONS.has(p));
   const underlying = action;
   if (override && action !== 'login' && action !== 'logout' && action !== 'login_failed') action = 'break_glass';
@@ -145,11 +187,15 @@ export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent', limit?: 
   if (patientActor) patients.add(patientActor);
   for (const e of ae.entity ?? []) {
     const byRole = is(e.type, ENTITY_TYPE, '1') && is(e.role, OBJECT_ROLE, '1');
-    const id = referenceId(e.what?.reference, 'Patient') ?? (byRole ? (e.what?.identifier?.value ?? referenceId(e.what?.reference)) : undefined);
+    const id =
+      referenceId(e.what?.reference, 'Patient') ??
+      (byRole ? (e.what?.identifier?.value ?? referenceId(e.what?.reference)) : undefined);
     if (id) patients.add(id);
   }
 
-  const source = ae.agent.find((a) => !a.requestor && codesOf(a.type ? [a.type] : []).some((c) => is(c, DCM, '110153')));
+  const source = ae.agent.find(
+    (a) => !a.requestor && codesOf(a.type ? [a.type] : []).some((c) => is(c, DCM, '110153')),
+  );
   const net = { ...networkOf(source), ...networkOf(requestor) };
   const context: Record<string, unknown> = {
     fhir: {
@@ -171,7 +217,11 @@ export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent', limit?: 
     user,
     action,
     outcome: failed ? 'failure' : 'success',
-    application: ae.source.observer.display ?? ae.source.observer.identifier?.value ?? referenceId(ae.source.observer.reference) ?? null,
+    application:
+      ae.source.observer.display ??
+      ae.source.observer.identifier?.value ??
+      referenceId(ae.source.observer.reference) ??
+      null,
     workstation: net.workstation ?? null,
     address: net.address ?? null,
     department: requestor.location?.display ?? null,
@@ -200,12 +250,23 @@ export function mapAuditEvent(resource: unknown, prefix = 'AuditEvent', limit?: 
 }
 
 /** The AuditEvents of a request body: one resource, or a Bundle of them (`entry[].resource`). */
-export function resourcesOf(body: unknown): { resource: unknown; prefix: string }[] | { ok: false; issue: OutcomeIssue } {
-  if (body !== null && typeof body === 'object' && !Array.isArray(body) && (body as { resourceType?: unknown }).resourceType === 'Bundle') {
+export function resourcesOf(
+  body: unknown,
+): { resource: unknown; prefix: string }[] | { ok: false; issue: OutcomeIssue } {
+  if (
+    body !== null &&
+    typeof body === 'object' &&
+    !Array.isArray(body) &&
+    (body as { resourceType?: unknown }).resourceType === 'Bundle'
+  ) {
     const entry = (body as { entry?: unknown }).entry;
     if (entry === undefined) return [];
-    if (!Array.isArray(entry)) return issue('structure', 'Bundle.entry', 'expected an array') as { ok: false; issue: OutcomeIssue };
-    return entry.map((e, i) => ({ resource: e !== null && typeof e === 'object' ? (e as { resource?: unknown }).resource : undefined, prefix: `Bundle.entry[${i}].resource` }));
+    if (!Array.isArray(entry))
+      return issue('structure', 'Bundle.entry', 'expected an array') as { ok: false; issue: OutcomeIssue };
+    return entry.map((e, i) => ({
+      resource: e !== null && typeof e === 'object' ? (e as { resource?: unknown }).resource : undefined,
+      prefix: `Bundle.entry[${i}].resource`,
+    }));
   }
   return [{ resource: body, prefix: 'AuditEvent' }];
 }

@@ -48,8 +48,15 @@ export function fhirRoutes(deps: IngestRoutesDeps): express.Router {
       const limit = futureLimit(clock.now(), config.ingest.futureToleranceMinutes);
       // The body is read and parsed first; each resource is mapped afterwards, in slices with a turn of the
       // event loop between them, so that a large Bundle never holds the loop for its whole mapping.
-      const reading = receive<Parsed>(req, res, config, format, (value, index) => ({ entries: resourcesOf(value), index }));
-      const { items: parsed, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, reading);
+      const reading = receive<Parsed>(req, res, config, format, (value, index) => ({
+        entries: resourcesOf(value),
+        index,
+      }));
+      const {
+        items: parsed,
+        rejected,
+        digest,
+      } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, reading);
       const items: ValidAccessEvent[][] = [];
       let mapped = 0;
       for (const { entries, index } of parsed) {
@@ -67,26 +74,57 @@ export function fhirRoutes(deps: IngestRoutesDeps): express.Router {
             r = mapAuditEvent(resource, prefix, limit);
           } catch (error) {
             // One resource that breaks the mapper is refused alone; the others of the Bundle are kept.
-            r = { ok: false, issue: { severity: 'error', code: 'processing', diagnostics: `${prefix}: ${mapperFailure(error)}`, expression: [prefix] } };
+            r = {
+              ok: false,
+              issue: {
+                severity: 'error',
+                code: 'processing',
+                diagnostics: `${prefix}: ${mapperFailure(error)}`,
+                expression: [prefix],
+              },
+            };
           }
           if (r.ok) for (const e of r.events) events.push(e);
-          else refuse(format === 'ndjson' ? { ...r.issue, diagnostics: `line ${index + 1}: ${r.issue.diagnostics}` } : r.issue);
+          else
+            refuse(
+              format === 'ndjson' ? { ...r.issue, diagnostics: `line ${index + 1}: ${r.issue.diagnostics}` } : r.issue,
+            );
         }
         items.push(events);
       }
       for (const r of rejected) {
         resources++;
-        refuse({ severity: 'error', code: 'structure', diagnostics: r.line === undefined ? r.reason : `line ${r.line}: ${r.reason}` });
+        refuse({
+          severity: 'error',
+          code: 'structure',
+          diagnostics: r.line === undefined ? r.reason : `line ${r.line}: ${r.reason}`,
+        });
       }
       const rows = items.flat();
       if (!rows.length) {
-        const all = issues.length ? issues : [{ severity: 'error' as const, code: 'required' as const, diagnostics: 'Bundle.entry: no AuditEvent in the request', expression: ['Bundle.entry'] }];
+        const all = issues.length
+          ? issues
+          : [
+              {
+                severity: 'error' as const,
+                code: 'required' as const,
+                diagnostics: 'Bundle.entry: no AuditEvent in the request',
+                expression: ['Bundle.entry'],
+              },
+            ];
         ingest.noteRefusal(req.source!.id, Math.max(1, resources), all[0]!.diagnostics.slice(0, 500));
-        res.status(400).type(FHIR_JSON).send(JSON.stringify(operationOutcome(all)));
+        res
+          .status(400)
+          .type(FHIR_JSON)
+          .send(JSON.stringify(operationOutcome(all)));
         return;
       }
       const meta = { format: `fhir:${format}`, digest, idempotencyKey: key, rejected: refusals };
-      const answer = await ingest.commitEvents(ticket, sourceActor(req), req.source!, rows, meta, { kind: 'fhir', resources, issues });
+      const answer = await ingest.commitEvents(ticket, sourceActor(req), req.source!, rows, meta, {
+        kind: 'fhir',
+        resources,
+        issues,
+      });
       sendAnswer(res, answer, FHIR_JSON);
     } finally {
       ticket.release();
@@ -107,16 +145,37 @@ function fhirErrors(log: Logger, health: StoreHealth) {
     if (!(err instanceof AppError)) {
       const known = health.failed(err);
       if (known) {
-        log[known.status === 503 ? 'warn' : 'error'](known.message, { requestId: req.id, answer: known.code, error: err });
+        log[known.status === 503 ? 'warn' : 'error'](known.message, {
+          requestId: req.id,
+          answer: known.code,
+          error: err,
+        });
         err = known;
       }
     }
     if (!(err instanceof AppError)) {
       log.error('unhandled error', { requestId: req.id, path: req.baseUrl + req.path, error: err });
-      res.status(500).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'fatal', code: 'exception', diagnostics: `Internal error (request ${req.id})` }])));
+      res
+        .status(500)
+        .type(FHIR_JSON)
+        .send(
+          JSON.stringify(
+            operationOutcome([
+              { severity: 'fatal', code: 'exception', diagnostics: `Internal error (request ${req.id})` },
+            ]),
+          ),
+        );
       return;
     }
-    if ((err instanceof TooManyRequests || err instanceof Unavailable) && err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
-    res.status(err.status).type(FHIR_JSON).send(JSON.stringify(operationOutcome([{ severity: 'error', code: issueTypeOf(err), diagnostics: `${err.code}: ${err.message}` }])));
+    if ((err instanceof TooManyRequests || err instanceof Unavailable) && err.retryAfterSeconds !== undefined)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+    res
+      .status(err.status)
+      .type(FHIR_JSON)
+      .send(
+        JSON.stringify(
+          operationOutcome([{ severity: 'error', code: issueTypeOf(err), diagnostics: `${err.code}: ${err.message}` }]),
+        ),
+      );
   };
 }

@@ -7,14 +7,23 @@ import { ISO_REAL_MESSAGE, parseIsoTime } from '../pipeline/iso-time.ts';
 /** FHIR `instant`: seconds and a zone are required. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 export const instant = z.string().superRefine((s, ctx) => {
-  if (!INSTANT.test(s)) ctx.addIssue({ code: 'custom', message: 'a FHIR instant with seconds and a zone, e.g. 2026-11-28T14:26:16+01:00' });
+  if (!INSTANT.test(s))
+    ctx.addIssue({ code: 'custom', message: 'a FHIR instant with seconds and a zone, e.g. 2026-11-28T14:26:16+01:00' });
   else if (typeof parseIsoTime(s) !== 'number') ctx.addIssue({ code: 'custom', message: ISO_REAL_MESSAGE });
 });
 
-export const Coding = z.looseObject({ system: z.string().optional(), code: z.string().optional(), display: z.string().optional() });
+export const Coding = z.looseObject({
+  system: z.string().optional(),
+  code: z.string().optional(),
+  display: z.string().optional(),
+});
 export const CodeableConcept = z.looseObject({ coding: z.array(Coding).optional(), text: z.string().optional() });
 const Identifier = z.looseObject({ system: z.string().optional(), value: z.string().optional() });
-export const Reference = z.looseObject({ reference: z.string().optional(), identifier: Identifier.optional(), display: z.string().optional() });
+export const Reference = z.looseObject({
+  reference: z.string().optional(),
+  identifier: Identifier.optional(),
+  display: z.string().optional(),
+});
 
 export const Agent = z.looseObject({
   type: CodeableConcept.optional(),
@@ -25,7 +34,9 @@ export const Agent = z.looseObject({
   /** 1..1 in R4: true for the user (or system) that asked. */
   requestor: z.boolean(),
   location: Reference.optional(),
-  network: z.looseObject({ address: z.string().optional(), type: z.enum(['1', '2', '3', '4', '5']).optional() }).optional(),
+  network: z
+    .looseObject({ address: z.string().optional(), type: z.enum(['1', '2', '3', '4', '5']).optional() })
+    .optional(),
   purposeOfUse: z.array(CodeableConcept).optional(),
 });
 
@@ -64,12 +75,18 @@ export type FhirAgent = z.output<typeof Agent>;
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const optString = (v: unknown) => v === undefined || typeof v === 'string';
-const optArrayOf = (v: unknown, each: (x: unknown) => boolean) => v === undefined || (Array.isArray(v) && v.every(each));
+const optArrayOf = (v: unknown, each: (x: unknown) => boolean) =>
+  v === undefined || (Array.isArray(v) && v.every(each));
 const isCoding = (v: unknown) => isObj(v) && optString(v.system) && optString(v.code) && optString(v.display);
 const optCoding = (v: unknown) => v === undefined || isCoding(v);
 const isConcept = (v: unknown) => isObj(v) && optArrayOf(v.coding, isCoding) && optString(v.text);
 const optReference = (v: unknown) =>
-  v === undefined || (isObj(v) && optString(v.reference) && optString(v.display) && (v.identifier === undefined || (isObj(v.identifier) && optString(v.identifier.system) && optString(v.identifier.value))));
+  v === undefined ||
+  (isObj(v) &&
+    optString(v.reference) &&
+    optString(v.display) &&
+    (v.identifier === undefined ||
+      (isObj(v.identifier) && optString(v.identifier.system) && optString(v.identifier.value))));
 const NETWORK_TYPES = new Set(['1', '2', '3', '4', '5']);
 const isAgent = (v: unknown) =>
   isObj(v) &&
@@ -80,9 +97,13 @@ const isAgent = (v: unknown) =>
   optString(v.altId) &&
   optString(v.name) &&
   optReference(v.location) &&
-  (v.network === undefined || (isObj(v.network) && optString(v.network.address) && (v.network.type === undefined || NETWORK_TYPES.has(v.network.type as string)))) &&
+  (v.network === undefined ||
+    (isObj(v.network) &&
+      optString(v.network.address) &&
+      (v.network.type === undefined || NETWORK_TYPES.has(v.network.type as string)))) &&
   optArrayOf(v.purposeOfUse, isConcept);
-const isEntity = (v: unknown) => isObj(v) && optReference(v.what) && optCoding(v.type) && optCoding(v.role) && optCoding(v.lifecycle);
+const isEntity = (v: unknown) =>
+  isObj(v) && optReference(v.what) && optCoding(v.type) && optCoding(v.role) && optCoding(v.lifecycle);
 const ACTIONS = new Set(['C', 'R', 'U', 'D', 'E']);
 const OUTCOMES = new Set(['0', '4', '8', '12']);
 

@@ -3,7 +3,23 @@ import { AppError } from '../../errors.ts';
 
 export type IssueSeverity = 'fatal' | 'error' | 'warning' | 'information';
 /** A subset of http://hl7.org/fhir/issue-type. */
-export type IssueType = 'invalid' | 'structure' | 'required' | 'value' | 'not-supported' | 'security' | 'login' | 'forbidden' | 'too-costly' | 'throttled' | 'timeout' | 'transient' | 'conflict' | 'exception' | 'informational' | 'processing';
+export type IssueType =
+  | 'invalid'
+  | 'structure'
+  | 'required'
+  | 'value'
+  | 'not-supported'
+  | 'security'
+  | 'login'
+  | 'forbidden'
+  | 'too-costly'
+  | 'throttled'
+  | 'timeout'
+  | 'transient'
+  | 'conflict'
+  | 'exception'
+  | 'informational'
+  | 'processing';
 
 export interface OutcomeIssue {
   severity: IssueSeverity;

@@ -9,7 +9,18 @@ import { futureProblem, ISO_FORMAT_MESSAGE, ISO_REAL_MESSAGE, parseIsoTime, type
 /** A valid record, in the columns it is stored in (all but those Vigie sets: id, receivedAt, sourceId). */
 export type ValidAccessEvent = Omit<AccessEventsTable, 'id' | 'receivedAt' | 'sourceId'>;
 
-const KNOWN = new Set(['time', 'user', 'action', 'outcome', 'patient', 'application', 'workstation', 'address', 'department', 'context']);
+const KNOWN = new Set([
+  'time',
+  'user',
+  'action',
+  'outcome',
+  'patient',
+  'application',
+  'workstation',
+  'address',
+  'department',
+  'context',
+]);
 const ACTIONS = new Set<string>(ACCESS_ACTIONS);
 const ACTION_MESSAGE = `action: Invalid option: expected one of ${ACCESS_ACTIONS.map((a) => JSON.stringify(a)).join('|')}`;
 const OUTCOME_MESSAGE = 'outcome: Invalid option: expected one of "success"|"failure"';
@@ -34,7 +45,8 @@ function optionalText(record: Record<string, unknown>, key: string, max: number)
 
 /** The record as stored, or the reason it is refused (a string); `limit` bounds its time in the future. */
 export function validateAccessEvent(value: unknown, limit?: FutureLimit): ValidAccessEvent | string {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `Invalid input: expected object, received ${typeName(value)}`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return `Invalid input: expected object, received ${typeName(value)}`;
   const r = value as Record<string, unknown>;
   try {
     const time = r.time;
@@ -56,14 +68,28 @@ export function validateAccessEvent(value: unknown, limit?: FutureLimit): ValidA
     let context: string | null = null;
     const c = r.context;
     if (c !== undefined && c !== null) {
-      if (typeof c !== 'object' || Array.isArray(c)) throw `context: Invalid input: expected record, received ${typeName(c)}`;
+      if (typeof c !== 'object' || Array.isArray(c))
+        throw `context: Invalid input: expected record, received ${typeName(c)}`;
       context = JSON.stringify(c);
       if (context.length > CONTEXT_MAX_CHARS) throw `context: ${CONTEXT_TOO_BIG_MESSAGE}`;
     }
     let unknown: string[] | undefined;
     for (const k in r) if (!KNOWN.has(k)) (unknown ??= []).push(k);
-    if (unknown) throw `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k)).join(', ')}`;
-    return { occurredAt, occurredAtText: time, userId, action: action as AccessAction, outcome, patientId, application, workstation, address, department, context };
+    if (unknown)
+      throw `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k)).join(', ')}`;
+    return {
+      occurredAt,
+      occurredAtText: time,
+      userId,
+      action: action as AccessAction,
+      outcome,
+      patientId,
+      application,
+      workstation,
+      address,
+      department,
+      context,
+    };
   } catch (reason) {
     if (typeof reason === 'string') return reason;
     throw reason;

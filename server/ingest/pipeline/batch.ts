@@ -6,7 +6,12 @@
 // counters and the batch's audit entry all sit in the one transaction.
 import type { Actor } from '../../actor.ts';
 import { createAlertsRepo } from '../../alerts/alerts.repo.ts';
-import { createAlertsService, type AlertsService, type RaisedAlert, type RaiseAlertInput } from '../../alerts/alerts.service.ts';
+import {
+  createAlertsService,
+  type AlertsService,
+  type RaisedAlert,
+  type RaiseAlertInput,
+} from '../../alerts/alerts.service.ts';
 import { createAuditRepo } from '../../audit/audit.repo.ts';
 import { createAuditService, type AuditService } from '../../audit/audit.service.ts';
 import type { Clock } from '../../clock.ts';
@@ -58,7 +63,12 @@ interface BatchHeader {
 export type BatchJob =
   | (BatchHeader & { kind: 'events'; rows: readonly ValidAccessEvent[]; answer: EventsAnswer })
   | (BatchHeader & { kind: 'alerts'; inputs: readonly RaiseAlertInput[] })
-  | (BatchHeader & { kind: 'syslog'; rows: readonly ValidAccessEvent[]; alerts: readonly RaiseAlertInput[]; systemEvents: readonly NewSystemEventRow[] })
+  | (BatchHeader & {
+      kind: 'syslog';
+      rows: readonly ValidAccessEvent[];
+      alerts: readonly RaiseAlertInput[];
+      systemEvents: readonly NewSystemEventRow[];
+    })
   /** Refusals that never reached a batch (malformed body, disabled source): counters only. */
   | { kind: 'refusals'; items: [sourceId: string, { count: number; error: string; dropped?: number }][] };
 
@@ -82,24 +92,41 @@ interface Written {
 function describeRefusals(rejected: readonly Refusal[]): string | undefined {
   const first = rejected[0];
   if (!first) return undefined;
-  return `${rejected.length} record${rejected.length > 1 ? 's' : ''} refused; first: #${first.index}: ${first.reason}`.slice(0, 500);
+  return `${rejected.length} record${rejected.length > 1 ? 's' : ''} refused; first: #${first.index}: ${first.reason}`.slice(
+    0,
+    500,
+  );
 }
 
 function answerOf(job: Exclude<BatchJob, { kind: 'refusals' }>, w: Written): BatchAnswer {
   const rejected = [...job.meta.rejected];
   switch (job.kind) {
     case 'events':
-      if (job.answer.kind === 'events') return { status: 200, body: { accepted: w.accepted, rejected }, replayed: false };
+      if (job.answer.kind === 'events')
+        return { status: 200, body: { accepted: w.accepted, rejected }, replayed: false };
       return {
         status: job.answer.resources === 1 ? 201 : 200,
         body: operationOutcome([
-          { severity: 'information', code: 'informational', diagnostics: `accepted ${job.answer.resources - job.answer.issues.length} of ${job.answer.resources} AuditEvent(s) as ${w.accepted} access event(s)` },
+          {
+            severity: 'information',
+            code: 'informational',
+            diagnostics: `accepted ${job.answer.resources - job.answer.issues.length} of ${job.answer.resources} AuditEvent(s) as ${w.accepted} access event(s)`,
+          },
           ...job.answer.issues,
         ]),
         replayed: false,
       };
     case 'alerts':
-      return { status: 200, body: { accepted: w.accepted, rejected, skipped: job.meta.skipped ?? 0, alerts: w.alerts.map((a) => ({ id: a.alert.id, folded: !a.created })) }, replayed: false };
+      return {
+        status: 200,
+        body: {
+          accepted: w.accepted,
+          rejected,
+          skipped: job.meta.skipped ?? 0,
+          alerts: w.alerts.map((a) => ({ id: a.alert.id, folded: !a.created })),
+        },
+        replayed: false,
+      };
     case 'syslog':
       return { status: 200, body: { accepted: w.accepted, rejected: rejected.length }, replayed: false };
   }
@@ -124,21 +151,45 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
       return { accepted: r.count, firstEventId: r.firstId, lastEventId: r.lastId, alerts: [], systemEvents: 0 };
     }
     if (job.kind === 'alerts') {
-      const raised = await alerts.raiseMany(trx, job.actor, job.inputs.map((input) => ({ ...input, sourceId })));
+      const raised = await alerts.raiseMany(
+        trx,
+        job.actor,
+        job.inputs.map((input) => ({ ...input, sourceId })),
+      );
       return { accepted: raised.length, firstEventId: null, lastEventId: null, alerts: raised, systemEvents: 0 };
     }
     const r = await appendEvents(trx, sourceId, now, job.rows);
-    const raised = await alerts.raiseMany(trx, job.actor, job.alerts.map((input) => ({ ...input, sourceId })));
-    await systemEvents.insertMany(trx, job.systemEvents.map((e) => ({ ...e, receivedAt: now })));
+    const raised = await alerts.raiseMany(
+      trx,
+      job.actor,
+      job.alerts.map((input) => ({ ...input, sourceId })),
+    );
+    await systemEvents.insertMany(
+      trx,
+      job.systemEvents.map((e) => ({ ...e, receivedAt: now })),
+    );
     const accepted = r.count + raised.length + job.systemEvents.length;
-    return { accepted, firstEventId: r.firstId, lastEventId: r.lastId, alerts: raised, systemEvents: job.systemEvents.length };
+    return {
+      accepted,
+      firstEventId: r.firstId,
+      lastEventId: r.lastId,
+      alerts: raised,
+      systemEvents: job.systemEvents.length,
+    };
   }
 
   return {
     async run(trx: Trx, job: BatchJob, now: number): Promise<JobResult> {
       if (job.kind === 'refusals') {
         for (const [sourceId, r] of job.items) {
-          await sources.recordActivity(trx, { sourceId, at: now, day: parisDay(now), accepted: 0, refused: r.count, error: r.error });
+          await sources.recordActivity(trx, {
+            sourceId,
+            at: now,
+            day: parisDay(now),
+            accepted: 0,
+            refused: r.count,
+            error: r.error,
+          });
           await sources.addDropped(trx, sourceId, parisDay(now), r.dropped ?? 0);
         }
         return { lastEventId: null, alerts: [] };
@@ -148,14 +199,29 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
         const prior = await sources.findBatch(trx, source.id, meta.idempotencyKey);
         if (prior) {
           if (prior.bodyHash !== meta.digest.sha256) {
-            throw new Conflict('ingest.idempotency_key_reused', 'This Idempotency-Key was already used with a different body; use a new key for a new batch');
+            throw new Conflict(
+              'ingest.idempotency_key_reused',
+              'This Idempotency-Key was already used with a different body; use a new key for a new batch',
+            );
           }
-          return { answer: { status: prior.status, body: JSON.parse(prior.response), replayed: true }, lastEventId: null, alerts: [] };
+          return {
+            answer: { status: prior.status, body: JSON.parse(prior.response), replayed: true },
+            lastEventId: null,
+            alerts: [],
+          };
         }
       }
       const written = await write(trx, job, now);
       const refused = meta.rejected.length;
-      await sources.recordActivity(trx, { sourceId: source.id, at: now, day: parisDay(now), accepted: written.accepted, refused, skipped: meta.skipped ?? 0, error: describeRefusals(meta.rejected) });
+      await sources.recordActivity(trx, {
+        sourceId: source.id,
+        at: now,
+        day: parisDay(now),
+        accepted: written.accepted,
+        refused,
+        skipped: meta.skipped ?? 0,
+        error: describeRefusals(meta.rejected),
+      });
       await audit.record(trx, {
         actor: job.actor,
         action: 'ingest.batch',
@@ -201,6 +267,19 @@ export type BatchRunner = ReturnType<typeof createBatchRunner>;
  */
 export function batchRunnerOn(store: Store, clock: Clock, options: { timelineChunk?: number } = {}): BatchRunner {
   const audit = createAuditService({ repo: createAuditRepo(), clock, dialect: store.dialect });
-  const alerts = createAlertsService({ db: store.db, repo: createAlertsRepo(), audit, clock, realtime: createRealtime(), events: createAccessEventsRepo() });
-  return createBatchRunner({ appendEvents: createEventAppender(store, options), sources: createSourcesRepo(), systemEvents: createSystemEventsRepo(), audit, alerts });
+  const alerts = createAlertsService({
+    db: store.db,
+    repo: createAlertsRepo(),
+    audit,
+    clock,
+    realtime: createRealtime(),
+    events: createAccessEventsRepo(),
+  });
+  return createBatchRunner({
+    appendEvents: createEventAppender(store, options),
+    sources: createSourcesRepo(),
+    systemEvents: createSystemEventsRepo(),
+    audit,
+    alerts,
+  });
 }

@@ -21,7 +21,10 @@ export function contentEncoding(header: string | undefined): ContentEncoding {
   if (value === '' || value === 'identity') return 'identity';
   if (value === 'gzip' || value === 'x-gzip') return 'gzip';
   if (value === 'deflate') return 'deflate';
-  throw new UnsupportedMediaType('ingest.content_encoding', `Content-Encoding "${value.slice(0, 40)}" is not accepted; send the body as is, or with gzip or deflate`);
+  throw new UnsupportedMediaType(
+    'ingest.content_encoding',
+    `Content-Encoding "${value.slice(0, 40)}" is not accepted; send the body as is, or with gzip or deflate`,
+  );
 }
 
 /** Charsets a source may declare: UTF-8, and the ASCII-compatible single-byte ones old systems use (a newline is always byte 0x0a). */
@@ -45,7 +48,10 @@ export function bodyCharset(contentType: string | undefined): string {
   if (label === 'utf-8' || label === 'utf8') return 'utf-8';
   const name = SINGLE_BYTE.get(label);
   if (name) return name;
-  throw new UnsupportedMediaType('ingest.charset', `charset "${label.slice(0, 40)}" is not accepted; send UTF-8, or declare iso-8859-1, windows-1252 or iso-8859-15`);
+  throw new UnsupportedMediaType(
+    'ingest.charset',
+    `charset "${label.slice(0, 40)}" is not accepted; send UTF-8, or declare iso-8859-1, windows-1252 or iso-8859-15`,
+  );
 }
 
 /** A record's bytes that cannot be read in the declared charset: the reason, for its refusal. */
@@ -55,7 +61,7 @@ export interface Unreadable {
 
 /** The offset of the first byte that breaks UTF-8 (overlong forms and surrogates included), or -1. */
 export function firstInvalidUtf8(b: Uint8Array): number {
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i]!;
     if (c < 0x80) {
       i++;
@@ -65,7 +71,8 @@ export function firstInvalidUtf8(b: Uint8Array): number {
     if (!n) return i;
     for (let k = 1; k <= n; k++) if (((b[i + k] ?? 0) & 0xc0) !== 0x80) return i;
     const d = b[i + 1]!;
-    if ((c === 0xe0 && d < 0xa0) || (c === 0xed && d > 0x9f) || (c === 0xf0 && d < 0x90) || (c === 0xf4 && d > 0x8f)) return i;
+    if ((c === 0xe0 && d < 0xa0) || (c === 0xed && d > 0x9f) || (c === 0xf0 && d < 0x90) || (c === 0xf4 && d > 0x8f))
+      return i;
     i += n + 1;
   }
   return -1;
@@ -86,12 +93,20 @@ export function textDecoding(charset: string): TextDecoding {
         // The native check first (a whole FHIR Bundle is one record): the walk only runs to say where.
         const at = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
         if (at < 0) return bytes.toString('utf8');
-        return { unreadable: `not valid UTF-8 (byte ${at + 1} of the record is 0x${bytes[at]!.toString(16).padStart(2, '0')}); send UTF-8, or declare the charset, e.g. Content-Type: application/x-ndjson; charset=iso-8859-1` };
+        return {
+          unreadable: `not valid UTF-8 (byte ${at + 1} of the record is 0x${bytes[at]!.toString(16).padStart(2, '0')}); send UTF-8, or declare the charset, e.g. Content-Type: application/x-ndjson; charset=iso-8859-1`,
+        };
       },
     };
   }
   // Single-byte: every byte is a character, nothing is unreadable and nothing waits across chunks.
-  const decode = charset === 'windows-1252' ? windows1252 : ((d) => (bytes: Buffer) => d.decode(bytes))(new TextDecoder(charset));
+  const decode =
+    charset === 'windows-1252'
+      ? windows1252
+      : (
+          (d) => (bytes: Buffer) =>
+            d.decode(bytes)
+        )(new TextDecoder(charset));
   return { whole: decode, one: decode };
 }
 
@@ -116,7 +131,12 @@ export async function* decompress(body: AsyncIterable<Buffer>, encoding: 'gzip' 
   const it = body[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
-  const z = encoding === 'gzip' ? zlib.createGunzip() : looksLikeZlib(first.value) ? zlib.createInflate() : zlib.createInflateRaw();
+  const z =
+    encoding === 'gzip'
+      ? zlib.createGunzip()
+      : looksLikeZlib(first.value)
+        ? zlib.createInflate()
+        : zlib.createInflateRaw();
   const input = Readable.from(
     (async function* () {
       yield first.value;

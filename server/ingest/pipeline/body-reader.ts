@@ -4,21 +4,41 @@
 // records sent again, compressed or not, are the same batch).
 import { createHash } from 'node:crypto';
 import { Invalid, TooLarge } from '../../errors.ts';
-import { decompress, isZlibError, textDecoding, UnsupportedMediaType, type ContentEncoding, type TextDecoding } from './body-decoding.ts';
+import {
+  decompress,
+  isZlibError,
+  textDecoding,
+  UnsupportedMediaType,
+  type ContentEncoding,
+  type TextDecoding,
+} from './body-decoding.ts';
 import { JsonArraySplitter, NdjsonSplitter, StructureError, type RecordSink } from './record-splitter.ts';
 
 export { UnsupportedMediaType };
 
 export type BodyFormat = 'ndjson' | 'json';
 
-const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/jsonlines', 'application/fhir+ndjson']);
+const NDJSON_TYPES = new Set([
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/x-jsonlines',
+  'application/jsonlines',
+  'application/fhir+ndjson',
+]);
 const JSON_TYPES = new Set(['application/json', 'application/fhir+json']);
 
 /** The body format from a Content-Type header, or a 415 naming what is accepted. */
-export function bodyFormat(contentType: string | undefined, accepted: readonly string[] = [...JSON_TYPES, ...NDJSON_TYPES]): BodyFormat {
+export function bodyFormat(
+  contentType: string | undefined,
+  accepted: readonly string[] = [...JSON_TYPES, ...NDJSON_TYPES],
+): BodyFormat {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (accepted.includes(type)) return NDJSON_TYPES.has(type) ? 'ndjson' : 'json';
-  throw new UnsupportedMediaType('ingest.content_type', `Content-Type ${type ? `"${type}"` : '(missing)'} is not accepted here; send one of: ${accepted.join(', ')}`);
+  throw new UnsupportedMediaType(
+    'ingest.content_type',
+    `Content-Type ${type ? `"${type}"` : '(missing)'} is not accepted here; send one of: ${accepted.join(', ')}`,
+  );
 }
 
 /**
@@ -52,7 +72,8 @@ class JsonBodySplitter {
       const bytes = this.#single.length === 1 ? this.#single[0]! : Buffer.concat(this.#single);
       const { end, deepest } = objectEnd(bytes);
       if (end < 0) throw new StructureError('the JSON object is not closed (the body was cut short?)');
-      for (let i = end; i < bytes.length; i++) if (!isBlank(bytes[i]!)) throw new StructureError(`unexpected text after the JSON object (at byte ${i})`);
+      for (let i = end; i < bytes.length; i++)
+        if (!isBlank(bytes[i]!)) throw new StructureError(`unexpected text after the JSON object (at byte ${i})`);
       const text = this.decoding.one(bytes.subarray(0, end));
       // The walk that found the end measured the nesting too: the record's depth is not scanned again.
       this.sink(typeof text === 'string' ? text.trim() : text, 0, undefined, deepest);
@@ -123,11 +144,16 @@ async function* bounded(body: AsyncIterable<Buffer>, maxBytes: number): AsyncGen
  * when the structure or the compression is broken. `bytes` and `sha256` are
  * those of the decompressed body.
  */
-export async function readRecords(body: AsyncIterable<Buffer>, options: ReadOptions, sink: RecordSink): Promise<BodyDigest> {
+export async function readRecords(
+  body: AsyncIterable<Buffer>,
+  options: ReadOptions,
+  sink: RecordSink,
+): Promise<BodyDigest> {
   const { maxBytes } = options;
   if (options.declaredLength !== undefined && options.declaredLength > maxBytes) throw tooLarge(maxBytes);
   const decoding = textDecoding(options.charset ?? 'utf-8');
-  const splitter = options.format === 'ndjson' ? new NdjsonSplitter(sink, decoding) : new JsonBodySplitter(sink, decoding);
+  const splitter =
+    options.format === 'ndjson' ? new NdjsonSplitter(sink, decoding) : new JsonBodySplitter(sink, decoding);
   const encoding = options.encoding ?? 'identity';
   const received = bounded(body, maxBytes);
   const source = encoding === 'identity' ? received : decompress(received, encoding);
@@ -143,14 +169,23 @@ export async function readRecords(body: AsyncIterable<Buffer>, options: ReadOpti
     splitter.end();
   } catch (error) {
     if (error instanceof StructureError) throw new Invalid('body.malformed', `Malformed body: ${error.message}`);
-    if (isZlibError(error)) throw new Invalid('body.malformed', `Malformed body: it cannot be decompressed as ${encoding} (${(error as Error).message})`);
+    if (isZlibError(error))
+      throw new Invalid(
+        'body.malformed',
+        `Malformed body: it cannot be decompressed as ${encoding} (${(error as Error).message})`,
+      );
     // The client went away mid-body: nothing was kept, and nobody is left to answer.
-    if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as Error).message === 'aborted') throw new Invalid('body.aborted', 'The request body was cut short');
+    if ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as Error).message === 'aborted')
+      throw new Invalid('body.aborted', 'The request body was cut short');
     throw error;
   }
   return { bytes, sha256: hash.digest('hex') };
 }
 
 function tooLarge(maxBytes: number): TooLarge {
-  return new TooLarge('body.too_large', `Request body larger than ${maxBytes} bytes (VIGIE_INGEST_MAX_BYTES; decompressed bytes count too); split the batch`, { maxBytes });
+  return new TooLarge(
+    'body.too_large',
+    `Request body larger than ${maxBytes} bytes (VIGIE_INGEST_MAX_BYTES; decompressed bytes count too); split the batch`,
+    { maxBytes },
+  );
 }

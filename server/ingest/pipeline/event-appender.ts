@@ -16,7 +16,12 @@ export interface AppendResult {
   lastId: number | null;
 }
 
-export type EventAppender = (trx: Trx, sourceId: string, receivedAt: number, rows: readonly ValidAccessEvent[]) => Promise<AppendResult>;
+export type EventAppender = (
+  trx: Trx,
+  sourceId: string,
+  receivedAt: number,
+  rows: readonly ValidAccessEvent[],
+) => Promise<AppendResult>;
 
 const INSERT_SQLITE =
   'insert into access_events (occurredAt, occurredAtText, receivedAt, sourceId, userId, action, outcome, patientId, application, workstation, address, department, context) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -32,7 +37,21 @@ export function createEventAppender(store: Store, options: { timelineChunk?: num
       let firstId: number | null = null;
       let lastId: number | null = null;
       for (const r of rows) {
-        const info = stmt.run(r.occurredAt, r.occurredAtText, receivedAt, sourceId, r.userId, r.action, r.outcome, r.patientId, r.application, r.workstation, r.address, r.department, r.context);
+        const info = stmt.run(
+          r.occurredAt,
+          r.occurredAtText,
+          receivedAt,
+          sourceId,
+          r.userId,
+          r.action,
+          r.outcome,
+          r.patientId,
+          r.application,
+          r.workstation,
+          r.address,
+          r.department,
+          r.context,
+        );
         lastId = Number(info.lastInsertRowid);
         firstId ??= lastId;
       }

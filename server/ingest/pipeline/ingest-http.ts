@@ -30,7 +30,8 @@ export interface IngestRoutesDeps {
 export function idempotencyKey(req: Request): string | undefined {
   const key = req.get('idempotency-key');
   if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) throw new Invalid('ingest.idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+  if (!IDEMPOTENCY_KEY.test(key))
+    throw new Invalid('ingest.idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
   return key;
 }
 
@@ -42,7 +43,13 @@ export function idempotencyKey(req: Request): string | undefined {
  * batch goes on. The connection is closed after a 413 so the rest of an
  * oversized body is not read.
  */
-export async function receive<T>(req: Request, res: Response, config: Readonly<Config>, format: BodyFormat, each: (value: unknown, index: number) => T | string | Skip) {
+export async function receive<T>(
+  req: Request,
+  res: Response,
+  config: Readonly<Config>,
+  format: BodyFormat,
+  each: (value: unknown, index: number) => T | string | Skip,
+) {
   const items: T[] = [];
   const rejected: Refusal[] = [];
   let skipped = 0;
@@ -53,11 +60,18 @@ export async function receive<T>(req: Request, res: Response, config: Readonly<C
     const digest = await readRecords(
       // Not destroyed on an early exit: the error answer must still reach the client.
       req.iterator({ destroyOnReturn: false }),
-      { format, maxBytes: config.ingest.maxBytes, declaredLength: declared === undefined ? undefined : Number(declared), encoding, charset },
+      {
+        format,
+        maxBytes: config.ingest.maxBytes,
+        declaredLength: declared === undefined ? undefined : Number(declared),
+        encoding,
+        charset,
+      },
       (text, index, line, deepest) => {
         if (typeof text !== 'string') return refuse(rejected, index, line, text.unreadable);
         // A JSON body's splitter measured the depth while cutting the record out; an NDJSON line is scanned here.
-        if (deepest === undefined ? jsonTooDeep(text) : deepest > MAX_JSON_DEPTH) return refuse(rejected, index, line, `refused before parsing: ${TOO_DEEP_MESSAGE}`);
+        if (deepest === undefined ? jsonTooDeep(text) : deepest > MAX_JSON_DEPTH)
+          return refuse(rejected, index, line, `refused before parsing: ${TOO_DEEP_MESSAGE}`);
         let value: unknown;
         try {
           if (!text) throw new SyntaxError('Unexpected end of JSON input');

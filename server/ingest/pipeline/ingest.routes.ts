@@ -35,8 +35,20 @@ export function ingestRoutes(deps: IngestRoutesDeps): express.Router {
     const ticket = ingest.reserve(req.source!.id);
     try {
       const limit = futureLimit(clock.now(), config.ingest.futureToleranceMinutes);
-      const { items, rejected, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ValidAccessEvent>(req, res, config, format, (v) => validateAccessEvent(v, limit)));
-      sendAnswer(res, await ingest.commitEvents(ticket, sourceActor(req), req.source!, items, { format: `events:${format}`, digest, idempotencyKey: key, rejected }));
+      const { items, rejected, digest } = await withinBodyDeadline(
+        res,
+        config.ingest.bodyTimeoutSeconds,
+        receive<ValidAccessEvent>(req, res, config, format, (v) => validateAccessEvent(v, limit)),
+      );
+      sendAnswer(
+        res,
+        await ingest.commitEvents(ticket, sourceActor(req), req.source!, items, {
+          format: `events:${format}`,
+          digest,
+          idempotencyKey: key,
+          rejected,
+        }),
+      );
     } finally {
       ticket.release();
     }
@@ -45,20 +57,39 @@ export function ingestRoutes(deps: IngestRoutesDeps): express.Router {
   router.post('/alerts/:format', requireKind('alerts'), async (req, res) => {
     const name = req.params.format as string;
     const map = Object.hasOwn(ALERT_MAPPERS, name) ? ALERT_MAPPERS[name]! : undefined;
-    if (!map) throw new NotFound('ingest.alert_format_unknown', `Unknown alert format "${name}"; use one of: ${Object.keys(ALERT_MAPPERS).join(', ')}`);
+    if (!map)
+      throw new NotFound(
+        'ingest.alert_format_unknown',
+        `Unknown alert format "${name}"; use one of: ${Object.keys(ALERT_MAPPERS).join(', ')}`,
+      );
     const format = bodyFormat(req.get('content-type'));
     const key = idempotencyKey(req);
     const ticket = ingest.reserve(req.source!.id);
     try {
       const limit = futureLimit(clock.now(), config.ingest.futureToleranceMinutes);
-      const { items, rejected, skipped, digest } = await withinBodyDeadline(res, config.ingest.bodyTimeoutSeconds, receive<ToolAlert>(req, res, config, format, (v) => map(v, limit)));
-      sendAnswer(res, await ingest.commitAlerts(ticket, sourceActor(req), req.source!, items, { format: `alerts:${name}`, digest, idempotencyKey: key, rejected, skipped }));
+      const { items, rejected, skipped, digest } = await withinBodyDeadline(
+        res,
+        config.ingest.bodyTimeoutSeconds,
+        receive<ToolAlert>(req, res, config, format, (v) => map(v, limit)),
+      );
+      sendAnswer(
+        res,
+        await ingest.commitAlerts(ticket, sourceActor(req), req.source!, items, {
+          format: `alerts:${name}`,
+          digest,
+          idempotencyKey: key,
+          rejected,
+          skipped,
+        }),
+      );
     } finally {
       ticket.release();
     }
   });
 
-  router.use((req, _res, next) => next(new NotFound('route.not_found', `No ingest route ${req.method} ${req.baseUrl}${req.path}`)));
+  router.use((req, _res, next) =>
+    next(new NotFound('route.not_found', `No ingest route ${req.method} ${req.baseUrl}${req.path}`)),
+  );
   router.use(countRefusals(ingest));
   router.use(closeWhenStopping());
   return router;

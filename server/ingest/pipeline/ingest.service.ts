@@ -23,7 +23,12 @@ export type { BatchAnswer, BatchMeta, EventsAnswer, Refusal } from './batch.ts';
 /** New alerts pushed between two turns of the event loop. */
 const PUSH_SLICE = 100;
 
-export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<AlertsService, 'publish'>; eventLog: EventLogSignal; log: Logger }) {
+export function createIngestService(deps: {
+  writer: IngestWriter;
+  alerts: Pick<AlertsService, 'publish'>;
+  eventLog: EventLogSignal;
+  log: Logger;
+}) {
   const { writer, alerts, eventLog, log } = deps;
 
   // Refusals that never reach a batch transaction (a malformed body, a
@@ -80,11 +85,16 @@ export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<A
 
   /** A batch with nothing to keep: 400 naming every refusal (the route counts them). */
   function refuseAll(meta: BatchMeta, what: string): never {
-    if (!meta.rejected.length) throw new Invalid('ingest.empty', `The ${what} holds no record`, { accepted: 0, rejected: [] });
-    throw new Invalid('ingest.all_rejected', `Every record of the ${what} was refused; first: #${meta.rejected[0]!.index}: ${meta.rejected[0]!.reason}`, {
-      accepted: 0,
-      rejected: meta.rejected,
-    });
+    if (!meta.rejected.length)
+      throw new Invalid('ingest.empty', `The ${what} holds no record`, { accepted: 0, rejected: [] });
+    throw new Invalid(
+      'ingest.all_rejected',
+      `Every record of the ${what} was refused; first: #${meta.rejected[0]!.index}: ${meta.rejected[0]!.reason}`,
+      {
+        accepted: 0,
+        rejected: meta.rejected,
+      },
+    );
   }
 
   function noteRefusal(sourceId: string, count: number, error: string): void {
@@ -104,7 +114,11 @@ export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<A
     flushRefusals();
   }
 
-  const header = (actor: Actor, source: BatchSource, meta: BatchMeta) => ({ actor, source: { id: source.id, name: source.name }, meta });
+  const header = (actor: Actor, source: BatchSource, meta: BatchMeta) => ({
+    actor,
+    source: { id: source.id, name: source.name },
+    meta,
+  });
 
   return {
     noteDropped,
@@ -114,21 +128,46 @@ export function createIngestService(deps: { writer: IngestWriter; alerts: Pick<A
     refuseAll,
 
     /** Appends access events; the answer is `{ accepted, rejected }`, or a FHIR OperationOutcome. */
-    async commitEvents(ticket: WriterTicket, actor: Actor, source: BatchSource, rows: readonly ValidAccessEvent[], meta: BatchMeta, answer: EventsAnswer = { kind: 'events' }): Promise<BatchAnswer> {
+    async commitEvents(
+      ticket: WriterTicket,
+      actor: Actor,
+      source: BatchSource,
+      rows: readonly ValidAccessEvent[],
+      meta: BatchMeta,
+      answer: EventsAnswer = { kind: 'events' },
+    ): Promise<BatchAnswer> {
       if (!rows.length) refuseAll(meta, 'batch');
       return commitBatch(ticket, { kind: 'events', ...header(actor, source, meta), rows, answer });
     },
 
     /** Raises (or folds) tool alerts; the answer is `{ accepted, rejected, alerts: [ids] }`. */
-    async commitAlerts(ticket: WriterTicket, actor: Actor, source: BatchSource, inputs: readonly RaiseAlertInput[], meta: BatchMeta): Promise<BatchAnswer> {
+    async commitAlerts(
+      ticket: WriterTicket,
+      actor: Actor,
+      source: BatchSource,
+      inputs: readonly RaiseAlertInput[],
+      meta: BatchMeta,
+    ): Promise<BatchAnswer> {
       // A body of skipped records only (a Suricata eve.json stretch without alerts) is a batch like any other.
       if (!inputs.length && (meta.rejected.length || !meta.skipped)) refuseAll(meta, 'batch');
       return commitBatch(ticket, { kind: 'alerts', ...header(actor, source, meta), inputs });
     },
 
     /** A syslog batch: access events, alerts and raw system events from one sender. */
-    async commitSyslog(ticket: WriterTicket, actor: Actor, source: BatchSource, batch: { rows: ValidAccessEvent[]; alerts: RaiseAlertInput[]; systemEvents: NewSystemEventRow[] }, meta: BatchMeta): Promise<BatchAnswer> {
-      return commitBatch(ticket, { kind: 'syslog', ...header(actor, source, meta), rows: batch.rows, alerts: batch.alerts, systemEvents: batch.systemEvents });
+    async commitSyslog(
+      ticket: WriterTicket,
+      actor: Actor,
+      source: BatchSource,
+      batch: { rows: ValidAccessEvent[]; alerts: RaiseAlertInput[]; systemEvents: NewSystemEventRow[] },
+      meta: BatchMeta,
+    ): Promise<BatchAnswer> {
+      return commitBatch(ticket, {
+        kind: 'syslog',
+        ...header(actor, source, meta),
+        rows: batch.rows,
+        alerts: batch.alerts,
+        systemEvents: batch.systemEvents,
+      });
     },
   };
 }

@@ -40,7 +40,14 @@ const DOT = 46;
  */
 export function parseIsoTime(text: string): number | 'format' | 'calendar' {
   const len = text.length;
-  if (len < 17 || text.charCodeAt(4) !== MINUS || text.charCodeAt(7) !== MINUS || text.charCodeAt(10) !== 84 /* T */ || text.charCodeAt(13) !== COLON) return 'format';
+  if (
+    len < 17 ||
+    text.charCodeAt(4) !== MINUS ||
+    text.charCodeAt(7) !== MINUS ||
+    text.charCodeAt(10) !== 84 /* T */ ||
+    text.charCodeAt(13) !== COLON
+  )
+    return 'format';
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);

@@ -136,7 +136,8 @@ export class JsonArraySplitter {
         case S.Before:
           // Blanks, and a UTF-8 byte-order mark (possibly cut across chunks).
           if (isBlank(b) || b === 0xef || b === 0xbb || b === 0xbf) continue;
-          if (b !== OPEN_ARRAY) throw new StructureError('expected a JSON array (or NDJSON with Content-Type application/x-ndjson)');
+          if (b !== OPEN_ARRAY)
+            throw new StructureError('expected a JSON array (or NDJSON with Content-Type application/x-ndjson)');
           this.#state = S.Expect;
           continue;
         case S.After:
@@ -178,8 +179,7 @@ export class JsonArraySplitter {
     if (b === QUOTE) this.#inString = true;
     else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
       if (++this.#depth > this.#deepest) this.#deepest = this.#depth;
-    }
-    else if (b === CLOSE_OBJECT || (b === CLOSE_ARRAY && this.#depth > 0)) this.#depth--;
+    } else if (b === CLOSE_OBJECT || (b === CLOSE_ARRAY && this.#depth > 0)) this.#depth--;
     else if (this.#depth <= 0 && (b === COMMA || b === CLOSE_ARRAY)) {
       this.#pending.push(chunk.subarray(start, i));
       this.#emitPending();

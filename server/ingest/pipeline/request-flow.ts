@@ -37,7 +37,8 @@ export async function withinBodyDeadline<T>(res: Response, seconds: number, read
 /** Error middleware: a `503 ingest.stopping` closes its connection. */
 export function closeWhenStopping() {
   return (err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (err instanceof AppError && err.code === 'ingest.stopping' && !res.headersSent) res.setHeader('Connection', 'close');
+    if (err instanceof AppError && err.code === 'ingest.stopping' && !res.headersSent)
+      res.setHeader('Connection', 'close');
     next(err);
   };
 }

@@ -30,7 +30,8 @@ type AppErrorClass = new (code: string, message: string) => errors.AppError;
 
 function appErrorClass(name: string): AppErrorClass | undefined {
   const candidate = Object.hasOwn(errors, name) ? (errors as Record<string, unknown>)[name] : undefined;
-  if (typeof candidate === 'function' && candidate.prototype instanceof errors.AppError) return candidate as AppErrorClass;
+  if (typeof candidate === 'function' && candidate.prototype instanceof errors.AppError)
+    return candidate as AppErrorClass;
   return undefined;
 }
 
@@ -41,7 +42,8 @@ export function rebuildError(sent: SentError): Error {
     // Every project error's constructor starts (code, message); the optional fields are set after.
     error = new AppClass(sent.code!, sent.message);
     if (sent.details !== undefined) Object.defineProperty(error, 'details', { value: sent.details, enumerable: true });
-    if (sent.retryAfterSeconds !== undefined) Object.defineProperty(error, 'retryAfterSeconds', { value: sent.retryAfterSeconds, enumerable: true });
+    if (sent.retryAfterSeconds !== undefined)
+      Object.defineProperty(error, 'retryAfterSeconds', { value: sent.retryAfterSeconds, enumerable: true });
   } else if (sent.name === 'SqliteError' && sent.code !== undefined) {
     error = new SqliteDatabase.SqliteError(sent.message, sent.code);
   } else {

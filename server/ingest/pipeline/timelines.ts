@@ -28,7 +28,9 @@ function statements(raw: SqliteDatabase.Database): Statements {
   let s = prepared.get(raw);
   if (!s) {
     const fill = (t: (typeof TIMELINES)[keyof typeof TIMELINES]) =>
-      raw.prepare<[number, number]>(`insert into ${t.table} (subject, at, eventId) select ${t.column}, occurredAt, id from access_events where id > ? and id <= ? and ${t.column} is not null order by 1, 2, 3`);
+      raw.prepare<[number, number]>(
+        `insert into ${t.table} (subject, at, eventId) select ${t.column}, occurredAt, id from access_events where id > ? and id <= ? and ${t.column} is not null order by 1, 2, 3`,
+      );
     s = {
       through: raw.prepare<[], number>('select indexedThrough from access_event_timeline_state where id = 1').pluck(),
       users: fill(TIMELINES.user),

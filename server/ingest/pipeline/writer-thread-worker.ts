@@ -9,9 +9,14 @@ import { Unavailable } from '../../errors.ts';
 import { openStore } from '../../store/db.ts';
 import { batchRunnerOn, type BatchJob } from './batch.ts';
 import { sendError } from './thread-errors.ts';
-import { rowsFromColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './writer-thread-protocol.ts';
+import {
+  rowsFromColumns,
+  type BulkField,
+  type FromThread,
+  type ToThread,
+  type WriterThreadData,
+} from './writer-thread-protocol.ts';
 import { inlineExecutor } from './writer.ts';
-
 
 /** How long the thread lets main-thread writers in before its next batch, at most. */
 const FAIR_TURN_MS = 250;
@@ -23,12 +28,20 @@ const store = openStore({ kind: 'sqlite', file: data.file });
 let now = 0;
 const clock = { now: () => now };
 const runner = batchRunnerOn(store, clock, { timelineChunk: data.timelineChunk });
-const execute = inlineExecutor(store.db, createAuditService({ repo: createAuditRepo(), clock, dialect: 'sqlite' }), (trx, job: BatchJob) => runner.run(trx, job, now));
+const execute = inlineExecutor(
+  store.db,
+  createAuditService({ repo: createAuditRepo(), clock, dialect: 'sqlite' }),
+  (trx, job: BatchJob) => runner.run(trx, job, now),
+);
 
 /** A main-thread writer waiting for the lock (db.ts counts them) goes first: the console's writes are never starved by a burst. */
 function letMainThreadIn(): void {
   const until = performance.now() + FAIR_TURN_MS;
-  for (let n = Atomics.load(data.waitingWriters, 0); n > 0 && performance.now() < until; n = Atomics.load(data.waitingWriters, 0)) {
+  for (
+    let n = Atomics.load(data.waitingWriters, 0);
+    n > 0 && performance.now() < until;
+    n = Atomics.load(data.waitingWriters, 0)
+  ) {
     Atomics.wait(data.waitingWriters, 0, n, 2);
   }
 }
@@ -41,7 +54,12 @@ function assemble(message: Extract<ToThread, { type: 'job' }>): BatchJob {
   const job: Record<string, unknown> = { ...message.job };
   for (const [field, count] of Object.entries(message.counts) as [BulkField, number][]) {
     const items = received?.get(field) ?? [];
-    if (items.length !== count) throw new Unavailable('ingest.handover_incomplete', `The writer thread received ${items.length} of the batch's ${count} ${field}; send the batch again`, 1);
+    if (items.length !== count)
+      throw new Unavailable(
+        'ingest.handover_incomplete',
+        `The writer thread received ${items.length} of the batch's ${count} ${field}; send the batch again`,
+        1,
+      );
     job[field] = items;
   }
   return job as BatchJob;

@@ -14,7 +14,16 @@ import type { Logger } from '../../log.ts';
 import type { ValidAccessEvent } from './access-event-validation.ts';
 import type { BatchJob, JobResult } from './batch.ts';
 import { rebuildError } from './thread-errors.ts';
-import { BULK_FIELDS, HANDOVER_SLICE, HANDOVER_SLICE_OBJECTS, rowsToColumns, type BulkField, type FromThread, type ToThread, type WriterThreadData } from './writer-thread-protocol.ts';
+import {
+  BULK_FIELDS,
+  HANDOVER_SLICE,
+  HANDOVER_SLICE_OBJECTS,
+  rowsToColumns,
+  type BulkField,
+  type FromThread,
+  type ToThread,
+  type WriterThreadData,
+} from './writer-thread-protocol.ts';
 
 const BOOT = new URL('./writer-thread-boot.mjs', import.meta.url);
 const ENTRY = new URL('./writer-thread-worker.ts', import.meta.url).href;
@@ -38,7 +47,12 @@ export interface ThreadExecutor {
   thread(): Worker | undefined;
 }
 
-export function createThreadExecutor(options: { file: string; waitingWriters: Int32Array; log: Logger; timelineChunk?: number }): ThreadExecutor {
+export function createThreadExecutor(options: {
+  file: string;
+  waitingWriters: Int32Array;
+  log: Logger;
+  timelineChunk?: number;
+}): ThreadExecutor {
   const { log } = options;
   const inFlight = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
   const handovers = new WeakMap<BatchJob, Handover>();
@@ -48,7 +62,11 @@ export function createThreadExecutor(options: { file: string; waitingWriters: In
   let generation = 0;
   let closing = false;
   const restarted = () =>
-    new Unavailable('ingest.writer_restarted', 'The ingest writer stopped before this batch was acknowledged; send it again (with its Idempotency-Key a retry cannot duplicate it)', 1);
+    new Unavailable(
+      'ingest.writer_restarted',
+      'The ingest writer stopped before this batch was acknowledged; send it again (with its Idempotency-Key a retry cannot duplicate it)',
+      1,
+    );
 
   function failInFlight(): void {
     for (const [id, job] of inFlight) {
@@ -58,7 +76,12 @@ export function createThreadExecutor(options: { file: string; waitingWriters: In
   }
 
   function start(): Worker {
-    const data: WriterThreadData = { file: options.file, waitingWriters: options.waitingWriters, timelineChunk: options.timelineChunk, entry: ENTRY };
+    const data: WriterThreadData = {
+      file: options.file,
+      waitingWriters: options.waitingWriters,
+      timelineChunk: options.timelineChunk,
+      entry: ENTRY,
+    };
     const w = new Worker(BOOT, { workerData: data, name: 'vigie-ingest-writer' });
     generation++;
     w.unref();
@@ -78,7 +101,11 @@ export function createThreadExecutor(options: { file: string; waitingWriters: In
     w.on('error', (error) => log.error('ingest writer thread failed', { error }));
     w.on('exit', (code) => {
       if (worker === w) worker = undefined;
-      if (!closing || inFlight.size) log.error('ingest writer thread stopped; the batches it held are not acknowledged, the next batch starts a new thread', { code, batches: inFlight.size });
+      if (!closing || inFlight.size)
+        log.error(
+          'ingest writer thread stopped; the batches it held are not acknowledged, the next batch starts a new thread',
+          { code, batches: inFlight.size },
+        );
       failInFlight();
     });
     return w;
@@ -104,7 +131,9 @@ export function createThreadExecutor(options: { file: string; waitingWriters: In
           if (worker !== w) throw restarted();
           const slice = items.slice(i, i + size);
           const part: ToThread =
-            field === 'rows' ? { type: 'part', id: handover.id, field, columns: rowsToColumns(slice as ValidAccessEvent[]) } : { type: 'part', id: handover.id, field, items: slice };
+            field === 'rows'
+              ? { type: 'part', id: handover.id, field, columns: rowsToColumns(slice as ValidAccessEvent[]) }
+              : { type: 'part', id: handover.id, field, items: slice };
           w.postMessage(part);
         }
       }

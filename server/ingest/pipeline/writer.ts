@@ -45,7 +45,11 @@ export function maxPerHolder(capacity: number): number {
 export type BatchExecutor<J, R> = (job: J) => Promise<R>;
 
 /** A transaction on this thread's connection: the chain's lock first, then `run`. */
-export function inlineExecutor<J, R>(db: Db, audit: AuditService, run: (trx: Trx, job: J) => Promise<R>): BatchExecutor<J, R> {
+export function inlineExecutor<J, R>(
+  db: Db,
+  audit: AuditService,
+  run: (trx: Trx, job: J) => Promise<R>,
+): BatchExecutor<J, R> {
   return (job) =>
     inTransaction(db, async (trx) => {
       // ORDER: take the audit chain's lock before the first insert. On
@@ -102,7 +106,12 @@ export function createIngestWriter<J = BatchJob, R = JobResult>(deps: WriterDeps
       const retryAfter = () => Math.max(1, Math.ceil((averageMs * pending) / 1000));
       if (pending >= capacity) {
         const seconds = retryAfter();
-        throw new Unavailable('ingest.saturated', `The ingest queue is full (${capacity} batches); retry after ${seconds} s`, seconds, { retryAfterSeconds: seconds });
+        throw new Unavailable(
+          'ingest.saturated',
+          `The ingest queue is full (${capacity} batches); retry after ${seconds} s`,
+          seconds,
+          { retryAfterSeconds: seconds },
+        );
       }
       const mine = holder === undefined ? 0 : (held.get(holder) ?? 0);
       if (holder !== undefined && mine >= share) {

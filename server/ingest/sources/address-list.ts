@@ -9,7 +9,8 @@ export function addressEntryProblem(entry: string): string | null {
   if (!family || rest.length) return `"${entry}" is not an IP address or a CIDR range (e.g. 10.0.0.5 or 10.0.0.0/24)`;
   if (bits === undefined) return null;
   const max = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) return `"${entry}": the prefix length must be between 0 and ${max}`;
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > max)
+    return `"${entry}": the prefix length must be between 0 and ${max}`;
   return null;
 }
 

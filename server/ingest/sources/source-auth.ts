@@ -24,14 +24,19 @@ export function bearerToken(req: Request): string | undefined {
 }
 
 /** 401 (missing, unknown or revoked token, with WWW-Authenticate) or 403 (disabled source); sets req.source. */
-export function sourceAuth(sources: SourcesService, onDisabled: (source: string, reason: string) => void): RequestHandler {
+export function sourceAuth(
+  sources: SourcesService,
+  onDisabled: (source: string, reason: string) => void,
+): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       req.source = await sources.authenticate(bearerToken(req));
       next();
     } catch (error) {
-      if (error instanceof Forbidden && typeof error.details?.sourceId === 'string') onDisabled(error.details.sourceId, 'refused: the source is disabled');
-      if ((error as { status?: number }).status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="vigie-ingest"');
+      if (error instanceof Forbidden && typeof error.details?.sourceId === 'string')
+        onDisabled(error.details.sourceId, 'refused: the source is disabled');
+      if ((error as { status?: number }).status === 401)
+        res.setHeader('WWW-Authenticate', 'Bearer realm="vigie-ingest"');
       next(error);
     }
   };
@@ -42,7 +47,12 @@ export function requireKind(...kinds: SourceKind[]): RequestHandler {
   return (req, _res, next) => {
     const kind = req.source?.kind;
     if (!kind || !kinds.includes(kind)) {
-      return next(new Forbidden('ingest.kind_mismatch', `This endpoint takes sources of kind ${kinds.join(' or ')}; this source is of kind ${kind ?? '(none)'}`));
+      return next(
+        new Forbidden(
+          'ingest.kind_mismatch',
+          `This endpoint takes sources of kind ${kinds.join(' or ')}; this source is of kind ${kind ?? '(none)'}`,
+        ),
+      );
     }
     next();
   };

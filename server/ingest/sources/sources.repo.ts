@@ -7,12 +7,27 @@ export type SourceRow = SourcesTable;
 export type IngestBatchRow = IngestBatchesTable;
 
 const SOURCE_COLUMNS = [
-  'id', 'name', 'kind', 'tokenHash', 'tokenPrefix', 'enabled', 'revokedAt', 'allowedAddresses', 'createdAt', 'updatedAt',
-  'tokenIssuedAt', 'lastSeenAt', 'lastError', 'lastErrorAt',
+  'id',
+  'name',
+  'kind',
+  'tokenHash',
+  'tokenPrefix',
+  'enabled',
+  'revokedAt',
+  'allowedAddresses',
+  'createdAt',
+  'updatedAt',
+  'tokenIssuedAt',
+  'lastSeenAt',
+  'lastError',
+  'lastErrorAt',
 ] as const;
 
 /** The upsert adding to a source's counters of the day (accepted, refused, skipped). */
-function addingCounts(db: QueryCreator<Database>, c: { sourceId: string; day: string; accepted: number; refused: number; skipped: number }) {
+function addingCounts(
+  db: QueryCreator<Database>,
+  c: { sourceId: string; day: string; accepted: number; refused: number; skipped: number },
+) {
   return db
     .insertInto('source_daily_counts')
     .values(c)
@@ -45,7 +60,11 @@ export function createSourcesRepo() {
     async listByKind(db: Executor, kind: SourceRow['kind']): Promise<SourceRow[]> {
       return db.selectFrom('sources').select(SOURCE_COLUMNS).where('kind', '=', kind).orderBy('createdAt').execute();
     },
-    async update(db: Executor, id: string, patch: Partial<Omit<SourceRow, 'id' | 'createdAt'>>): Promise<SourceRow | undefined> {
+    async update(
+      db: Executor,
+      id: string,
+      patch: Partial<Omit<SourceRow, 'id' | 'createdAt'>>,
+    ): Promise<SourceRow | undefined> {
       return db.updateTable('sources').set(patch).where('id', '=', id).returning(SOURCE_COLUMNS).executeTakeFirst();
     },
     /** Last seen and, when given, the last error of a source. */
@@ -56,7 +75,14 @@ export function createSourcesRepo() {
         .where('id', '=', id)
         .execute();
     },
-    async addCounts(db: Executor, sourceId: string, day: string, accepted: number, refused: number, skipped = 0): Promise<void> {
+    async addCounts(
+      db: Executor,
+      sourceId: string,
+      day: string,
+      accepted: number,
+      refused: number,
+      skipped = 0,
+    ): Promise<void> {
       if (!accepted && !refused && !skipped) return;
       await addingCounts(db, { sourceId, day, accepted, refused, skipped }).execute();
     },
@@ -66,7 +92,11 @@ export function createSourcesRepo() {
       await db
         .insertInto('source_daily_counts')
         .values({ sourceId, day, accepted: 0, refused: 0, skipped: 0, dropped })
-        .onConflict((oc) => oc.columns(['sourceId', 'day']).doUpdateSet((eb) => ({ dropped: eb('source_daily_counts.dropped', '+', eb.ref('excluded.dropped')) })))
+        .onConflict((oc) =>
+          oc
+            .columns(['sourceId', 'day'])
+            .doUpdateSet((eb) => ({ dropped: eb('source_daily_counts.dropped', '+', eb.ref('excluded.dropped')) })),
+        )
         .execute();
     },
     /**
@@ -75,8 +105,20 @@ export function createSourcesRepo() {
      * PostgreSQL (the update rides in a CTE of the upsert: one round trip, not
      * two); on SQLite, where a statement costs no round trip, the same two.
      */
-    async recordActivity(db: Executor, a: { sourceId: string; at: number; day: string; accepted: number; refused: number; skipped?: number; error?: string }): Promise<void> {
-      const seen = a.error === undefined ? { lastSeenAt: a.at } : { lastSeenAt: a.at, lastError: a.error, lastErrorAt: a.at };
+    async recordActivity(
+      db: Executor,
+      a: {
+        sourceId: string;
+        at: number;
+        day: string;
+        accepted: number;
+        refused: number;
+        skipped?: number;
+        error?: string;
+      },
+    ): Promise<void> {
+      const seen =
+        a.error === undefined ? { lastSeenAt: a.at } : { lastSeenAt: a.at, lastError: a.error, lastErrorAt: a.at };
       const skipped = a.skipped ?? 0;
       const counted = a.accepted !== 0 || a.refused !== 0 || skipped !== 0;
       if (!counted || db.getExecutor().adapter instanceof SqliteAdapter) {
@@ -86,10 +128,20 @@ export function createSourcesRepo() {
       }
       const touching = db.with('touched', (qb) => qb.updateTable('sources').set(seen).where('id', '=', a.sourceId));
       // The CTE only adds a name the insert never reads: the builder is the same.
-      await addingCounts(touching as unknown as QueryCreator<Database>, { sourceId: a.sourceId, day: a.day, accepted: a.accepted, refused: a.refused, skipped }).execute();
+      await addingCounts(touching as unknown as QueryCreator<Database>, {
+        sourceId: a.sourceId,
+        day: a.day,
+        accepted: a.accepted,
+        refused: a.refused,
+        skipped,
+      }).execute();
     },
     async countsOn(db: Executor, day: string): Promise<Selectable<SourceDailyCountsTable>[]> {
-      return db.selectFrom('source_daily_counts').select(['sourceId', 'day', 'accepted', 'refused', 'skipped', 'dropped']).where('day', '=', day).execute();
+      return db
+        .selectFrom('source_daily_counts')
+        .select(['sourceId', 'day', 'accepted', 'refused', 'skipped', 'dropped'])
+        .where('day', '=', day)
+        .execute();
     },
     async findBatch(db: Executor, sourceId: string, idempotencyKey: string): Promise<IngestBatchRow | undefined> {
       return db

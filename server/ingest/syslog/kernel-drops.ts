@@ -94,7 +94,11 @@ export interface KernelDrops {
   unattributed(): number;
 }
 
-export function createKernelDrops(deps: { port: number; receiveBuffer: number; noteDropped: (sourceId: string, count: number, reason: string) => void }): KernelDrops | undefined {
+export function createKernelDrops(deps: {
+  port: number;
+  receiveBuffer: number;
+  noteDropped: (sourceId: string, count: number, reason: string) => void;
+}): KernelDrops | undefined {
   const read = kernelDropReader(deps.port);
   if (!read) return undefined;
   let total = read() ?? 0;

@@ -8,7 +8,13 @@ const LF = 0x0a;
 const CR = 0x0d;
 const SP = 0x20;
 
-type State = { kind: 'start' } | { kind: 'count'; digits: string } | { kind: 'octets'; left: number; parts: Buffer[] } | { kind: 'line'; parts: Buffer[]; size: number } | { kind: 'skipLine' } | { kind: 'skipOctets'; left: number };
+type State =
+  | { kind: 'start' }
+  | { kind: 'count'; digits: string }
+  | { kind: 'octets'; left: number; parts: Buffer[] }
+  | { kind: 'line'; parts: Buffer[]; size: number }
+  | { kind: 'skipLine' }
+  | { kind: 'skipOctets'; left: number };
 
 export class FrameDecoder {
   #state: State = { kind: 'start' };

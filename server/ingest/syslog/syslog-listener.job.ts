@@ -83,7 +83,13 @@ export interface SyslogListener extends BackgroundJob {
   drain(): Promise<void>;
 }
 
-export function createSyslogListener(deps: { sources: SourcesService; ingest: IngestService; log: Logger; options: SyslogOptions; futureLimit?: () => FutureLimit }): SyslogListener {
+export function createSyslogListener(deps: {
+  sources: SourcesService;
+  ingest: IngestService;
+  log: Logger;
+  options: SyslogOptions;
+  futureLimit?: () => FutureLimit;
+}): SyslogListener {
   const { sources, ingest, log } = deps;
   const o = {
     maxFrame: 64 * 1024,
@@ -119,7 +125,17 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
   function batchOf(source: SourceRow): Batch {
     let b = batches.get(source.id);
     if (!b) {
-      b = { source, lines: [], failures: 0, flushing: false, blocked: false, backoffMs: 0, sockets: new Set(), paused: false, dropped: 0 };
+      b = {
+        source,
+        lines: [],
+        failures: 0,
+        flushing: false,
+        blocked: false,
+        backoffMs: 0,
+        sockets: new Set(),
+        paused: false,
+        dropped: 0,
+      };
       batches.set(source.id, b);
     }
     b.source = source;
@@ -151,7 +167,11 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
 
   function countDropped(b: Batch): void {
     if (!b.dropped) return;
-    ingest.noteDropped(b.source.id, b.dropped, `${b.dropped} UDP syslog datagram(s) dropped: ${o.backlogLines} lines were already waiting for the ingest writer`);
+    ingest.noteDropped(
+      b.source.id,
+      b.dropped,
+      `${b.dropped} UDP syslog datagram(s) dropped: ${o.backlogLines} lines were already waiting for the ingest writer`,
+    );
     b.dropped = 0;
   }
 
@@ -168,22 +188,37 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
       const message = (error as Error).message;
       // A database outage or a full disk is waited out like a busy writer: the lines are kept, never given up.
       const known = classifyStoreError(error) ?? error;
-      if ((known instanceof Unavailable || known instanceof InsufficientStorage) && !(stopping && known.code === 'ingest.stopping')) {
+      if (
+        (known instanceof Unavailable || known instanceof InsufficientStorage) &&
+        !(stopping && known.code === 'ingest.stopping')
+      ) {
         // Busy, not broken: keep the lines (first in line) and stop reading the TCP senders.
         b.lines.unshift(...lines);
-        if (!b.blocked) log.warn('syslog: the ingest writer is busy; TCP senders paused until it has room', { source: b.source.id, code: known.code });
+        if (!b.blocked)
+          log.warn('syslog: the ingest writer is busy; TCP senders paused until it has room', {
+            source: b.source.id,
+            code: known.code,
+          });
         b.blocked = true;
         b.backoffMs = Math.min(1000, Math.max(25, b.backoffMs * 2));
         return b.backoffMs;
       }
       if (++b.failures < MAX_ATTEMPTS) {
         b.lines.unshift(...lines);
-        log.warn('syslog batch not committed yet; retrying', { source: b.source.id, lines: lines.length, error: message });
+        log.warn('syslog batch not committed yet; retrying', {
+          source: b.source.id,
+          lines: lines.length,
+          error: message,
+        });
         return 1000;
       }
       // Uncommittable (not a busy writer): counted as refused on the source, with the reason, and logged.
       b.failures = 0;
-      ingest.noteRefusal(b.source.id, lines.length, `${lines.length} syslog line(s) could not be stored after ${MAX_ATTEMPTS} attempts: ${message}`.slice(0, 500));
+      ingest.noteRefusal(
+        b.source.id,
+        lines.length,
+        `${lines.length} syslog line(s) could not be stored after ${MAX_ATTEMPTS} attempts: ${message}`.slice(0, 500),
+      );
       log.error('syslog batch given up', { source: b.source.id, lines: lines.length, error: message });
       return 0;
     }
@@ -210,7 +245,8 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
     } finally {
       b.flushing = false;
     }
-    if ((b.lines.length || b.dropped) && !stopped) b.timer ??= setTimeout(() => void flush(b, true), b.blocked ? b.backoffMs : o.flushMs);
+    if ((b.lines.length || b.dropped) && !stopped)
+      b.timer ??= setTimeout(() => void flush(b, true), b.blocked ? b.backoffMs : o.flushMs);
   }
 
   async function commit(source: SourceRow, lines: { raw: string; peer: string }[]): Promise<void> {
@@ -250,7 +286,13 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
     const ticket = ingest.reserve(source.id);
     try {
       const actor = { kind: 'source' as const, id: source.id, address: lines[0]!.peer };
-      await ingest.commitSyslog(ticket, actor, source, { rows, alerts, systemEvents }, { format: 'syslog', digest: { bytes, sha256: hash.digest('hex') }, rejected });
+      await ingest.commitSyslog(
+        ticket,
+        actor,
+        source,
+        { rows, alerts, systemEvents },
+        { format: 'syslog', digest: { bytes, sha256: hash.digest('hex') }, rejected },
+      );
     } finally {
       ticket.release();
     }
@@ -281,7 +323,12 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
         const decoder = new FrameDecoder(
           o.maxFrame,
           (frame) => add(source, peer, frameText(frame), socket),
-          (size) => ingest.noteRefusal(source.id, 1, `syslog frame over ${o.maxFrame} bytes skipped${size ? ` (declared ${size})` : ''}`),
+          (size) =>
+            ingest.noteRefusal(
+              source.id,
+              1,
+              `syslog frame over ${o.maxFrame} bytes skipped${size ? ` (declared ${size})` : ''}`,
+            ),
         );
         socket.on('data', (chunk: Buffer) => decoder.push(chunk));
         socket.on('end', () => decoder.end());
@@ -302,10 +349,13 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
     if (!pending) {
       pending = sources.syslogSourceFor(peer).finally(() => lookups.delete(peer));
       // Registered first, so it runs before the datagrams waiting on the same lookup.
-      pending.then((source) => {
-        if (peers.size > 10_000) peers.clear();
-        peers.set(peer, { source, until: performance.now() + PEER_CACHE_MS });
-      }, () => undefined);
+      pending.then(
+        (source) => {
+          if (peers.size > 10_000) peers.clear();
+          peers.set(peer, { source, until: performance.now() + PEER_CACHE_MS });
+        },
+        () => undefined,
+      );
       lookups.set(peer, pending);
     }
     return pending;
@@ -331,7 +381,11 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
 
   function countKernelDrops(): void {
     const counted = kernel?.count() ?? 0;
-    if (counted > 0) log.warn('syslog: the kernel dropped UDP datagrams (receive buffer full)', { dropped: counted, receiveBuffer: udpBuffer });
+    if (counted > 0)
+      log.warn('syslog: the kernel dropped UDP datagrams (receive buffer full)', {
+        dropped: counted,
+        receiveBuffer: udpBuffer,
+      });
   }
 
   async function drainUntil(deadline: number): Promise<void> {
@@ -364,12 +418,20 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
       const granted = process.platform === 'linux' ? udpBuffer / 2 : udpBuffer;
       kernel = createKernelDrops({ port, receiveBuffer: udpBuffer, noteDropped: ingest.noteDropped });
       dropTimer = setInterval(countKernelDrops, KERNEL_DROPS_MS).unref();
-      log.info('syslog listening', { host: o.host, port, udpReceiveBuffer: udpBuffer, kernelDropCounter: kernel !== undefined });
+      log.info('syslog listening', {
+        host: o.host,
+        port,
+        udpReceiveBuffer: udpBuffer,
+        kernelDropCounter: kernel !== undefined,
+      });
       if (granted < o.udpBufferBytes) {
-        log.warn('syslog: the UDP receive buffer is smaller than asked (the kernel caps it at net.core.rmem_max); bursts may be dropped', {
-          asked: o.udpBufferBytes,
-          obtained: udpBuffer,
-        });
+        log.warn(
+          'syslog: the UDP receive buffer is smaller than asked (the kernel caps it at net.core.rmem_max); bursts may be dropped',
+          {
+            asked: o.udpBufferBytes,
+            obtained: udpBuffer,
+          },
+        );
       }
     },
     // Stop reading, commit what was received, close the sockets: never waits on a connected sender.
@@ -383,10 +445,17 @@ export function createSyslogListener(deps: { sources: SourcesService; ingest: In
         for (const s of sockets) while (s.listenerCount('data') && s.read() !== null);
         countKernelDrops();
         await new Promise<void>((resolve) => (udp ? udp.close(() => resolve()) : resolve()));
-        if (kernel?.unattributed()) log.warn('syslog: the kernel dropped UDP datagrams from senders never identified', { dropped: kernel.unattributed() });
+        if (kernel?.unattributed())
+          log.warn('syslog: the kernel dropped UDP datagrams from senders never identified', {
+            dropped: kernel.unattributed(),
+          });
         await drainUntil(Date.now() + o.stopTimeoutMs);
         for (const b of batches.values()) {
-          if (b.lines.length) log.error('syslog lines not stored at shutdown: the writer did not take them in time', { source: b.source.id, lines: b.lines.length });
+          if (b.lines.length)
+            log.error('syslog lines not stored at shutdown: the writer did not take them in time', {
+              source: b.source.id,
+              lines: b.lines.length,
+            });
           if (b.timer) clearTimeout(b.timer);
         }
         for (const s of sockets) s.destroy();

@@ -13,7 +13,10 @@ import { isSkip, mapperFailure, type ToolAlert } from '../tools/tool-alert.ts';
 import { looksLikeWazuh, mapWazuhAlert } from '../tools/wazuh.ts';
 import { parseSyslog, rawSyslog, type SyslogMessage } from './syslog-parser.ts';
 
-export type SyslogContent = { kind: 'event'; event: ValidAccessEvent } | { kind: 'alert'; alert: ToolAlert } | { kind: 'system'; refused?: string };
+export type SyslogContent =
+  | { kind: 'event'; event: ValidAccessEvent }
+  | { kind: 'alert'; alert: ToolAlert }
+  | { kind: 'system'; refused?: string };
 
 const TOO_DEEP = Symbol('too deep');
 
@@ -50,8 +53,11 @@ export function classifySyslog(msg: SyslogMessage, limit?: FutureLimit): SyslogC
   }
   // A skipped record (a Suricata flow, dns… event) is kept as a plain system event, not refused.
   if (result === undefined || isSkip(result)) return { kind: 'system' };
-  if (typeof result === 'string') return { kind: 'system', refused: `${kind === 'event' ? 'access event' : 'alert'} refused: ${result}` };
-  return kind === 'event' ? { kind: 'event', event: result as ValidAccessEvent } : { kind: 'alert', alert: result as ToolAlert };
+  if (typeof result === 'string')
+    return { kind: 'system', refused: `${kind === 'event' ? 'access event' : 'alert'} refused: ${result}` };
+  return kind === 'event'
+    ? { kind: 'event', event: result as ValidAccessEvent }
+    : { kind: 'alert', alert: result as ToolAlert };
 }
 
 /**
@@ -65,7 +71,11 @@ export function readSyslogLine(raw: string, limit?: FutureLimit): { msg: SyslogM
     msg = parseSyslog(raw);
     const content = classifySyslog(msg, limit);
     const future = msg.occurredAt === null ? undefined : futureProblem(msg.occurredAt, limit);
-    if (content.kind === 'system' && future) return { msg: { ...msg, occurredAt: null }, content: { kind: 'system', refused: content.refused ?? `syslog header time: ${future}` } };
+    if (content.kind === 'system' && future)
+      return {
+        msg: { ...msg, occurredAt: null },
+        content: { kind: 'system', refused: content.refused ?? `syslog header time: ${future}` },
+      };
     return { msg, content };
   } catch (error) {
     return { msg: msg ?? rawSyslog(raw), content: { kind: 'system', refused: `line ${mapperFailure(error)}` } };

@@ -38,7 +38,10 @@ function stripBom(text: string): string {
 }
 
 /** Reads RFC 5424 STRUCTURED-DATA at `text[i]`; returns the elements and the index after them, or null when malformed. */
-function structuredData(text: string, i: number): { sd: Record<string, Record<string, string>> | null; end: number } | null {
+function structuredData(
+  text: string,
+  i: number,
+): { sd: Record<string, Record<string, string>> | null; end: number } | null {
   if (text[i] === '-') return { sd: null, end: i + 1 };
   const sd: Record<string, Record<string, string>> = {};
   while (text[i] === '[') {

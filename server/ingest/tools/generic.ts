@@ -32,7 +32,11 @@ export const GenericAlert = z.strictObject({
 });
 export type GenericAlert = z.input<typeof GenericAlert>;
 
-export function mapGenericAlert(value: unknown, origin: 'generic' | 'syslog' = 'generic', limit?: FutureLimit): ToolAlertResult {
+export function mapGenericAlert(
+  value: unknown,
+  origin: 'generic' | 'syslog' = 'generic',
+  limit?: FutureLimit,
+): ToolAlertResult {
   const parsed = GenericAlert.safeParse(value);
   if (!parsed.success) return zodReason(parsed.error);
   const a = parsed.data;
@@ -44,13 +48,22 @@ export function mapGenericAlert(value: unknown, origin: 'generic' | 'syslog' = '
     rule: `${a.tool}:${a.rule}`,
     severity: a.severity,
     title: a.title,
-    explanation: genericExplanation({ tool: a.tool, title: a.title, host: a.host ?? null, description: a.description ?? null }),
+    explanation: genericExplanation({
+      tool: a.tool,
+      title: a.title,
+      host: a.host ?? null,
+      description: a.description ?? null,
+    }),
     fingerprint: fingerprint('generic', a.tool, a.rule, a.host, a.user),
     windowMs: TOOL_FOLD_WINDOW_MS,
     seenAt,
     userId: a.user ?? null,
     patientId: a.patient ?? null,
     host: a.host ?? null,
-    details: { tool: a.tool, ...(a.description ? { description: a.description } : {}), ...(a.raw !== undefined ? { raw: a.raw } : {}) },
+    details: {
+      tool: a.tool,
+      ...(a.description ? { description: a.description } : {}),
+      ...(a.raw !== undefined ? { raw: a.raw } : {}),
+    },
   };
 }

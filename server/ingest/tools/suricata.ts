@@ -3,7 +3,16 @@ import { z } from 'zod';
 import type { Severity } from '../../alerts/alerts.tables.ts';
 import { suricataExplanation } from '../../alerts/explanations.ts';
 import type { FutureLimit } from '../pipeline/iso-time.ts';
-import { clip, fingerprint, withoutNul, toolTime, Skip, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
+import {
+  clip,
+  fingerprint,
+  withoutNul,
+  toolTime,
+  Skip,
+  TOOL_FOLD_WINDOW_MS,
+  zodReason,
+  type ToolAlertResult,
+} from './tool-alert.ts';
 
 const EveAlert = z.looseObject({
   timestamp: z.string(),
@@ -77,6 +86,11 @@ export function mapSuricataAlert(input: unknown, limit?: FutureLimit): ToolAlert
     userId: null,
     patientId: null,
     host: e.src_ip || e.dest_ip ? clip(`${e.src_ip ?? '?'} → ${e.dest_ip ?? '?'}`, 256) : null,
-    details: { tool: 'suricata', priority: e.alert.severity, ...(e.flow_id !== undefined ? { flowId: e.flow_id } : {}), raw: value },
+    details: {
+      tool: 'suricata',
+      priority: e.alert.severity,
+      ...(e.flow_id !== undefined ? { flowId: e.flow_id } : {}),
+      raw: value,
+    },
   };
 }

@@ -5,7 +5,15 @@ import { z } from 'zod';
 import type { Severity } from '../../alerts/alerts.tables.ts';
 import { wazuhExplanation } from '../../alerts/explanations.ts';
 import type { FutureLimit } from '../pipeline/iso-time.ts';
-import { clip, fingerprint, withoutNul, toolTime, TOOL_FOLD_WINDOW_MS, zodReason, type ToolAlertResult } from './tool-alert.ts';
+import {
+  clip,
+  fingerprint,
+  withoutNul,
+  toolTime,
+  TOOL_FOLD_WINDOW_MS,
+  zodReason,
+  type ToolAlertResult,
+} from './tool-alert.ts';
 
 const WazuhAlert = z.looseObject({
   timestamp: z.string(),
@@ -15,12 +23,22 @@ const WazuhAlert = z.looseObject({
     level: z.number().int().min(0).max(16),
     description: z.string().min(1),
     groups: z.array(z.string()).optional(),
-    mitre: z.looseObject({ id: z.array(z.string()).optional(), tactic: z.array(z.string()).optional(), technique: z.array(z.string()).optional() }).optional(),
+    mitre: z
+      .looseObject({
+        id: z.array(z.string()).optional(),
+        tactic: z.array(z.string()).optional(),
+        technique: z.array(z.string()).optional(),
+      })
+      .optional(),
   }),
-  agent: z.looseObject({ id: z.string().optional(), name: z.string().optional(), ip: z.string().optional() }).optional(),
+  agent: z
+    .looseObject({ id: z.string().optional(), name: z.string().optional(), ip: z.string().optional() })
+    .optional(),
   manager: z.looseObject({ name: z.string().optional() }).optional(),
   location: z.string().optional(),
-  data: z.looseObject({ srcip: z.string().optional(), dstuser: z.string().optional(), srcuser: z.string().optional() }).optional(),
+  data: z
+    .looseObject({ srcip: z.string().optional(), dstuser: z.string().optional(), srcuser: z.string().optional() })
+    .optional(),
 });
 
 /** OSSEC levels: 3 success, 5 user error, 10 repeated errors, 12 high importance, 13+ unusual/attack (a product choice, in docs/ingest.md). */
@@ -34,12 +52,20 @@ export function wazuhSeverity(level: number): Severity {
 /** True when the value looks like a Wazuh alert (for syslog lines that carry one). */
 export function looksLikeWazuh(value: unknown): boolean {
   const v = value as { rule?: { level?: unknown; id?: unknown }; all_fields?: unknown } | null;
-  return !!v && typeof v === 'object' && (typeof v.all_fields === 'object' || (typeof v.rule === 'object' && v.rule !== null && typeof v.rule.level === 'number' && v.rule.id !== undefined));
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    (typeof v.all_fields === 'object' ||
+      (typeof v.rule === 'object' && v.rule !== null && typeof v.rule.level === 'number' && v.rule.id !== undefined))
+  );
 }
 
 export function mapWazuhAlert(input: unknown, limit?: FutureLimit): ToolAlertResult {
   const value = withoutNul(input);
-  const wrapped = value !== null && typeof value === 'object' && 'all_fields' in value ? (value as { all_fields: unknown }).all_fields : value;
+  const wrapped =
+    value !== null && typeof value === 'object' && 'all_fields' in value
+      ? (value as { all_fields: unknown }).all_fields
+      : value;
   const parsed = WazuhAlert.safeParse(wrapped);
   if (!parsed.success) return zodReason(parsed.error);
   const a = parsed.data;
@@ -56,7 +82,14 @@ export function mapWazuhAlert(input: unknown, limit?: FutureLimit): ToolAlertRes
     rule: `wazuh:${ruleId}`,
     severity: wazuhSeverity(a.rule.level),
     title: clip(a.rule.description, 200),
-    explanation: wazuhExplanation({ ruleId, level: a.rule.level, description: a.rule.description, agent: host, from: from || null, account: user }),
+    explanation: wazuhExplanation({
+      ruleId,
+      level: a.rule.level,
+      description: a.rule.description,
+      agent: host,
+      from: from || null,
+      account: user,
+    }),
     fingerprint: fingerprint('wazuh', ruleId, a.agent?.id ?? agent, from, user),
     windowMs: TOOL_FOLD_WINDOW_MS,
     seenAt,

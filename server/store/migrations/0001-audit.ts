@@ -18,7 +18,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('audit_entries_at').on('audit_entries').columns(['at', 'seq']).execute();
   await db.schema.createIndex('audit_entries_actor').on('audit_entries').columns(['actor', 'seq']).execute();
   await db.schema.createIndex('audit_entries_action').on('audit_entries').columns(['action', 'seq']).execute();
-  await db.schema.createIndex('audit_entries_target').on('audit_entries').columns(['targetType', 'targetId', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_entries_target')
+    .on('audit_entries')
+    .columns(['targetType', 'targetId', 'seq'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

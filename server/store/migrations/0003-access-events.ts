@@ -19,8 +19,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // The explorer's searches: newest first overall, by user, by patient.
   await db.schema.createIndex('access_events_occurred').on('access_events').columns(['occurredAt', 'id']).execute();
-  await db.schema.createIndex('access_events_user').on('access_events').columns(['userId', 'occurredAt', 'id']).execute();
-  await db.schema.createIndex('access_events_patient').on('access_events').columns(['patientId', 'occurredAt', 'id']).execute();
+  await db.schema
+    .createIndex('access_events_user')
+    .on('access_events')
+    .columns(['userId', 'occurredAt', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('access_events_patient')
+    .on('access_events')
+    .columns(['patientId', 'occurredAt', 'id'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

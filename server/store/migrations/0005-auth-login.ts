@@ -24,7 +24,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('expiresAt', 'bigint', (c) => c.notNull())
     .addColumn('usedAt', 'bigint')
     .execute();
-  await db.schema.createIndex('enrolment_tokens_user').on('enrolment_tokens').columns(['userId', 'createdAt']).execute();
+  await db.schema
+    .createIndex('enrolment_tokens_user')
+    .on('enrolment_tokens')
+    .columns(['userId', 'createdAt'])
+    .execute();
 
   // Recovery codes: a keyed SHA-256 (HMAC) of each 80-bit code.
   await withSerialId(db, db.schema.createTable('recovery_codes'))
@@ -33,7 +37,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('createdAt', 'bigint', (c) => c.notNull())
     .addColumn('usedAt', 'bigint')
     .execute();
-  await db.schema.createIndex('recovery_codes_user').on('recovery_codes').columns(['userId', 'codeHash']).unique().execute();
+  await db.schema
+    .createIndex('recovery_codes_user')
+    .on('recovery_codes')
+    .columns(['userId', 'codeHash'])
+    .unique()
+    .execute();
 
   // Failed-attempt counters and locks, per account (keyed by a hash of the
   // email, known or not) and per address. In the database so that every

@@ -73,8 +73,10 @@ export async function up(db: Kysely<any>): Promise<void> {
  * reading the rows.
  */
 async function accessEventIndexes(db: Kysely<any>): Promise<void> {
-  for (const name of ['access_events_occurred', 'access_events_user', 'access_events_patient']) await db.schema.dropIndex(name).execute();
-  const index = (name: string, columns: string[]) => db.schema.createIndex(name).on('access_events').columns(columns).execute();
+  for (const name of ['access_events_occurred', 'access_events_user', 'access_events_patient'])
+    await db.schema.dropIndex(name).execute();
+  const index = (name: string, columns: string[]) =>
+    db.schema.createIndex(name).on('access_events').columns(columns).execute();
   await index('access_events_occurred', ['occurredAt', 'id', 'action', 'department', 'application']);
   await index('access_events_user', ['userId', 'occurredAt', 'id']);
   await index('access_events_patient', ['patientId', 'occurredAt', 'id']);
@@ -83,13 +85,27 @@ async function accessEventIndexes(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const name of ['access_events_action', 'access_events_department', 'access_events_occurred', 'access_events_user', 'access_events_patient']) {
+  for (const name of [
+    'access_events_action',
+    'access_events_department',
+    'access_events_occurred',
+    'access_events_user',
+    'access_events_patient',
+  ]) {
     await db.schema.dropIndex(name).execute();
   }
   // Back to 0003's indexes.
   await db.schema.createIndex('access_events_occurred').on('access_events').columns(['occurredAt', 'id']).execute();
-  await db.schema.createIndex('access_events_user').on('access_events').columns(['userId', 'occurredAt', 'id']).execute();
-  await db.schema.createIndex('access_events_patient').on('access_events').columns(['patientId', 'occurredAt', 'id']).execute();
+  await db.schema
+    .createIndex('access_events_user')
+    .on('access_events')
+    .columns(['userId', 'occurredAt', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('access_events_patient')
+    .on('access_events')
+    .columns(['patientId', 'occurredAt', 'id'])
+    .execute();
   await db.schema.dropTable('system_events').execute();
   await db.schema.dropTable('ingest_batches').execute();
   await db.schema.dropTable('source_daily_counts').execute();

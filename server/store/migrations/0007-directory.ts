@@ -17,7 +17,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('addressKey', 'text')
       .addColumn('streetKey', 'text');
 
-  await person(db.schema.createTable('staff').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('title', 'text'))
+  await person(
+    db.schema
+      .createTable('staff')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('title', 'text'),
+  )
     .addColumn('department', 'text')
     .addColumn('profession', 'text')
     .addColumn('accountType', 'text', (c) => c.notNull())
@@ -82,5 +87,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['directory_imports', 'workstations', 'assignments', 'encounters', 'patients', 'staff']) await db.schema.dropTable(t).execute();
+  for (const t of ['directory_imports', 'workstations', 'assignments', 'encounters', 'patients', 'staff'])
+    await db.schema.dropTable(t).execute();
 }

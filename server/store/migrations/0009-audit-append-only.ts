@@ -25,7 +25,8 @@ const NEW_INDEXES = {
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const name of Object.keys(OLD_INDEXES)) await db.schema.dropIndex(name).execute();
-  for (const [name, columns] of Object.entries(NEW_INDEXES)) await db.schema.createIndex(name).on('audit_entries').columns(columns).execute();
+  for (const [name, columns] of Object.entries(NEW_INDEXES))
+    await db.schema.createIndex(name).on('audit_entries').columns(columns).execute();
   if (isPostgres(db)) {
     await sql`
       create function audit_entries_append_only() returns trigger language plpgsql as $$
@@ -33,11 +34,19 @@ export async function up(db: Kysely<any>): Promise<void> {
         raise exception '${sql.raw(REFUSAL)}' using errcode = 'insufficient_privilege';
       end
       $$`.execute(db);
-    await sql`create trigger audit_entries_no_change before update or delete on audit_entries for each row execute function audit_entries_append_only()`.execute(db);
-    await sql`create trigger audit_entries_no_truncate before truncate on audit_entries for each statement execute function audit_entries_append_only()`.execute(db);
+    await sql`create trigger audit_entries_no_change before update or delete on audit_entries for each row execute function audit_entries_append_only()`.execute(
+      db,
+    );
+    await sql`create trigger audit_entries_no_truncate before truncate on audit_entries for each statement execute function audit_entries_append_only()`.execute(
+      db,
+    );
   } else {
-    await sql`create trigger audit_entries_no_update before update on audit_entries begin select raise(abort, '${sql.raw(REFUSAL)}'); end`.execute(db);
-    await sql`create trigger audit_entries_no_delete before delete on audit_entries begin select raise(abort, '${sql.raw(REFUSAL)}'); end`.execute(db);
+    await sql`create trigger audit_entries_no_update before update on audit_entries begin select raise(abort, '${sql.raw(REFUSAL)}'); end`.execute(
+      db,
+    );
+    await sql`create trigger audit_entries_no_delete before delete on audit_entries begin select raise(abort, '${sql.raw(REFUSAL)}'); end`.execute(
+      db,
+    );
   }
 }
 
@@ -51,5 +60,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`drop trigger if exists audit_entries_no_update`.execute(db);
   }
   for (const name of Object.keys(NEW_INDEXES)) await db.schema.dropIndex(name).execute();
-  for (const [name, columns] of Object.entries(OLD_INDEXES)) await db.schema.createIndex(name).on('audit_entries').columns(columns).execute();
+  for (const [name, columns] of Object.entries(OLD_INDEXES))
+    await db.schema.createIndex(name).on('audit_entries').columns(columns).execute();
 }

@@ -11,7 +11,10 @@
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './helpers.ts';
 
-const TIMELINES = { access_event_user_timeline: ['access_events_user', 'userId'], access_event_patient_timeline: ['access_events_patient', 'patientId'] } as const;
+const TIMELINES = {
+  access_event_user_timeline: ['access_events_user', 'userId'],
+  access_event_patient_timeline: ['access_events_patient', 'patientId'],
+} as const;
 
 export async function up(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) return;
@@ -30,10 +33,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       .modifyEnd(sql`without rowid`)
       .execute();
     // The events already there, in key order (one sorted pass).
-    await sql`insert into ${sql.table(table)} (subject, at, eventId) select ${sql.ref(column)}, occurredAt, id from access_events where ${sql.ref(column)} is not null order by 1, 2, 3`.execute(db);
+    await sql`insert into ${sql.table(table)} (subject, at, eventId) select ${sql.ref(column)}, occurredAt, id from access_events where ${sql.ref(column)} is not null order by 1, 2, 3`.execute(
+      db,
+    );
     await db.schema.dropIndex(index).execute();
   }
-  await sql`insert into access_event_timeline_state (id, indexedThrough) select 1, coalesce(max(id), 0) from access_events`.execute(db);
+  await sql`insert into access_event_timeline_state (id, indexedThrough) select 1, coalesce(max(id), 0) from access_events`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

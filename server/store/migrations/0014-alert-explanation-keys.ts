@@ -26,9 +26,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   const fr = sql.ref('explanationFr');
   const en = sql.ref('explanationEn');
   if (isPostgres(db)) {
-    await sql`update alerts set explanation = json_build_object('key', ${sql.lit(LEGACY)}::text, 'params', json_build_object('fr', ${fr}, 'en', ${en}))::text`.execute(db);
+    await sql`update alerts set explanation = json_build_object('key', ${sql.lit(LEGACY)}::text, 'params', json_build_object('fr', ${fr}, 'en', ${en}))::text`.execute(
+      db,
+    );
   } else {
-    await sql`update alerts set explanation = json_object('key', ${sql.lit(LEGACY)}, 'params', json_object('fr', ${fr}, 'en', ${en}))`.execute(db);
+    await sql`update alerts set explanation = json_object('key', ${sql.lit(LEGACY)}, 'params', json_object('fr', ${fr}, 'en', ${en}))`.execute(
+      db,
+    );
   }
   await db.schema.alterTable('alerts').dropColumn('explanationFr').execute();
   await db.schema.alterTable('alerts').dropColumn('explanationEn').execute();
@@ -45,12 +49,22 @@ export async function down(db: Kysely<any>): Promise<void> {
     .execute();
   const templates = shippedTemplates();
   const rules = createRuleExplainer((id) => templates.get(id));
-  for (let after = 0; ; ) {
-    const rows = (await db.selectFrom('alerts').select(['id', 'explanation']).where('id', '>', after).orderBy('id').limit(PAGE).execute()) as { id: number | string; explanation: string }[];
+  for (let after = 0; ;) {
+    const rows = (await db
+      .selectFrom('alerts')
+      .select(['id', 'explanation'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(PAGE)
+      .execute()) as { id: number | string; explanation: string }[];
     if (!rows.length) break;
     for (const row of rows) {
       const text = renderExplanation(parseExplanation(row.explanation), rules);
-      await db.updateTable('alerts').set({ explanationFr: text.fr, explanationEn: text.en }).where('id', '=', row.id).execute();
+      await db
+        .updateTable('alerts')
+        .set({ explanationFr: text.fr, explanationEn: text.en })
+        .where('id', '=', row.id)
+        .execute();
     }
     after = Number(rows[rows.length - 1]!.id);
   }
@@ -69,9 +83,13 @@ function shippedTemplates(): Map<string, { fr: string; en: string }> {
   }
   for (const file of files) {
     try {
-      const rule = parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { id?: unknown; explanation?: { fr?: unknown; en?: unknown } };
+      const rule = parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
+        id?: unknown;
+        explanation?: { fr?: unknown; en?: unknown };
+      };
       const e = rule.explanation;
-      if (typeof rule.id === 'string' && typeof e?.fr === 'string' && typeof e.en === 'string') templates.set(rule.id, { fr: e.fr, en: e.en });
+      if (typeof rule.id === 'string' && typeof e?.fr === 'string' && typeof e.en === 'string')
+        templates.set(rule.id, { fr: e.fr, en: e.en });
     } catch {
       // A rule file that does not parse: its alerts read as the rule id and facts.
     }

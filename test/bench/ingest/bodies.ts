@@ -4,14 +4,31 @@ import http from 'node:http';
 import type { ValidAccessEvent } from '../../../server/ingest/pipeline/access-event-validation.ts';
 import { asRecord } from './data.ts';
 
-export function post(port: number, path: string, token: string, type: string, body: Buffer, agent: http.Agent): Promise<{ status: number; text: string }> {
+export function post(
+  port: number,
+  path: string,
+  token: string,
+  type: string,
+  body: Buffer,
+  agent: http.Agent,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { Authorization: `Bearer ${token}`, 'Content-Type': type, 'Content-Length': body.length } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': type, 'Content-Length': body.length },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -32,8 +49,16 @@ export function auditEvent(e: ValidAccessEvent) {
   };
 }
 
-export const ndjsonBody = (rows: readonly ValidAccessEvent[]) => Buffer.from(rows.map((r) => JSON.stringify(asRecord(r))).join('\n') + '\n');
-export const bundleBody = (rows: readonly ValidAccessEvent[]) => Buffer.from(JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: rows.map((r) => ({ resource: auditEvent(r) })) }));
+export const ndjsonBody = (rows: readonly ValidAccessEvent[]) =>
+  Buffer.from(rows.map((r) => JSON.stringify(asRecord(r))).join('\n') + '\n');
+export const bundleBody = (rows: readonly ValidAccessEvent[]) =>
+  Buffer.from(
+    JSON.stringify({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: rows.map((r) => ({ resource: auditEvent(r) })),
+    }),
+  );
 
 /**
  * NDJSON generic tool alerts, one per event, each a new alert: the rule and

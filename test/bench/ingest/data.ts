@@ -6,7 +6,38 @@ import type { ValidAccessEvent } from '../../../server/ingest/pipeline/access-ev
 
 export const USERS = 5_000;
 export const PATIENTS = 400_000;
-export const DEPARTMENTS = ['urgences', 'cardiologie', 'pneumologie', 'neurologie', 'pédiatrie', 'maternité', 'chirurgie-viscérale', 'orthopédie', 'oncologie', 'hématologie', 'néphrologie', 'réanimation', 'gériatrie', 'psychiatrie', 'radiologie', 'biologie', 'pharmacie', 'dermatologie', 'ophtalmologie', 'ORL', 'endocrinologie', 'gastro-entérologie', 'rhumatologie', 'infectiologie', 'médecine-interne', 'urologie', 'gynécologie', 'anesthésie', 'consultations-externes', 'admissions'];
+export const DEPARTMENTS = [
+  'urgences',
+  'cardiologie',
+  'pneumologie',
+  'neurologie',
+  'pédiatrie',
+  'maternité',
+  'chirurgie-viscérale',
+  'orthopédie',
+  'oncologie',
+  'hématologie',
+  'néphrologie',
+  'réanimation',
+  'gériatrie',
+  'psychiatrie',
+  'radiologie',
+  'biologie',
+  'pharmacie',
+  'dermatologie',
+  'ophtalmologie',
+  'ORL',
+  'endocrinologie',
+  'gastro-entérologie',
+  'rhumatologie',
+  'infectiologie',
+  'médecine-interne',
+  'urologie',
+  'gynécologie',
+  'anesthésie',
+  'consultations-externes',
+  'admissions',
+];
 export const APPLICATIONS = ['DxCare', 'Orbis', 'Hexagone', 'Sillage', 'PACS-Web'];
 /** Cumulative weights of the actions (per 10,000). */
 const ACTION_MIX: [AccessAction, number][] = [
@@ -36,7 +67,13 @@ export const userId = (n: number) => `u${String(n).padStart(5, '0')}`;
 export const patientId = (n: number) => `P${String(n).padStart(8, '0')}`;
 
 /** The i-th synthetic event of a stream spread evenly over [start, end). */
-export function syntheticEvent(random: () => number, i: number, total: number, start: number, end: number): ValidAccessEvent {
+export function syntheticEvent(
+  random: () => number,
+  i: number,
+  total: number,
+  start: number,
+  end: number,
+): ValidAccessEvent {
   const occurredAt = Math.floor(start + ((end - start) * i) / total + random() * 1000);
   const u = Math.floor(random() * USERS);
   const pick = random() * 10_000;

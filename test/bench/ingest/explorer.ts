@@ -29,7 +29,11 @@ export async function explorerDatabase(total: number): Promise<Store> {
     await migrateToLatest(store.db);
     const raw = store.sqlite!;
     // Bulk load without the secondary indexes, then create them from the migrations' own definitions.
-    const indexes = raw.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'access_events' and sql is not null").all() as { name: string; sql: string }[];
+    const indexes = raw
+      .prepare(
+        "select name, sql from sqlite_master where type = 'index' and tbl_name = 'access_events' and sql is not null",
+      )
+      .all() as { name: string; sql: string }[];
     for (const i of indexes) raw.exec(`drop index ${i.name}`);
     raw.pragma('synchronous = OFF');
     const insert = raw.prepare(
@@ -42,10 +46,26 @@ export async function explorerDatabase(total: number): Promise<Store> {
       raw.transaction(() => {
         for (let i = done; i < Math.min(total, done + chunk); i++) {
           const e = syntheticEvent(random, i, total, EXPLORER_END - YEAR, EXPLORER_END);
-          insert.run(e.occurredAt, e.occurredAtText, e.occurredAt + 2000, 'bench', e.userId, e.action, e.outcome, e.patientId, e.application, e.workstation, e.address, e.department, e.context);
+          insert.run(
+            e.occurredAt,
+            e.occurredAtText,
+            e.occurredAt + 2000,
+            'bench',
+            e.userId,
+            e.action,
+            e.outcome,
+            e.patientId,
+            e.application,
+            e.workstation,
+            e.address,
+            e.department,
+            e.context,
+          );
         }
       })();
-      progress(`  building ${path.relative(process.cwd(), file)}: ${(Math.min(total, done + chunk) / 1e6).toFixed(1)} M rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      progress(
+        `  building ${path.relative(process.cwd(), file)}: ${(Math.min(total, done + chunk) / 1e6).toFixed(1)} M rows (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      );
     }
     for (const i of indexes) {
       progress(`  building ${path.relative(process.cwd(), file)}: index ${i.name}…`);
@@ -56,7 +76,10 @@ export async function explorerDatabase(total: number): Promise<Store> {
     raw.transaction(() => catchUpTimelines(raw, last, 0))();
     raw.pragma('synchronous = FULL');
     raw.pragma('wal_checkpoint(TRUNCATE)');
-    progress(`  built ${path.relative(process.cwd(), file)} in ${((performance.now() - t0) / 1000).toFixed(0)} s`, true);
+    progress(
+      `  built ${path.relative(process.cwd(), file)} in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+      true,
+    );
     await store.close();
     fs.writeFileSync(ready, new Date().toISOString());
   }
@@ -69,7 +92,8 @@ export async function explorerDatabase(total: number): Promise<Store> {
 async function syncIndexes(store: Store): Promise<void> {
   const fresh = openStore({ kind: 'sqlite', file: ':memory:' });
   await migrateToLatest(fresh.db);
-  const q = "select name, sql from sqlite_master where type = 'index' and tbl_name = 'access_events' and sql is not null";
+  const q =
+    "select name, sql from sqlite_master where type = 'index' and tbl_name = 'access_events' and sql is not null";
   const want = new Map((fresh.sqlite!.prepare(q).all() as { name: string; sql: string }[]).map((i) => [i.name, i.sql]));
   await fresh.close();
   const have = new Map((store.sqlite!.prepare(q).all() as { name: string; sql: string }[]).map((i) => [i.name, i.sql]));
@@ -97,13 +121,53 @@ const CASES: Case[] = [
   { name: 'action = export', query: () => ({ action: 'export' }) },
   { name: 'department', query: (r) => ({ department: DEPARTMENTS[Math.floor(r() * DEPARTMENTS.length)]! }) },
   { name: 'application', query: (r) => ({ application: APPLICATIONS[Math.floor(r() * APPLICATIONS.length)]! }) },
-  { name: 'period: one day', query: (r) => { const end = EXPLORER_END - Math.floor(r() * 300) * 86_400_000; return { from: day(end - 86_400_000), to: day(end) }; } },
-  { name: 'user + one week', query: (r) => { const end = EXPLORER_END - Math.floor(r() * 300) * 86_400_000; return { user: userId(Math.floor(r() * USERS)), from: day(end - 7 * 86_400_000), to: day(end) }; } },
-  { name: 'patient + one month', query: (r) => { const end = EXPLORER_END - Math.floor(r() * 300) * 86_400_000; return { patient: patientId(Math.floor(r() ** 2 * PATIENTS)), from: day(end - 30 * 86_400_000), to: day(end) }; } },
-  { name: 'department + break_glass', query: (r) => ({ department: DEPARTMENTS[Math.floor(r() * DEPARTMENTS.length)]!, action: 'break_glass' }) },
-  { name: 'department + one day', query: (r) => { const end = EXPLORER_END - Math.floor(r() * 300) * 86_400_000; return { department: DEPARTMENTS[Math.floor(r() * DEPARTMENTS.length)]!, from: day(end - 86_400_000), to: day(end) }; } },
-  { name: 'department + application', query: (r) => ({ department: DEPARTMENTS[Math.floor(r() * DEPARTMENTS.length)]!, application: APPLICATIONS[Math.floor(r() * APPLICATIONS.length)]! }) },
-  { name: 'application + export', query: (r) => ({ application: APPLICATIONS[Math.floor(r() * APPLICATIONS.length)]!, action: 'export' }) },
+  {
+    name: 'period: one day',
+    query: (r) => {
+      const end = EXPLORER_END - Math.floor(r() * 300) * 86_400_000;
+      return { from: day(end - 86_400_000), to: day(end) };
+    },
+  },
+  {
+    name: 'user + one week',
+    query: (r) => {
+      const end = EXPLORER_END - Math.floor(r() * 300) * 86_400_000;
+      return { user: userId(Math.floor(r() * USERS)), from: day(end - 7 * 86_400_000), to: day(end) };
+    },
+  },
+  {
+    name: 'patient + one month',
+    query: (r) => {
+      const end = EXPLORER_END - Math.floor(r() * 300) * 86_400_000;
+      return { patient: patientId(Math.floor(r() ** 2 * PATIENTS)), from: day(end - 30 * 86_400_000), to: day(end) };
+    },
+  },
+  {
+    name: 'department + break_glass',
+    query: (r) => ({ department: DEPARTMENTS[Math.floor(r() * DEPARTMENTS.length)]!, action: 'break_glass' }),
+  },
+  {
+    name: 'department + one day',
+    query: (r) => {
+      const end = EXPLORER_END - Math.floor(r() * 300) * 86_400_000;
+      return {
+        department: DEPARTMENTS[Math.floor(r() * DEPARTMENTS.length)]!,
+        from: day(end - 86_400_000),
+        to: day(end),
+      };
+    },
+  },
+  {
+    name: 'department + application',
+    query: (r) => ({
+      department: DEPARTMENTS[Math.floor(r() * DEPARTMENTS.length)]!,
+      application: APPLICATIONS[Math.floor(r() * APPLICATIONS.length)]!,
+    }),
+  },
+  {
+    name: 'application + export',
+    query: (r) => ({ application: APPLICATIONS[Math.floor(r() * APPLICATIONS.length)]!, action: 'export' }),
+  },
   { name: 'action read,print (two)', query: () => ({ action: 'read,print' }) },
   { name: 'break_glass,export,delete', query: () => ({ action: 'break_glass,export,delete' }) },
 ];
@@ -113,7 +177,11 @@ export async function benchExplorer(total: number, repeat: number): Promise<Reco
   try {
     const count = Number((store.sqlite!.prepare('select max(id) as n from access_events').get() as { n: number }).n);
     // The queries alone: a search by patient is measured without its reveal step (reason, audit, limit).
-    const explorer = createExplorerQueries({ db: store.db, repo: createAccessEventsRepo(), sources: createSourcesRepo() });
+    const explorer = createExplorerQueries({
+      db: store.db,
+      repo: createAccessEventsRepo(),
+      sources: createSourcesRepo(),
+    });
     const random = rng(7);
     const rows: Record<string, string | number>[] = [];
     const all: number[] = [];
@@ -137,11 +205,25 @@ export async function benchExplorer(total: number, repeat: number): Promise<Reco
       }
       times.sort((a, b) => a - b);
       all.push(...times);
-      rows.push({ search: c.name, runs: times.length, 'p50 ms': percentile(times, 50), 'p95 ms': percentile(times, 95), 'max ms': times.at(-1)!, 'exact counts': `${exact}/${repeat}` });
+      rows.push({
+        search: c.name,
+        runs: times.length,
+        'p50 ms': percentile(times, 50),
+        'p95 ms': percentile(times, 95),
+        'max ms': times.at(-1)!,
+        'exact counts': `${exact}/${repeat}`,
+      });
       void pages;
     }
     all.sort((a, b) => a - b);
-    rows.push({ search: `ALL (${count.toLocaleString('en-US')} events)`, runs: all.length, 'p50 ms': percentile(all, 50), 'p95 ms': percentile(all, 95), 'max ms': all.at(-1)!, 'exact counts': '' });
+    rows.push({
+      search: `ALL (${count.toLocaleString('en-US')} events)`,
+      runs: all.length,
+      'p50 ms': percentile(all, 50),
+      'p95 ms': percentile(all, 95),
+      'max ms': all.at(-1)!,
+      'exact counts': '',
+    });
     return rows;
   } finally {
     await store.close();

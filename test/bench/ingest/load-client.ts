@@ -48,7 +48,9 @@ function get(port: number, path: string, cookie: string, agent: http.Agent): Pro
     const t0 = performance.now();
     const req = http.request({ host: '127.0.0.1', port, path, agent, headers: { Cookie: cookie } }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`GET ${path}: ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`GET ${path}: ${res.statusCode}`)),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -59,13 +61,36 @@ async function run(plan: LoadPlan): Promise<PhaseResult[]> {
   const random = rng(11);
   const start = Date.UTC(2026, 11, 1);
   let n = 0;
-  const batchOf = (size: number) => Array.from({ length: size }, () => syntheticEvent(random, n++, 1e7, start, start + 86_400_000));
-  const batches = (total: number, size: number, body: (i: number) => Buffer) => Array.from({ length: Math.max(1, Math.ceil(total / size)) }, (_, i) => body(i));
+  const batchOf = (size: number) =>
+    Array.from({ length: size }, () => syntheticEvent(random, n++, 1e7, start, start + 86_400_000));
+  const batches = (total: number, size: number, body: (i: number) => Buffer) =>
+    Array.from({ length: Math.max(1, Math.ceil(total / size)) }, (_, i) => body(i));
   // Every body is made before the first timed request: the client's own garbage stays out of the windows.
   const bursts: Burst[] = [
-    { phase: 'NDJSON burst (batches of 10,000)', path: '/api/v1/ingest/events', type: 'application/x-ndjson', token: plan.tokens.ehr, bodies: batches(plan.ndjson, 10_000, () => ndjsonBody(batchOf(10_000))), records: 0 },
-    { phase: 'FHIR burst (Bundles of 1,000)', path: '/api/v1/ingest/fhir', type: 'application/fhir+json', token: plan.tokens.fhir, bodies: batches(plan.fhir, 1_000, () => bundleBody(batchOf(1_000))), records: 0 },
-    { phase: 'tool-alert burst (1,000 new alerts a batch)', path: '/api/v1/ingest/alerts/generic', type: 'application/x-ndjson', token: plan.tokens.alerts, bodies: batches(plan.alerts, 1_000, (i) => toolAlertsBody(batchOf(1_000), 1_000_000 + i * 1_000)), records: 0 },
+    {
+      phase: 'NDJSON burst (batches of 10,000)',
+      path: '/api/v1/ingest/events',
+      type: 'application/x-ndjson',
+      token: plan.tokens.ehr,
+      bodies: batches(plan.ndjson, 10_000, () => ndjsonBody(batchOf(10_000))),
+      records: 0,
+    },
+    {
+      phase: 'FHIR burst (Bundles of 1,000)',
+      path: '/api/v1/ingest/fhir',
+      type: 'application/fhir+json',
+      token: plan.tokens.fhir,
+      bodies: batches(plan.fhir, 1_000, () => bundleBody(batchOf(1_000))),
+      records: 0,
+    },
+    {
+      phase: 'tool-alert burst (1,000 new alerts a batch)',
+      path: '/api/v1/ingest/alerts/generic',
+      type: 'application/x-ndjson',
+      token: plan.tokens.alerts,
+      bodies: batches(plan.alerts, 1_000, (i) => toolAlertsBody(batchOf(1_000), 1_000_000 + i * 1_000)),
+      records: 0,
+    },
   ];
   for (const b of bursts) b.records = b.bodies.length * (b.phase.startsWith('NDJSON') ? 10_000 : 1_000);
 

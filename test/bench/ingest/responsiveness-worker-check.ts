@@ -32,7 +32,14 @@ const EVENTS = opt('events', 100_000);
 const ALERTS = opt('alerts', 20_000);
 const LANES = 2;
 
-function request(port: number, method: string, path: string, headers: Record<string, string | number>, body?: Buffer, agent?: http.Agent): Promise<number> {
+function request(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string | number>,
+  body?: Buffer,
+  agent?: http.Agent,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method, agent, headers }, (res) => {
       res.resume();
@@ -43,7 +50,8 @@ function request(port: number, method: string, path: string, headers: Record<str
   });
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function main() {
   const dataDir = tempDir('vigie-resp-');
@@ -60,7 +68,13 @@ async function main() {
   });
   const store = openStore(config.database);
   await migrateToLatest(store.db);
-  const vigie = createApp({ config, store, log: createLogger({ log: { level: 'error', format: 'json' } }), clock: systemClock, clientDir: '/nonexistent' });
+  const vigie = createApp({
+    config,
+    store,
+    log: createLogger({ log: { level: 'error', format: 'json' } }),
+    clock: systemClock,
+    clientDir: '/nonexistent',
+  });
   await new Promise<void>((resolve) => vigie.server.listen(0, '127.0.0.1', () => resolve()));
   for (const job of vigie.services.background) await job.start();
   const port = (vigie.server.address() as AddressInfo).port;
@@ -76,7 +90,11 @@ async function main() {
   const now = Date.now();
   const eventBodies = (total: number, size: number, from: number) =>
     Array.from({ length: Math.ceil(total / size) }, (_, b) =>
-      Buffer.from(Array.from({ length: size }, (_, i) => JSON.stringify(asRecord(syntheticEvent(random, from + b * size + i, total, now - 86_400_000, now)))).join('\n') + '\n'),
+      Buffer.from(
+        Array.from({ length: size }, (_, i) =>
+          JSON.stringify(asRecord(syntheticEvent(random, from + b * size + i, total, now - 86_400_000, now))),
+        ).join('\n') + '\n',
+      ),
     );
   const alertBodies = (total: number, size: number) =>
     Array.from({ length: Math.ceil(total / size) }, (_, b) =>
@@ -106,7 +124,14 @@ async function main() {
     for (let i = 0; !done; i++) {
       const which = i % 2 ? 'events' : 'alerts';
       const started = performance.now();
-      const status = await request(port, 'GET', which === 'alerts' ? '/api/v1/alerts?limit=50' : '/api/v1/access-events?limit=50', console_, undefined, consoleAgent);
+      const status = await request(
+        port,
+        'GET',
+        which === 'alerts' ? '/api/v1/alerts?limit=50' : '/api/v1/access-events?limit=50',
+        console_,
+        undefined,
+        consoleAgent,
+      );
       if (status !== 200) throw new Error(`GET ${which} answered ${status}`);
       lat[which].push(performance.now() - started);
       await new Promise((r) => setTimeout(r, 5));
@@ -121,7 +146,14 @@ async function main() {
       Array.from({ length: LANES }, async () => {
         while (next < bodies.length) {
           const body = bodies[next++]!;
-          const status = await request(port, 'POST', path, { Authorization: `Bearer ${auth}`, 'Content-Type': type, 'Content-Length': body.length }, body, ingestAgent);
+          const status = await request(
+            port,
+            'POST',
+            path,
+            { Authorization: `Bearer ${auth}`, 'Content-Type': type, 'Content-Length': body.length },
+            body,
+            ingestAgent,
+          );
           if (status !== 200) throw new Error(`POST ${path} answered ${status}`);
         }
       }),
@@ -136,20 +168,38 @@ async function main() {
   const add = (phase: string, lat: { alerts: number[]; events: number[] }, rate: string) => {
     for (const [name, values] of Object.entries(lat)) {
       const s = [...values].sort((a, b) => a - b);
-      rows.push([phase, name === 'alerts' ? 'GET /alerts' : 'GET /access-events', String(s.length), quantile(s, 0.5).toFixed(1), quantile(s, 0.99).toFixed(1), (s.at(-1) ?? NaN).toFixed(1), rate]);
+      rows.push([
+        phase,
+        name === 'alerts' ? 'GET /alerts' : 'GET /access-events',
+        String(s.length),
+        quantile(s, 0.5).toFixed(1),
+        quantile(s, 0.99).toFixed(1),
+        (s.at(-1) ?? NaN).toFixed(1),
+        rate,
+      ]);
     }
   };
   add('at rest', await analystWhile(3_000), '');
   const ndjson = eventBodies(EVENTS, 10_000, 20_000);
   const ndjsonBurst = burst('/api/v1/ingest/events', ehr.token, 'application/x-ndjson', ndjson);
   const duringNdjson = await analystWhile(ndjsonBurst);
-  add('NDJSON burst (10,000/batch)', duringNdjson, `${Math.round(EVENTS / ((await ndjsonBurst) / 1000)).toLocaleString('en-US')} events/s`);
+  add(
+    'NDJSON burst (10,000/batch)',
+    duringNdjson,
+    `${Math.round(EVENTS / ((await ndjsonBurst) / 1000)).toLocaleString('en-US')} events/s`,
+  );
   const alerts = alertBodies(ALERTS, 1_000);
   const alertBurst = burst('/api/v1/ingest/alerts/generic', tools.token, 'application/json', alerts);
   const duringAlerts = await analystWhile(alertBurst);
-  add('tool-alert burst (1,000/batch)', duringAlerts, `${Math.round(ALERTS / ((await alertBurst) / 1000)).toLocaleString('en-US')} alerts/s`);
+  add(
+    'tool-alert burst (1,000/batch)',
+    duringAlerts,
+    `${Math.round(ALERTS / ((await alertBurst) / 1000)).toLocaleString('en-US')} alerts/s`,
+  );
 
-  console.log(`\nwriter: ${inline ? 'main thread (inline)' : 'writer thread'}; ${EVENTS.toLocaleString('en-US')} events, ${ALERTS.toLocaleString('en-US')} alerts\n`);
+  console.log(
+    `\nwriter: ${inline ? 'main thread (inline)' : 'writer thread'}; ${EVENTS.toLocaleString('en-US')} events, ${ALERTS.toLocaleString('en-US')} alerts\n`,
+  );
   console.log('| phase | request | n | p50 ms | p99 ms | max ms | ingest |\n|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 

@@ -27,12 +27,30 @@ import type { LoadPlan, PhaseResult } from './load-client.ts';
 /** The target for an analyst's requests during a burst (issue 11). */
 export const BURST_P99_MS = 50;
 
-export async function benchResponsiveness(plan: { ndjson: number; fhir: number; alerts: number; restMs: number; seedEvents: number }): Promise<PhaseResult[]> {
+export async function benchResponsiveness(plan: {
+  ndjson: number;
+  fhir: number;
+  alerts: number;
+  restMs: number;
+  seedEvents: number;
+}): Promise<PhaseResult[]> {
   const dataDir = tempDir('vigie-bench-live-');
-  const config = loadConfig({ NODE_ENV: 'production', VIGIE_DATA_DIR: dataDir, VIGIE_SECRET_KEY: '0f'.repeat(32), VIGIE_PORT: '0', VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024) });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    VIGIE_DATA_DIR: dataDir,
+    VIGIE_SECRET_KEY: '0f'.repeat(32),
+    VIGIE_PORT: '0',
+    VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024),
+  });
   const store = openStore(config.database);
   await migrateToLatest(store.db);
-  const vigie = createApp({ config, store, log: createLogger({ log: { level: 'error', format: 'json' } }), clock: systemClock, clientDir: '/nonexistent' });
+  const vigie = createApp({
+    config,
+    store,
+    log: createLogger({ log: { level: 'error', format: 'json' } }),
+    clock: systemClock,
+    clientDir: '/nonexistent',
+  });
   await new Promise<void>((resolve) => vigie.server.listen(0, '127.0.0.1', () => resolve()));
   const port = (vigie.server.address() as AddressInfo).port;
   try {
@@ -46,12 +64,24 @@ export async function benchResponsiveness(plan: { ndjson: number; fhir: number; 
     const append = createEventAppender(store);
     const start = Date.UTC(2026, 10, 24);
     for (let done = 0; done < plan.seedEvents; done += 50_000) {
-      const rows = Array.from({ length: Math.min(50_000, plan.seedEvents - done) }, (_, i) => syntheticEvent(random, done + i, plan.seedEvents, start, start + 7 * 86_400_000));
+      const rows = Array.from({ length: Math.min(50_000, plan.seedEvents - done) }, (_, i) =>
+        syntheticEvent(random, done + i, plan.seedEvents, start, start + 7 * 86_400_000),
+      );
       await store.db.transaction().execute((trx) => append(trx, ehr.source.id, Date.now(), rows));
     }
     await store.db.transaction().execute(async (trx) => {
       for (let i = 0; i < 3_000; i++) {
-        const input = { origin: 'generic' as const, rule: `seed:${i % 40}`, severity: 'medium' as const, title: `Seed ${i}`, explanation: legacyExplanation({ fr: 'Amorce', en: 'Seed' }), fingerprint: `seed-${i}`, windowMs: 3_600_000, seenAt: start + i * 60_000, sourceId: tools.source.id };
+        const input = {
+          origin: 'generic' as const,
+          rule: `seed:${i % 40}`,
+          severity: 'medium' as const,
+          title: `Seed ${i}`,
+          explanation: legacyExplanation({ fr: 'Amorce', en: 'Seed' }),
+          fingerprint: `seed-${i}`,
+          windowMs: 3_600_000,
+          seenAt: start + i * 60_000,
+          sourceId: tools.source.id,
+        };
         await vigie.services.alerts.raise(trx, cliActor, input);
       }
     });
@@ -67,7 +97,9 @@ export async function benchResponsiveness(plan: { ndjson: number; fhir: number; 
       alerts: plan.alerts,
       restMs: plan.restMs,
     };
-    const client = fork(fileURLToPath(new URL('./load-client.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+    const client = fork(fileURLToPath(new URL('./load-client.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+    });
     // The event loop's delay in this (the server's) process over each phase: what holds every request,
     // measured continuously rather than sampled by the analyst's few requests of a short burst.
     const delay = monitorEventLoopDelay({ resolution: 5 });

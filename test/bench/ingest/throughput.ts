@@ -47,16 +47,33 @@ export async function benchThroughput(
 ): Promise<ThroughputRow[]> {
   const pgUrl = pgUrls?.[0];
   const dataDir = tempDir('vigie-bench-');
-  const config = loadConfig({ NODE_ENV: 'production', VIGIE_DATA_DIR: dataDir, VIGIE_SECRET_KEY: '0f'.repeat(32), VIGIE_PORT: '0', VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024), ...(pgUrl ? { VIGIE_DATABASE_URL: pgUrl } : {}) });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    VIGIE_DATA_DIR: dataDir,
+    VIGIE_SECRET_KEY: '0f'.repeat(32),
+    VIGIE_PORT: '0',
+    VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024),
+    ...(pgUrl ? { VIGIE_DATABASE_URL: pgUrl } : {}),
+  });
   const store: Store = openStore(config.database);
   await migrateToLatest(store.db);
-  const vigie = createApp({ config, store, log: createLogger({ log: { level: 'error', format: 'json' } }), clock: systemClock, clientDir: '/nonexistent' });
+  const vigie = createApp({
+    config,
+    store,
+    log: createLogger({ log: { level: 'error', format: 'json' } }),
+    clock: systemClock,
+    clientDir: '/nonexistent',
+  });
   await new Promise<void>((resolve) => vigie.server.listen(0, '127.0.0.1', () => resolve()));
   const port = (vigie.server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const ehr = await vigie.services.sources.create(cliActor, { name: 'bench-ehr', kind: 'ehr' });
   const fhir = await vigie.services.sources.create(cliActor, { name: 'bench-fhir', kind: 'fhir' });
-  const twin: Store = openStore(pgUrls ? { kind: 'postgres', url: pgUrls[1], poolSize: 2 } : { kind: 'sqlite', file: path.join(dataDir, 'floor.db') });
+  const twin: Store = openStore(
+    pgUrls
+      ? { kind: 'postgres', url: pgUrls[1], poolSize: 2 }
+      : { kind: 'sqlite', file: path.join(dataDir, 'floor.db') },
+  );
   await migrateToLatest(twin.db);
   const appendPg = createEventAppender(twin);
   const sqliteInsert = twin.sqlite?.prepare<unknown[]>(INSERT_SQLITE);
@@ -66,12 +83,31 @@ export async function benchThroughput(
     const t0 = performance.now();
     if (sqliteInsert) {
       const now = Date.now();
-      twin.sqlite!.transaction(() => {
-        let last = 0;
-        for (const r of rows) last = Number(sqliteInsert.run(r.occurredAt, r.occurredAtText, now, ehr.source.id, r.userId, r.action, r.outcome, r.patientId, r.application, r.workstation, r.address, r.department, r.context).lastInsertRowid);
-        // The table's own upkeep, as the server's appender does it: the timelines' catch-up when a chunk has gathered.
-        catchUpTimelines(twin.sqlite!, last);
-      }).immediate();
+      twin
+        .sqlite!.transaction(() => {
+          let last = 0;
+          for (const r of rows)
+            last = Number(
+              sqliteInsert.run(
+                r.occurredAt,
+                r.occurredAtText,
+                now,
+                ehr.source.id,
+                r.userId,
+                r.action,
+                r.outcome,
+                r.patientId,
+                r.application,
+                r.workstation,
+                r.address,
+                r.department,
+                r.context,
+              ).lastInsertRowid,
+            );
+          // The table's own upkeep, as the server's appender does it: the timelines' catch-up when a chunk has gathered.
+          catchUpTimelines(twin.sqlite!, last);
+        })
+        .immediate();
     } else {
       await twin.db.transaction().execute((trx) => appendPg(trx, ehr.source.id, Date.now(), rows));
     }
@@ -81,7 +117,8 @@ export async function benchThroughput(
   const random = rng(2026);
   const start = Date.UTC(2026, 10, 1);
   let n = 0;
-  const batchOf = (size: number) => Array.from({ length: size }, () => syntheticEvent(random, n++, 1e7, start, start + 30 * 86_400_000));
+  const batchOf = (size: number) =>
+    Array.from({ length: size }, () => syntheticEvent(random, n++, 1e7, start, start + 30 * 86_400_000));
 
   // --prefill: both tables first hold the preceding months' events (the same
   // rows in each), so the figures are those of a table that is not new.
@@ -89,9 +126,15 @@ export async function benchThroughput(
     const main = createEventAppender(store);
     const early = rng(1789);
     const t0 = performance.now();
-    const said = (done: number, last = false) => progress(`  ${dialect}: prefilled ${done.toLocaleString('en-US')} events in each table (${((performance.now() - t0) / 1000).toFixed(0)} s)`, last);
+    const said = (done: number, last = false) =>
+      progress(
+        `  ${dialect}: prefilled ${done.toLocaleString('en-US')} events in each table (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+        last,
+      );
     for (let done = 0; done < prefill; done += 50_000) {
-      const rows = Array.from({ length: Math.min(50_000, prefill - done) }, (_, i) => syntheticEvent(early, done + i, prefill, start - 330 * 86_400_000, start));
+      const rows = Array.from({ length: Math.min(50_000, prefill - done) }, (_, i) =>
+        syntheticEvent(early, done + i, prefill, start - 330 * 86_400_000, start),
+      );
       await store.db.transaction().execute((trx) => main(trx, 'prefill', start, rows));
       await floor(rows);
       said(done + rows.length);
@@ -99,7 +142,16 @@ export async function benchThroughput(
     said(prefill, true);
   }
 
-  async function measure(label: string, size: number, total: number, path: string, type: string, token: string, body: (rows: ValidAccessEvent[]) => Buffer, expected: (rows: ValidAccessEvent[]) => number) {
+  async function measure(
+    label: string,
+    size: number,
+    total: number,
+    path: string,
+    type: string,
+    token: string,
+    body: (rows: ValidAccessEvent[]) => Buffer,
+    expected: (rows: ValidAccessEvent[]) => number,
+  ) {
     let httpMs = 0;
     let floorMs = 0;
     let done = 0;
@@ -127,7 +179,18 @@ export async function benchThroughput(
     }
     const httpRate = (done / httpMs) * 1000;
     const floorRate = (done / floorMs) * 1000;
-    return { dialect, path: label, batch: size, events: done, 'events/s': Math.round(httpRate), 'floor events/s': Math.round(floorRate), ratio: Math.round((httpRate / floorRate) * 100) / 100, 'CPU ms/1k': (cpu / done) * 1000, 'ms/request': httpMs / plan.length, 'floor ms/batch': floorMs / plan.length };
+    return {
+      dialect,
+      path: label,
+      batch: size,
+      events: done,
+      'events/s': Math.round(httpRate),
+      'floor events/s': Math.round(floorRate),
+      ratio: Math.round((httpRate / floorRate) * 100) / 100,
+      'CPU ms/1k': (cpu / done) * 1000,
+      'ms/request': httpMs / plan.length,
+      'floor ms/batch': floorMs / plan.length,
+    };
   }
 
   /** Tool alerts (generic, NDJSON), every one a new alert: no floor of its own, the target is absolute. */
@@ -142,24 +205,88 @@ export async function benchThroughput(
     for (const payload of plan) {
       const t0 = performance.now();
       const c0 = process.cpuUsage();
-      const res = await post(port, '/api/v1/ingest/alerts/generic', tools.token, 'application/x-ndjson', payload, agent);
+      const res = await post(
+        port,
+        '/api/v1/ingest/alerts/generic',
+        tools.token,
+        'application/x-ndjson',
+        payload,
+        agent,
+      );
       ms += performance.now() - t0;
       cpu += cpuMs(c0);
       if (res.status >= 300) throw new Error(`tool alerts: ${res.status} ${res.text.slice(0, 300)}`);
     }
     const done = plan.length * size;
-    return { dialect, path: 'HTTP tool alerts (new)', batch: size, events: done, 'events/s': Math.round((done / ms) * 1000), 'floor events/s': '—', ratio: '—', 'CPU ms/1k': (cpu / done) * 1000, 'ms/request': ms / plan.length, 'floor ms/batch': '—' };
+    return {
+      dialect,
+      path: 'HTTP tool alerts (new)',
+      batch: size,
+      events: done,
+      'events/s': Math.round((done / ms) * 1000),
+      'floor events/s': '—',
+      ratio: '—',
+      'CPU ms/1k': (cpu / done) * 1000,
+      'ms/request': ms / plan.length,
+      'floor ms/batch': '—',
+    };
   }
 
   try {
     const out: ThroughputRow[] = [];
     // Batches of one record: what a request costs beyond its records (against a one-row commit).
-    out.push(await measure('HTTP NDJSON', 1, 300, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjsonBody, (r) => r.length));
-    out.push(await measure('HTTP NDJSON', 1_000, events.ndjson1k, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjsonBody, (r) => r.length));
-    out.push(await measure('HTTP NDJSON', 10_000, events.ndjson10k, '/api/v1/ingest/events', 'application/x-ndjson', ehr.token, ndjsonBody, (r) => r.length));
-    out.push(await measure('HTTP FHIR Bundle', 1_000, events.fhir, '/api/v1/ingest/fhir', 'application/fhir+json', fhir.token, bundleBody, (r) => r.length));
+    out.push(
+      await measure(
+        'HTTP NDJSON',
+        1,
+        300,
+        '/api/v1/ingest/events',
+        'application/x-ndjson',
+        ehr.token,
+        ndjsonBody,
+        (r) => r.length,
+      ),
+    );
+    out.push(
+      await measure(
+        'HTTP NDJSON',
+        1_000,
+        events.ndjson1k,
+        '/api/v1/ingest/events',
+        'application/x-ndjson',
+        ehr.token,
+        ndjsonBody,
+        (r) => r.length,
+      ),
+    );
+    out.push(
+      await measure(
+        'HTTP NDJSON',
+        10_000,
+        events.ndjson10k,
+        '/api/v1/ingest/events',
+        'application/x-ndjson',
+        ehr.token,
+        ndjsonBody,
+        (r) => r.length,
+      ),
+    );
+    out.push(
+      await measure(
+        'HTTP FHIR Bundle',
+        1_000,
+        events.fhir,
+        '/api/v1/ingest/fhir',
+        'application/fhir+json',
+        fhir.token,
+        bundleBody,
+        (r) => r.length,
+      ),
+    );
     if (events.alerts) out.push(await measureAlerts(1_000, events.alerts));
-    const { n: rowsNow } = await sql<{ n: number }>`select count(*) as n from access_events`.execute(store.db).then((r) => r.rows[0]!);
+    const { n: rowsNow } = await sql<{ n: number }>`select count(*) as n from access_events`
+      .execute(store.db)
+      .then((r) => r.rows[0]!);
     for (const row of out) row['rows at end'] = Number(rowsNow);
     return out;
   } finally {

@@ -27,12 +27,23 @@ const leaky = {
   host: 'WS-CARDIO-12',
   user: 'u1234',
   patient: 'P0004512',
-  raw: { patient: 'P0004512', file: 'C:\\export\\P0004512.PDF', note: 'copie de p0004512', P0004512: { pages: 12 }, list: ['x', 'P0004512'] },
+  raw: {
+    patient: 'P0004512',
+    file: 'C:\\export\\P0004512.PDF',
+    note: 'copie de p0004512',
+    P0004512: { pages: 12 },
+    list: ['x', 'P0004512'],
+  },
 };
 
 describe('maskIdentifiersIn', () => {
   it('masks every case of the identifier in strings, keys, numbers and arrays, at any depth', () => {
-    expect(maskIdentifiersIn({ a: 'P0004512 / p0004512 / P0004512x', P0004512: [{ b: 'p0004512' }], n: 4512, m: 77 }, ['P0004512', '4512'])).toEqual({
+    expect(
+      maskIdentifiersIn({ a: 'P0004512 / p0004512 / P0004512x', P0004512: [{ b: 'p0004512' }], n: 4512, m: 77 }, [
+        'P0004512',
+        '4512',
+      ]),
+    ).toEqual({
       a: '••••••12 / ••••••12 / ••••••12x',
       '••••••12': [{ b: '••••••12' }],
       n: '••••',
@@ -74,7 +85,8 @@ describeEachDialect('alert text is stored with its patient masked', (dialect) =>
 
   const storedRows = () => t.services.db.selectFrom('alerts').selectAll().orderBy('id').execute();
   /** Every stored column but the patient one, which the audited reveal reads. */
-  const withoutPatientColumn = (rows: Record<string, unknown>[]) => JSON.stringify(rows.map(({ patientId: _p, ...rest }) => rest));
+  const withoutPatientColumn = (rows: Record<string, unknown>[]) =>
+    JSON.stringify(rows.map(({ patientId: _p, ...rest }) => rest));
 
   it('a generic tool alert: stored row, list, detail and the pushes to analysts and approvers hold no clear identifier; the reveal does, audited', async () => {
     const analyst = await t.as('analyst');
@@ -83,9 +95,16 @@ describeEachDialect('alert text is stored with its patient masked', (dialect) =>
     const pushes: unknown[] = [];
     const sockets = [t.socket(analyst.cookie), t.socket(approver.cookie)];
     await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.on('connect', () => resolve()))));
-    const received = sockets.map((s) => new Promise((resolve) => s.on('alert.raised', (a: unknown) => (pushes.push(a), resolve(a)))));
+    const received = sockets.map(
+      (s) => new Promise((resolve) => s.on('alert.raised', (a: unknown) => (pushes.push(a), resolve(a)))),
+    );
     const { auth } = await createSource(t.services, 'alerts');
-    const res = await t.http.raw.post('/api/v1/ingest/alerts/generic').set('Authorization', auth).set('Content-Type', 'application/json').send(JSON.stringify(leaky)).expect(200);
+    const res = await t.http.raw
+      .post('/api/v1/ingest/alerts/generic')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(leaky))
+      .expect(200);
     const id = res.body.alerts[0].id as number;
     await Promise.all(received);
     expect(pushes).toHaveLength(2);
@@ -96,7 +115,10 @@ describeEachDialect('alert text is stored with its patient masked', (dialect) =>
     expect(rows).toHaveLength(1);
     expect(rows[0]!.patientId).toBe('P0004512');
     expect(withoutPatientColumn(rows)).not.toMatch(CLEAR);
-    expect(JSON.parse(rows[0]!.details)).toMatchObject({ description: expect.stringContaining('••••••12.pdf'), raw: { patient: '••••••12', '••••••12': { pages: 12 }, list: ['x', '••••••12'] } });
+    expect(JSON.parse(rows[0]!.details)).toMatchObject({
+      description: expect.stringContaining('••••••12.pdf'),
+      raw: { patient: '••••••12', '••••••12': { pages: 12 }, list: ['x', '••••••12'] },
+    });
 
     for (const who of [analyst, approver]) {
       const list = await who.http.get('/api/v1/alerts').expect(200);
@@ -107,8 +129,14 @@ describeEachDialect('alert text is stored with its patient masked', (dialect) =>
       expect(JSON.stringify(detail.body)).not.toMatch(CLEAR);
     }
 
-    await approver.http.post(`/api/v1/alerts/${id}/reveal`).send({ reason: 'Enquête incident INC-2026-020' }).expect(403);
-    const revealed = await analyst.http.post(`/api/v1/alerts/${id}/reveal`).send({ reason: 'Enquête incident INC-2026-020' }).expect(200);
+    await approver.http
+      .post(`/api/v1/alerts/${id}/reveal`)
+      .send({ reason: 'Enquête incident INC-2026-020' })
+      .expect(403);
+    const revealed = await analyst.http
+      .post(`/api/v1/alerts/${id}/reveal`)
+      .send({ reason: 'Enquête incident INC-2026-020' })
+      .expect(200);
     expect(revealed.body).toEqual({ id, patientId: 'P0004512' });
     const audit = await t.services.db.selectFrom('audit_entries').select(['action', 'details']).execute();
     expect(audit.map((a) => a.action)).toContain('alert.revealed');
@@ -140,7 +168,14 @@ describeEachDialect('alert text is stored with its patient masked', (dialect) =>
     expect(withoutPatientColumn(rows)).not.toMatch(CLEAR);
 
     const reporter = await t.as('reporter');
-    await reporter.http.post('/api/v1/reports').send({ summary: 'Dossier de P0004512 ouvert', description: 'Le dossier p0004512 a été consulté sans raison apparente.', patientsConcerned: 'P0004512' }).expect(201);
+    await reporter.http
+      .post('/api/v1/reports')
+      .send({
+        summary: 'Dossier de P0004512 ouvert',
+        description: 'Le dossier p0004512 a été consulté sans raison apparente.',
+        patientsConcerned: 'P0004512',
+      })
+      .expect(201);
     const after = await storedRows();
     expect(after).toHaveLength(origins.length + 1);
     expect(withoutPatientColumn(after)).not.toMatch(CLEAR);
@@ -148,7 +183,13 @@ describeEachDialect('alert text is stored with its patient masked', (dialect) =>
 
   it('a repeat folds into the masked alert and its push stays masked', async () => {
     const { auth } = await createSource(t.services, 'alerts');
-    const post = () => t.http.raw.post('/api/v1/ingest/alerts/generic').set('Authorization', auth).set('Content-Type', 'application/json').send(JSON.stringify(leaky)).expect(200);
+    const post = () =>
+      t.http.raw
+        .post('/api/v1/ingest/alerts/generic')
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(leaky))
+        .expect(200);
     const pushed: unknown[] = [];
     const original = t.services.realtime.publish.bind(t.services.realtime);
     t.services.realtime.publish = ((event: string, payload: unknown, rooms: unknown) => {
@@ -160,6 +201,8 @@ describeEachDialect('alert text is stored with its patient masked', (dialect) =>
     expect(again.body.alerts[0].folded).toBe(true);
     expect(pushed.map((p) => (p as { event: string }).event)).toEqual(['alert.raised', 'alert.updated']);
     expect(JSON.stringify(pushed)).not.toMatch(CLEAR);
-    expect(pushed.every((p) => JSON.stringify((p as { rooms: string[] }).rooms) === '["role:analyst","role:approver"]')).toBe(true);
+    expect(
+      pushed.every((p) => JSON.stringify((p as { rooms: string[] }).rooms) === '["role:analyst","role:approver"]'),
+    ).toBe(true);
   });
 });

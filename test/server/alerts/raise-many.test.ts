@@ -39,7 +39,14 @@ const batch: RaiseAlertInput[] = [
   input('old', 9_000),
   input('b', 99_000, { windowMs: 10 }),
   input('b', 99_005, { evidence: [8, 8, 9] }),
-  ...Array.from({ length: 950 }, (_, i) => input(`many-${i}`, 30_000 + i, { userId: `u${i}`, patientId: i % 7 ? null : `P${i}`, host: 'h', severity: i % 2 ? 'high' : 'low' })),
+  ...Array.from({ length: 950 }, (_, i) =>
+    input(`many-${i}`, 30_000 + i, {
+      userId: `u${i}`,
+      patientId: i % 7 ? null : `P${i}`,
+      host: 'h',
+      severity: i % 2 ? 'high' : 'low',
+    }),
+  ),
   input('many-3', 30_500),
   input('n1', 25_100, { occurrences: 0 }),
 ];
@@ -85,18 +92,33 @@ describeEachDialect('alerts.raiseMany', (dialect) => {
     expect(b.audit).toEqual(a.audit);
 
     // What a user would notice: the folds and the new alerts, with their counts.
-    const count = (fingerprint: string) => b.alerts.filter((r) => r.fingerprint === fingerprint).map((r) => [r.status, r.count]);
+    const count = (fingerprint: string) =>
+      b.alerts.filter((r) => r.fingerprint === fingerprint).map((r) => [r.status, r.count]);
     expect(count('a')).toEqual([['new', 5]]);
-    expect(count('n1')).toEqual([['new', 2], ['new', 2]]);
-    expect(count('c')).toEqual([['dismissed', 1], ['new', 1]]);
-    expect(count('old')).toEqual([['new', 1], ['new', 1]]);
-    expect(count('b')).toEqual([['new', 1], ['new', 2]]);
+    expect(count('n1')).toEqual([
+      ['new', 2],
+      ['new', 2],
+    ]);
+    expect(count('c')).toEqual([
+      ['dismissed', 1],
+      ['new', 1],
+    ]);
+    expect(count('old')).toEqual([
+      ['new', 1],
+      ['new', 1],
+    ]);
+    expect(count('b')).toEqual([
+      ['new', 1],
+      ['new', 2],
+    ]);
     expect(count('many-3')).toEqual([['new', 2]]);
     expect(b.alerts).toHaveLength(before.length + 2 + 1 + 1 + 1 + 950);
     // Every created alert is audited as raised, every fold as an update, in input order.
     const entries = b.audit.slice(before.length).map((e) => e.action);
     expect(entries).toEqual(sequential.map((r) => (r.created ? 'alert.raised' : 'alert.updated')));
-    expect(new Set(b.audit.filter((e) => e.action === 'alert.raised').map((e) => e.targetId))).toEqual(new Set(b.alerts.map((r) => String(r.id))));
+    expect(new Set(b.audit.filter((e) => e.action === 'alert.raised').map((e) => e.targetId))).toEqual(
+      new Set(b.alerts.map((r) => String(r.id))),
+    );
   });
 
   it('folds into alerts raised earlier in the same transaction one by one, and an empty batch does nothing', async () => {

@@ -39,7 +39,16 @@ describeEachDialect('staff reports API', (dialect) => {
       const { http } = await t.as(role);
       const r = await http.post('/api/v1/reports').send(report({ summary: `Signalé par un ${role}` }));
       expect(r.status, role).toBe(201);
-      expect(r.body).toMatchObject({ id: expect.any(Number), summary: `Signalé par un ${role}`, status: 'new', urgent: false, category: null, occurredAt: null, patientsConcerned: null, createdAt: NOW });
+      expect(r.body).toMatchObject({
+        id: expect.any(Number),
+        summary: `Signalé par un ${role}`,
+        status: 'new',
+        urgent: false,
+        category: null,
+        occurredAt: null,
+        patientsConcerned: null,
+        createdAt: NOW,
+      });
     }
   });
 
@@ -80,25 +89,65 @@ describeEachDialect('staff reports API', (dialect) => {
 
     const filed = await marie.http
       .post('/api/v1/reports')
-      .send(report({ description: 'Ce matin, j’ai vu sur son écran le dossier de Mme Célestine Durandal, qui n’est pas dans notre service.', category: 'illegitimate_access', occurredAt: '2026-11-28T08:30:00+01:00', patientsConcerned: PATIENTS, urgent: true }))
+      .send(
+        report({
+          description:
+            'Ce matin, j’ai vu sur son écran le dossier de Mme Célestine Durandal, qui n’est pas dans notre service.',
+          category: 'illegitimate_access',
+          occurredAt: '2026-11-28T08:30:00+01:00',
+          patientsConcerned: PATIENTS,
+          urgent: true,
+        }),
+      )
       .expect(201);
-    expect(filed.body).toMatchObject({ category: 'illegitimate_access', urgent: true, occurredAt: Date.parse('2026-11-28T08:30:00+01:00'), patientsConcerned: expect.stringMatching(/^•+12$/) });
+    expect(filed.body).toMatchObject({
+      category: 'illegitimate_access',
+      urgent: true,
+      occurredAt: Date.parse('2026-11-28T08:30:00+01:00'),
+      patientsConcerned: expect.stringMatching(/^•+12$/),
+    });
 
     const live = await pushed;
-    expect(live).toMatchObject({ id: filed.body.id, origin: 'report', rule: 'staff-report', severity: 'high', status: 'new', count: 1 });
-    expect(live.explanation.fr).toBe('Signalement de Marie Curie : Un collègue a ouvert le dossier de ma voisine (signalé comme urgent)');
-    expect(live.explanation.en).toBe('Report from Marie Curie: Un collègue a ouvert le dossier de ma voisine (marked urgent)');
-    expect(live.titles).toEqual({ fr: 'Signalement : accès illégitime à un dossier', en: 'Staff report: illegitimate record access' });
+    expect(live).toMatchObject({
+      id: filed.body.id,
+      origin: 'report',
+      rule: 'staff-report',
+      severity: 'high',
+      status: 'new',
+      count: 1,
+    });
+    expect(live.explanation.fr).toBe(
+      'Signalement de Marie Curie : Un collègue a ouvert le dossier de ma voisine (signalé comme urgent)',
+    );
+    expect(live.explanation.en).toBe(
+      'Report from Marie Curie: Un collègue a ouvert le dossier de ma voisine (marked urgent)',
+    );
+    expect(live.titles).toEqual({
+      fr: 'Signalement : accès illégitime à un dossier',
+      en: 'Staff report: illegitimate record access',
+    });
 
     const list = await analyst.http.get('/api/v1/alerts?rule=staff-report&severity=high').expect(200);
     const item = list.body.items.find((a: AlertPush) => a.id === filed.body.id);
-    expect(item).toMatchObject({ origin: 'report', firstSeenAt: Date.parse('2026-11-28T08:30:00+01:00'), lastSeenAt: NOW, patientId: expect.stringMatching(/^•+12$/) });
+    expect(item).toMatchObject({
+      origin: 'report',
+      firstSeenAt: Date.parse('2026-11-28T08:30:00+01:00'),
+      lastSeenAt: NOW,
+      patientId: expect.stringMatching(/^•+12$/),
+    });
     expect(JSON.stringify(list.body)).not.toContain('Durandal');
 
     const detail = await analyst.http.get(`/api/v1/alerts/${filed.body.id}`).expect(200);
-    expect(detail.body.details.report).toMatchObject({ summary: 'Un collègue a ouvert le dossier de ma voisine', category: 'illegitimate_access', urgent: true, reporter: { id: marie.userId, name: 'Marie Curie' } });
+    expect(detail.body.details.report).toMatchObject({
+      summary: 'Un collègue a ouvert le dossier de ma voisine',
+      category: 'illegitimate_access',
+      urgent: true,
+      reporter: { id: marie.userId, name: 'Marie Curie' },
+    });
     // The name the reporter repeated in the description is masked too; the rest of their words stay.
-    expect(detail.body.details.report.description).toMatch(/^Ce matin, j’ai vu sur son écran le dossier de •+al, qui n’est pas dans notre service\.$/);
+    expect(detail.body.details.report.description).toMatch(
+      /^Ce matin, j’ai vu sur son écran le dossier de •+al, qui n’est pas dans notre service\.$/,
+    );
     expect(detail.body.evidence).toEqual([]);
     expect(JSON.stringify(detail.body)).not.toContain('Durandal');
 
@@ -107,11 +156,23 @@ describeEachDialect('staff reports API', (dialect) => {
   });
 
   it('writes one audit entry, alert.raised (the same name as the push), by the reporter, without the patient text', async () => {
-    const filed = await marie.http.post('/api/v1/reports').send(report({ patientsConcerned: PATIENTS })).expect(201);
-    const entries = await t.services.db.selectFrom('audit_entries').select(['action', 'actor', 'details']).where('targetType', '=', 'alert').where('targetId', '=', String(filed.body.id)).execute();
+    const filed = await marie.http
+      .post('/api/v1/reports')
+      .send(report({ patientsConcerned: PATIENTS }))
+      .expect(201);
+    const entries = await t.services.db
+      .selectFrom('audit_entries')
+      .select(['action', 'actor', 'details'])
+      .where('targetType', '=', 'alert')
+      .where('targetId', '=', String(filed.body.id))
+      .execute();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ action: 'alert.raised', actor: `user:${marie.userId}` });
-    expect(JSON.parse(entries[0]!.details)).toMatchObject({ origin: 'report', rule: 'staff-report', severity: 'medium' });
+    expect(JSON.parse(entries[0]!.details)).toMatchObject({
+      origin: 'report',
+      rule: 'staff-report',
+      severity: 'medium',
+    });
     const all = await t.services.db.selectFrom('audit_entries').select('details').execute();
     expect(JSON.stringify(all)).not.toContain('Durandal');
   });
@@ -120,7 +181,11 @@ describeEachDialect('staff reports API', (dialect) => {
     const a = await marie.http.post('/api/v1/reports').send(report()).expect(201);
     const b = await marie.http.post('/api/v1/reports').send(report()).expect(201);
     expect(b.body.id).not.toBe(a.body.id);
-    const rows = await t.services.db.selectFrom('alerts').select(['count', 'fingerprint', 'reportedBy']).where('id', 'in', [a.body.id, b.body.id]).execute();
+    const rows = await t.services.db
+      .selectFrom('alerts')
+      .select(['count', 'fingerprint', 'reportedBy'])
+      .where('id', 'in', [a.body.id, b.body.id])
+      .execute();
     expect(rows.map((r) => r.count)).toEqual([1, 1]);
     expect(new Set(rows.map((r) => r.fingerprint)).size).toBe(2);
     expect(rows.every((r) => r.reportedBy === marie.userId)).toBe(true);
@@ -128,7 +193,10 @@ describeEachDialect('staff reports API', (dialect) => {
 
   it('shows a reporter their own reports only, newest first, paged, and no other alert', async () => {
     const other = await t.as('reporter');
-    await other.http.post('/api/v1/reports').send(report({ summary: 'Le rapport de quelqu’un d’autre' })).expect(201);
+    await other.http
+      .post('/api/v1/reports')
+      .send(report({ summary: 'Le rapport de quelqu’un d’autre' }))
+      .expect(201);
     const mine = await marie.http.get('/api/v1/reports/mine').expect(200);
     expect(mine.body.nextCursor).toBeNull();
     expect(mine.body.items.length).toBeGreaterThanOrEqual(4);
@@ -151,15 +219,43 @@ describeEachDialect('staff reports API', (dialect) => {
   });
 
   it('reveals the patient text to an analyst who gives a reason, and audits it without the text', async () => {
-    const filed = await marie.http.post('/api/v1/reports').send(report({ patientsConcerned: PATIENTS })).expect(201);
-    expect((await analyst.http.post(`/api/v1/alerts/${filed.body.id}/reveal`).send({ reason: 'court' })).status).toBe(400);
-    const r = await analyst.http.post(`/api/v1/alerts/${filed.body.id}/reveal`).send({ reason: 'enquête sur le signalement reçu' }).expect(200);
+    const filed = await marie.http
+      .post('/api/v1/reports')
+      .send(report({ patientsConcerned: PATIENTS }))
+      .expect(201);
+    expect((await analyst.http.post(`/api/v1/alerts/${filed.body.id}/reveal`).send({ reason: 'court' })).status).toBe(
+      400,
+    );
+    const r = await analyst.http
+      .post(`/api/v1/alerts/${filed.body.id}/reveal`)
+      .send({ reason: 'enquête sur le signalement reçu' })
+      .expect(200);
     expect(r.body).toEqual({ id: filed.body.id, patientId: PATIENTS });
-    const entry = await t.services.db.selectFrom('audit_entries').select(['action', 'details']).where('action', '=', 'alert.revealed').where('targetId', '=', String(filed.body.id)).executeTakeFirstOrThrow();
-    expect(JSON.parse(entry.details)).toMatchObject({ reason: 'enquête sur le signalement reçu', patient: expect.stringMatching(/^•+12$/) });
+    const entry = await t.services.db
+      .selectFrom('audit_entries')
+      .select(['action', 'details'])
+      .where('action', '=', 'alert.revealed')
+      .where('targetId', '=', String(filed.body.id))
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(entry.details)).toMatchObject({
+      reason: 'enquête sur le signalement reçu',
+      patient: expect.stringMatching(/^•+12$/),
+    });
     const without = await marie.http.post('/api/v1/reports').send(report()).expect(201);
-    expect((await analyst.http.post(`/api/v1/alerts/${without.body.id}/reveal`).send({ reason: 'enquête sur le signalement reçu' })).status).toBe(400);
-    expect((await marie.http.post(`/api/v1/alerts/${filed.body.id}/reveal`).send({ reason: 'enquête sur le signalement reçu' })).status).toBe(403);
+    expect(
+      (
+        await analyst.http
+          .post(`/api/v1/alerts/${without.body.id}/reveal`)
+          .send({ reason: 'enquête sur le signalement reçu' })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await marie.http
+          .post(`/api/v1/alerts/${filed.body.id}/reveal`)
+          .send({ reason: 'enquête sur le signalement reçu' })
+      ).status,
+    ).toBe(403);
   });
 
   it('never writes the patient text to the logs', async () => {

@@ -33,9 +33,22 @@ describe('npm run vigie -- audit verify', () => {
     const config = testConfig({ VIGIE_DATA_DIR: dataDir, VIGIE_SECRET_KEY: KEY });
     const store = openStore(config.database);
     await migrateToLatest(store.db);
-    const services = createServices({ config, store, log: captureLogger().log, clock: systemClock, realtime: createRealtime() });
+    const services = createServices({
+      config,
+      store,
+      log: captureLogger().log,
+      clock: systemClock,
+      realtime: createRealtime(),
+    });
     for (let i = 1; i <= 30; i++) {
-      await services.db.transaction().execute((trx) => services.audit.record(trx, { actor: { kind: 'system' }, action: 'alert.raised', target: { type: 'alert', id: i }, details: { i } }));
+      await services.db.transaction().execute((trx) =>
+        services.audit.record(trx, {
+          actor: { kind: 'system' },
+          action: 'alert.raised',
+          target: { type: 'alert', id: i },
+          details: { i },
+        }),
+      );
     }
     await store.close();
   });
@@ -63,7 +76,9 @@ describe('npm run vigie -- audit verify', () => {
   it('while the trigger is in place, the file refuses the edit', () => {
     const raw = new SqliteDatabase(path.join(dataDir, 'vigie.db'));
     try {
-      expect(() => raw.prepare("update audit_entries set actor = 'user:innocent' where seq = 23").run()).toThrow(/append-only/);
+      expect(() => raw.prepare("update audit_entries set actor = 'user:innocent' where seq = 23").run()).toThrow(
+        /append-only/,
+      );
       expect(() => raw.prepare('delete from audit_entries where seq > 20').run()).toThrow(/append-only/);
     } finally {
       raw.close();

@@ -41,22 +41,32 @@ describeEachDialect('audit export', (dialect) => {
     expect(res.headers['content-length']).toBeUndefined();
     expect(res.headers['transfer-encoding']).toBe('chunked');
     const lines = res.text.split('\r\n');
-    expect(lines[0]).toBe('\uFEFFseq,time,at,actor,actorName,requestId,address,action,targetType,targetId,details,prevHash,hash');
+    expect(lines[0]).toBe(
+      '\uFEFFseq,time,at,actor,actorName,requestId,address,action,targetType,targetId,details,prevHash,hash',
+    );
     expect(lines.at(-1)).toBe('');
     const rows = lines.slice(1, -1);
     expect(rows).toHaveLength(10);
     expect(rows[0]).toMatch(
-      new RegExp(`^3,2026-11-28T10:03:00\\.000\\+01:00,\\d+,user:${admin.userId},Utilisateur \\d+,r,10\\.0\\.0\\.9,source\\.update,source,'=1\\+1,"\\{""name"":""DPI \\\\""Orbis\\\\"", site A""\\}",[0-9a-f]{64},[0-9a-f]{64}$`),
+      new RegExp(
+        `^3,2026-11-28T10:03:00\\.000\\+01:00,\\d+,user:${admin.userId},Utilisateur \\d+,r,10\\.0\\.0\\.9,source\\.update,source,'=1\\+1,"\\{""name"":""DPI \\\\""Orbis\\\\"", site A""\\}",[0-9a-f]{64},[0-9a-f]{64}$`,
+      ),
     );
     expect(rows.map((r) => Number(r.split(',')[0]))).toEqual([3, 7, 11, 15, 19, 23, 27, 31, 35, 39]);
   });
 
   it('JSON: the same entries as the list, oldest first, with the Paris time', async () => {
-    const res = await admin.http.get('/api/v1/audit/export').query({ format: 'json', targetType: 'alert', from: '2026-11-28T10:10:00+01:00' });
+    const res = await admin.http
+      .get('/api/v1/audit/export')
+      .query({ format: 'json', targetType: 'alert', from: '2026-11-28T10:10:00+01:00' });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     const exported = JSON.parse(res.text) as { seq: number; time: string }[];
-    const listed = (await admin.http.get('/api/v1/audit').query({ targetType: 'alert', from: '2026-11-28T10:10:00+01:00', limit: 200 })).body.items as object[];
+    const listed = (
+      await admin.http
+        .get('/api/v1/audit')
+        .query({ targetType: 'alert', from: '2026-11-28T10:10:00+01:00', limit: 200 })
+    ).body.items as object[];
     expect(exported.map(({ time: _time, ...e }) => e)).toEqual([...listed].reverse());
     expect(exported[0]).toMatchObject({ seq: 13, time: '2026-11-28T10:13:00.000+01:00' });
   });
@@ -69,9 +79,16 @@ describeEachDialect('audit export', (dialect) => {
   });
 
   it('is recorded in the trail, with the format and the filter', async () => {
-    await admin.http.get('/api/v1/audit/export').query({ format: 'csv', action: 'user.', from: '2026-11-28T10:00:00+01:00' });
+    await admin.http
+      .get('/api/v1/audit/export')
+      .query({ format: 'csv', action: 'user.', from: '2026-11-28T10:00:00+01:00' });
     const last = (await admin.http.get('/api/v1/audit').query({ limit: 1 })).body.items[0];
-    expect(last).toMatchObject({ action: 'audit.export', actor: { id: admin.userId }, target: null, details: { format: 'csv', filters: { action: 'user.', from: Date.UTC(2026, 10, 28, 9) } } });
+    expect(last).toMatchObject({
+      action: 'audit.export',
+      actor: { id: admin.userId },
+      target: null,
+      details: { format: 'csv', filters: { action: 'user.', from: Date.UTC(2026, 10, 28, 9) } },
+    });
   });
 
   it('an analyst exports only what concerns incidents', async () => {

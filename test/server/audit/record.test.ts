@@ -14,7 +14,14 @@ describeEachDialect('audit.record', (dialect) => {
     const { audit, db } = t.services;
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        db.transaction().execute((trx) => audit.record(trx, { actor: { kind: 'system' }, action: 'test.append', target: { type: 'n', id: i }, details: { i } })),
+        db.transaction().execute((trx) =>
+          audit.record(trx, {
+            actor: { kind: 'system' },
+            action: 'test.append',
+            target: { type: 'n', id: i },
+            details: { i },
+          }),
+        ),
       ),
     );
     const rows = await db.selectFrom('audit_entries').selectAll().orderBy('seq').execute();

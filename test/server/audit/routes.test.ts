@@ -54,7 +54,12 @@ describeEachDialect('audit API', (dialect) => {
     expect(items[0]).toMatchObject({
       seq: 40,
       at: START + 40 * 60_000,
-      actor: { label: `user:${admin.userId}`, kind: 'user', id: admin.userId, name: expect.stringMatching(/^Utilisateur/) },
+      actor: {
+        label: `user:${admin.userId}`,
+        kind: 'user',
+        id: admin.userId,
+        name: expect.stringMatching(/^Utilisateur/),
+      },
       action: 'user.login',
       target: { type: 'session', id: 's40' },
       details: {},
@@ -63,8 +68,15 @@ describeEachDialect('audit API', (dialect) => {
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    expect(items[1]).toMatchObject({ actor: { label: `user:${admin.userId}` }, action: 'source.update', target: { type: 'source', id: '=1+1' } });
-    expect((await list(admin.http, { limit: 1, action: 'alert.raised' })).items[0]).toMatchObject({ actor: { label: 'system', kind: 'system', name: null }, details: { rule: 'bulk-access' } });
+    expect(items[1]).toMatchObject({
+      actor: { label: `user:${admin.userId}` },
+      action: 'source.update',
+      target: { type: 'source', id: '=1+1' },
+    });
+    expect((await list(admin.http, { limit: 1, action: 'alert.raised' })).items[0]).toMatchObject({
+      actor: { label: 'system', kind: 'system', name: null },
+      details: { rule: 'bulk-access' },
+    });
   });
 
   it('pages through everything by cursor, each entry once, in order', async () => {
@@ -72,7 +84,10 @@ describeEachDialect('audit API', (dialect) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { items: Item[]; nextCursor: string | null } = await list(admin.http, { limit: 7, ...(cursor ? { cursor } : {}) });
+      const page: { items: Item[]; nextCursor: string | null } = await list(admin.http, {
+        limit: 7,
+        ...(cursor ? { cursor } : {}),
+      });
       seen.push(...page.items.map((i) => i.seq));
       cursor = page.nextCursor;
       pages += 1;
@@ -82,7 +97,8 @@ describeEachDialect('audit API', (dialect) => {
   });
 
   it('filters by actor, action (exact or prefix), target and period', async () => {
-    const seqs = async (q: Record<string, string>) => (await list(admin.http, { limit: 200, ...q })).items.map((i) => i.seq);
+    const seqs = async (q: Record<string, string>) =>
+      (await list(admin.http, { limit: 200, ...q })).items.map((i) => i.seq);
     const every = (mod: number) => Array.from({ length: 40 }, (_, i) => 40 - i).filter((s) => s % 4 === mod);
     expect(await seqs({ actor: `user:${analyst.userId}` })).toEqual(every(2));
     expect(await seqs({ actor: 'system' })).toEqual(every(1));
@@ -97,8 +113,12 @@ describeEachDialect('audit API', (dialect) => {
     expect(await seqs({ from: '2026-11-28T09:05:00Z', to: '2026-11-28T09:08:00.000Z', actor: 'system' })).toEqual([5]);
     expect(await seqs({ actor: '', action: '' })).toHaveLength(40);
     // Exclusions ("exclure" from a cell).
-    expect(await seqs({ 'not.actor': 'system' })).toEqual([...every(0), ...every(2), ...every(3)].sort((a, b) => b - a));
-    expect(await seqs({ 'not.action': 'user.', 'not.targetType': 'alert' })).toEqual([...every(2), ...every(3)].sort((a, b) => b - a));
+    expect(await seqs({ 'not.actor': 'system' })).toEqual(
+      [...every(0), ...every(2), ...every(3)].sort((a, b) => b - a),
+    );
+    expect(await seqs({ 'not.action': 'user.', 'not.targetType': 'alert' })).toEqual(
+      [...every(2), ...every(3)].sort((a, b) => b - a),
+    );
     expect(await seqs({ 'not.action': 'source.update', actor: `user:${admin.userId}` })).toEqual(every(0));
   });
 
@@ -130,11 +150,19 @@ describeEachDialect('audit API', (dialect) => {
     expect((await list(admin.http, { limit: 200 })).items).toHaveLength(40);
   });
 
-  it('gives one entry by its number, within the reader\'s scope', async () => {
+  it("gives one entry by its number, within the reader's scope", async () => {
     const one = await admin.http.get('/api/v1/audit/entries/3');
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ seq: 3, action: 'source.update', target: { type: 'source', id: '=1+1' }, details: { name: 'DPI "Orbis", site A' } });
-    expect((await analyst.http.get('/api/v1/audit/entries/2')).body).toMatchObject({ seq: 2, action: 'incident.update' });
+    expect(one.body).toMatchObject({
+      seq: 3,
+      action: 'source.update',
+      target: { type: 'source', id: '=1+1' },
+      details: { name: 'DPI "Orbis", site A' },
+    });
+    expect((await analyst.http.get('/api/v1/audit/entries/2')).body).toMatchObject({
+      seq: 2,
+      action: 'incident.update',
+    });
     const hidden = await analyst.http.get('/api/v1/audit/entries/3');
     expect(hidden.status).toBe(404);
     expect(hidden.body.error.code).toBe('audit.not_found');
@@ -152,7 +180,13 @@ describeEachDialect('audit API', (dialect) => {
 
   it('no route changes or deletes an entry', async () => {
     const before = await t.store.db.selectFrom('audit_entries').selectAll().orderBy('seq').execute();
-    for (const url of ['/api/v1/audit', '/api/v1/audit/1', '/api/v1/audit/entries/1', '/api/v1/audit/verify', '/api/v1/audit/export']) {
+    for (const url of [
+      '/api/v1/audit',
+      '/api/v1/audit/1',
+      '/api/v1/audit/entries/1',
+      '/api/v1/audit/verify',
+      '/api/v1/audit/export',
+    ]) {
       for (const method of ['post', 'put', 'patch', 'delete'] as const) {
         const res = await admin.http[method](url).send({ actor: 'x' });
         expect(res.status, `${method} ${url}`).toBe(404);
@@ -164,12 +198,20 @@ describeEachDialect('audit API', (dialect) => {
   it('verification answers intact with the count and head, or where it is broken', async () => {
     const intact = await admin.http.get('/api/v1/audit/verify');
     expect(intact.status).toBe(200);
-    expect(intact.body).toMatchObject({ status: 'intact', count: 40, head: { seq: 40, hash: expect.stringMatching(/^[0-9a-f]{64}$/) }, seals: { count: 0, last: null, problems: [] } });
+    expect(intact.body).toMatchObject({
+      status: 'intact',
+      count: 40,
+      head: { seq: 40, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      seals: { count: 0, last: null, problems: [] },
+    });
     expect((await admin.http.get('/api/v1/audit/verify?deep=1')).status).toBe(400);
     const { dropAppendOnlyTriggers } = await import('../../support/audit-tamper.ts');
     await dropAppendOnlyTriggers(t.store);
     await t.store.db.updateTable('audit_entries').set({ actor: 'user:someone-else' }).where('seq', '=', 17).execute();
     const broken = await admin.http.get('/api/v1/audit/verify');
-    expect(broken.body).toMatchObject({ status: 'broken', problem: { kind: 'edited', seq: 17, message: expect.stringContaining('#17') } });
+    expect(broken.body).toMatchObject({
+      status: 'broken',
+      problem: { kind: 'edited', seq: 17, message: expect.stringContaining('#17') },
+    });
   });
 });

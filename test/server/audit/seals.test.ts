@@ -22,11 +22,20 @@ describe('seal file', () => {
     await file.append(seal(9, 2000));
     expect(file.file).toBe(path.join(dir, SEAL_FILE));
     expect(await file.read()).toEqual({ seals: [seal(3), seal(9, 2000)], problems: [], lines: 2, last: seal(9, 2000) });
-    expect(JSON.parse(fs.readFileSync(file.file, 'utf8').split('\n')[0]!)).toEqual({ v: 1, ...seal(3), mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(fs.readFileSync(file.file, 'utf8').split('\n')[0]!)).toEqual({
+      v: 1,
+      ...seal(3),
+      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 
   it('no file yet reads as no seals', async () => {
-    expect(await createSealFile({ dataDir: tempDir(), key }).read()).toEqual({ seals: [], problems: [], lines: 0, last: undefined });
+    expect(await createSealFile({ dataDir: tempDir(), key }).read()).toEqual({
+      seals: [],
+      problems: [],
+      lines: 0,
+      last: undefined,
+    });
   });
 
   it('reports every bad line with its number and reason, and keeps the good ones', async () => {
@@ -67,7 +76,8 @@ describe('sealing job', () => {
   });
   const append = (n: number) =>
     t.services.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < n; i++) await t.services.audit.record(trx, { actor: { kind: 'system' }, action: 'test.append' });
+      for (let i = 0; i < n; i++)
+        await t.services.audit.record(trx, { actor: { kind: 'system' }, action: 'test.append' });
     });
 
   it('is a background job of the services, sealing into the data directory with the derived key', async () => {
@@ -75,16 +85,28 @@ describe('sealing job', () => {
     expect(t.services.auditSealer.file).toBe(path.join(t.config.dataDir, 'audit-seals.jsonl'));
     await append(2);
     await t.services.auditSealer.sealNow();
-    const reading = await createSealFile({ dataDir: t.config.dataDir, key: deriveKey(t.services.masterKey, 'audit-seal') }).read();
+    const reading = await createSealFile({
+      dataDir: t.config.dataDir,
+      key: deriveKey(t.services.masterKey, 'audit-seal'),
+    }).read();
     expect(reading.seals).toEqual([{ seq: 2, hash: expect.any(String), at: t.clock.now() }]);
     // Under the master key itself (or another purpose), the seal does not verify.
-    expect((await createSealFile({ dataDir: t.config.dataDir, key: t.services.masterKey }).read()).problems).toHaveLength(1);
+    expect(
+      (await createSealFile({ dataDir: t.config.dataDir, key: t.services.masterKey }).read()).problems,
+    ).toHaveLength(1);
   });
 
   it('seals at start (even the empty chain), at each interval when the head moved, and at stop', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const seals = createSealFile({ dataDir: tempDir(), key });
-    const job = createAuditSealer({ db: t.services.db, repo: createAuditRepo(), seals, clock: t.clock, intervalMs: 60_000, log: t.logs.log });
+    const job = createAuditSealer({
+      db: t.services.db,
+      repo: createAuditRepo(),
+      seals,
+      clock: t.clock,
+      intervalMs: 60_000,
+      log: t.logs.log,
+    });
     const heads = async () => (await seals.read()).seals.map((s) => s.seq);
 
     await job.start();
@@ -105,7 +127,14 @@ describe('sealing job', () => {
     const dir = tempDir();
     const seals = createSealFile({ dataDir: path.join(dir, 'blocked'), key });
     fs.writeFileSync(path.join(dir, 'blocked'), 'a file where the directory should be');
-    const job = createAuditSealer({ db: t.services.db, repo: createAuditRepo(), seals, clock: t.clock, intervalMs: 60_000, log: t.logs.log });
+    const job = createAuditSealer({
+      db: t.services.db,
+      repo: createAuditRepo(),
+      seals,
+      clock: t.clock,
+      intervalMs: 60_000,
+      log: t.logs.log,
+    });
     await job.start();
     await job.stop();
     expect(t.logs.text()).toContain('audit seal failed');
@@ -123,7 +152,8 @@ describe('who sees which entries', () => {
     scopes.registerIncidentWork('alert');
     expect(scopes.scopeFor(false)).toEqual(['alert', 'incident', 'task']);
     for (const type of ['incident', 'alert', 'task']) expect(inScope(scopes.scopeFor(false), type), type).toBe(true);
-    for (const type of ['session', 'user', 'source', 'rule', 'access_event', null]) expect(inScope(scopes.scopeFor(false), type), String(type)).toBe(false);
+    for (const type of ['session', 'user', 'source', 'rule', 'access_event', null])
+      expect(inScope(scopes.scopeFor(false), type), String(type)).toBe(false);
     expect(inScope(null, null)).toBe(true);
   });
 

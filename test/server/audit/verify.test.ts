@@ -20,8 +20,25 @@ describeEachDialect('audit verification', (dialect) => {
     const { audit, db } = t.services;
     for (let i = 1; i <= N; i++) {
       t.clock.advance(1000);
-      const actor = i % 3 === 0 ? ({ kind: 'system' } as const) : ({ kind: 'user', id: `u${i % 4}`, roles: ['analyst'], sessionId: 's', requestId: `req-${i}`, address: '10.1.2.3' } as const);
-      await db.transaction().execute((trx) => audit.record(trx, { actor, action: i % 2 ? 'alert.updated' : 'user.login', target: { type: i % 2 ? 'alert' : 'session', id: i }, details: { i, note: `entrée ${i}` } }));
+      const actor =
+        i % 3 === 0
+          ? ({ kind: 'system' } as const)
+          : ({
+              kind: 'user',
+              id: `u${i % 4}`,
+              roles: ['analyst'],
+              sessionId: 's',
+              requestId: `req-${i}`,
+              address: '10.1.2.3',
+            } as const);
+      await db.transaction().execute((trx) =>
+        audit.record(trx, {
+          actor,
+          action: i % 2 ? 'alert.updated' : 'user.login',
+          target: { type: i % 2 ? 'alert' : 'session', id: i },
+          details: { i, note: `entrée ${i}` },
+        }),
+      );
     }
     original = await db.selectFrom('audit_entries').selectAll().orderBy('seq').execute();
   });
@@ -32,12 +49,19 @@ describeEachDialect('audit verification', (dialect) => {
 
   it('an untouched trail is intact: count, head and seals', async () => {
     await t.services.auditSealer.sealNow();
-    expect(await verify()).toMatchObject({ status: 'intact', count: N, head: { seq: N, hash: row(N).hash }, seals: { count: 1, last: { seq: N }, problems: [] } });
+    expect(await verify()).toMatchObject({
+      status: 'intact',
+      count: N,
+      head: { seq: N, hash: row(N).hash },
+      seals: { count: 1, last: { seq: N }, problems: [] },
+    });
   });
 
   it('the database refuses to change or delete an entry (triggers)', async () => {
     const refusal = /append-only/;
-    await expect(t.store.db.updateTable('audit_entries').set({ actor: 'user:x' }).where('seq', '=', 3).execute()).rejects.toThrow(refusal);
+    await expect(
+      t.store.db.updateTable('audit_entries').set({ actor: 'user:x' }).where('seq', '=', 3).execute(),
+    ).rejects.toThrow(refusal);
     await expect(t.store.db.deleteFrom('audit_entries').where('seq', '=', 3).execute()).rejects.toThrow(refusal);
     if (dialect === 'postgres') await expect(sql`truncate audit_entries`.execute(t.store.db)).rejects.toThrow(refusal);
     expect(await t.store.db.selectFrom('audit_entries').selectAll().orderBy('seq').execute()).toEqual(original);
@@ -62,7 +86,11 @@ describeEachDialect('audit verification', (dialect) => {
       const field = Object.keys(change)[0] as keyof AuditEntryRow;
       await t.store.db.updateTable('audit_entries').set(change).where('seq', '=', 12).execute();
       expect(await verify(), field).toMatchObject({ status: 'broken', problem: { kind: 'edited', seq: 12 } });
-      await t.store.db.updateTable('audit_entries').set({ [field]: row(12)[field] }).where('seq', '=', 12).execute();
+      await t.store.db
+        .updateTable('audit_entries')
+        .set({ [field]: row(12)[field] })
+        .where('seq', '=', 12)
+        .execute();
       expect(await verify(), `${field} restored`).toMatchObject({ status: 'intact', count: N });
     }
   });
@@ -70,7 +98,11 @@ describeEachDialect('audit verification', (dialect) => {
   it('an entry edited with its hash recomputed is still found', async () => {
     await dropAppendOnlyTriggers(t.store);
     const forged = { ...row(8), actor: 'user:innocent' };
-    await t.store.db.updateTable('audit_entries').set({ actor: forged.actor, hash: entryHash(forged) }).where('seq', '=', 8).execute();
+    await t.store.db
+      .updateTable('audit_entries')
+      .set({ actor: forged.actor, hash: entryHash(forged) })
+      .where('seq', '=', 8)
+      .execute();
     expect(await verify()).toMatchObject({ status: 'broken', problem: { kind: 'edited', seq: 8 } });
   });
 
@@ -78,7 +110,9 @@ describeEachDialect('audit verification', (dialect) => {
     await dropAppendOnlyTriggers(t.store);
     await t.store.db.deleteFrom('audit_entries').where('seq', '=', 7).execute();
     expect(await verify()).toMatchObject({ status: 'broken', problem: { kind: 'removed', seq: 7 } });
-    const logged = t.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'audit trail broken');
+    const logged = t.logs.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.message === 'audit trail broken');
     expect(logged).toMatchObject({ level: 'error', kind: 'removed', seq: 7 });
   });
 
@@ -93,14 +127,20 @@ describeEachDialect('audit verification', (dialect) => {
     await dropAppendOnlyTriggers(t.store);
     await renumberAfter(t.store.db, 9, 1);
     const fields = { ...row(10), seq: 10, at: row(9).at + 1, actor: 'user:alibi', prevHash: row(9).hash };
-    await t.store.db.insertInto('audit_entries').values({ ...fields, hash: entryHash(fields) }).execute();
+    await t.store.db
+      .insertInto('audit_entries')
+      .values({ ...fields, hash: entryHash(fields) })
+      .execute();
     expect(await verify()).toMatchObject({ status: 'broken', problem: { kind: 'inserted', seq: 10 } });
   });
 
   it('two swapped entries are found as reordered, naming both', async () => {
     await dropAppendOnlyTriggers(t.store);
     await swapEntries(t.store.db, 5, 17);
-    expect(await verify()).toMatchObject({ status: 'broken', problem: { kind: 'reordered', seq: 5, message: '#5 and #17 were swapped' } });
+    expect(await verify()).toMatchObject({
+      status: 'broken',
+      problem: { kind: 'reordered', seq: 5, message: '#5 and #17 were swapped' },
+    });
   });
 
   it('a truncated tail is caught by the seal of the head', async () => {
@@ -116,7 +156,12 @@ describeEachDialect('audit verification', (dialect) => {
     await dropAppendOnlyTriggers(t.store);
     await db.deleteFrom('audit_entries').where('seq', '>=', 20).execute();
     // Re-appended through record() itself: every hash and link is right.
-    for (let i = 20; i <= N; i++) await db.transaction().execute((trx) => audit.record(trx, { actor: { kind: 'system' }, action: 'alert.updated', target: { type: 'alert', id: i } }));
+    for (let i = 20; i <= N; i++)
+      await db
+        .transaction()
+        .execute((trx) =>
+          audit.record(trx, { actor: { kind: 'system' }, action: 'alert.updated', target: { type: 'alert', id: i } }),
+        );
     const answer = await verify();
     expect(answer).toMatchObject({ status: 'broken', problem: { kind: 'rewritten', seq: N } });
     expect(answer.status === 'broken' && answer.problem.message).toContain(`#${N} differs from its seal`);
@@ -128,10 +173,18 @@ describeEachDialect('audit verification', (dialect) => {
     const file = auditSealer.file;
     const good = fs.readFileSync(file, 'utf8');
     fs.appendFileSync(file, '{"v":1,"seq":3\n');
-    expect(await verify()).toMatchObject({ status: 'broken', problem: { kind: 'seal_invalid', seq: null, line: 2 }, seals: { count: 1 } });
+    expect(await verify()).toMatchObject({
+      status: 'broken',
+      problem: { kind: 'seal_invalid', seq: null, line: 2 },
+      seals: { count: 1 },
+    });
     // A seal moved back to an earlier head keeps its old signature: refused.
     fs.writeFileSync(file, good.replace(`"seq":${N}`, '"seq":3'));
-    expect(await verify()).toMatchObject({ status: 'broken', problem: { kind: 'seal_invalid', seq: 3, line: 1, message: expect.stringContaining('signature') }, seals: { count: 0 } });
+    expect(await verify()).toMatchObject({
+      status: 'broken',
+      problem: { kind: 'seal_invalid', seq: 3, line: 1, message: expect.stringContaining('signature') },
+      seals: { count: 0 },
+    });
   });
 
   it('concurrent verifications share one walk', async () => {

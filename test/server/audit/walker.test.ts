@@ -38,7 +38,13 @@ const rehash = (row: AuditEntryRow): AuditEntryRow => ({ ...row, hash: entryHash
 describe('entry hash', () => {
   it('the fast form gives the same bytes as the canonical-JSON reference', () => {
     const rows = chain(50);
-    rows.push({ ...rows[0]!, actor: 'user:"é\\\n\u2028', details: '{"a":"\\u0000"}', address: null, requestId: 'x'.repeat(300) });
+    rows.push({
+      ...rows[0]!,
+      actor: 'user:"é\\\n\u2028',
+      details: '{"a":"\\u0000"}',
+      address: null,
+      requestId: 'x'.repeat(300),
+    });
     for (const r of rows) expect(entryHash(r)).toBe(entryHashReference(r));
   });
 });
@@ -88,7 +94,10 @@ describe('ChainWalker', () => {
   it('an entry edited and re-hashed is found: the next one still links to its former hash', () => {
     const rows = chain(N);
     rows[4] = rehash({ ...rows[4]!, actor: 'user:innocent' });
-    expect(walkAll(rows)).toMatchObject({ ok: false, problem: { kind: 'edited', seq: 5, message: expect.stringContaining('hash recomputed') } });
+    expect(walkAll(rows)).toMatchObject({
+      ok: false,
+      problem: { kind: 'edited', seq: 5, message: expect.stringContaining('hash recomputed') },
+    });
     const first = chain(N);
     first[0] = rehash({ ...first[0]!, prevHash: 'a'.repeat(64) });
     expect(walkAll(first)).toMatchObject({ ok: false, problem: { kind: 'edited', seq: 1 } });
@@ -97,17 +106,26 @@ describe('ChainWalker', () => {
   it('a deleted entry is a gap, "removed" at its sequence number', () => {
     const rows = chain(N);
     rows.splice(6, 1);
-    expect(walkAll(rows)).toMatchObject({ ok: false, problem: { kind: 'removed', seq: 7, message: '#7 is missing: #8 follows #6' } });
+    expect(walkAll(rows)).toMatchObject({
+      ok: false,
+      problem: { kind: 'removed', seq: 7, message: '#7 is missing: #8 follows #6' },
+    });
     const many = chain(N);
     many.splice(6, 3);
-    expect(walkAll(many)).toMatchObject({ ok: false, problem: { kind: 'removed', seq: 7, message: expect.stringContaining('#7–#9 are missing (3 entries)') } });
+    expect(walkAll(many)).toMatchObject({
+      ok: false,
+      problem: { kind: 'removed', seq: 7, message: expect.stringContaining('#7–#9 are missing (3 entries)') },
+    });
   });
 
   it('a deleted entry with the later ones renumbered is found as "removed"', () => {
     const rows = chain(N);
     rows.splice(6, 1);
     for (let i = 6; i < rows.length; i++) rows[i] = { ...rows[i]!, seq: rows[i]!.seq - 1 };
-    expect(walkAll(rows)).toMatchObject({ ok: false, problem: { kind: 'removed', seq: 7, message: expect.stringContaining('renumbered') } });
+    expect(walkAll(rows)).toMatchObject({
+      ok: false,
+      problem: { kind: 'removed', seq: 7, message: expect.stringContaining('renumbered') },
+    });
   });
 
   it('an entry inserted with the later ones renumbered is "inserted", forged well or badly', () => {
@@ -116,7 +134,10 @@ describe('ChainWalker', () => {
       for (let i = 9; i < rows.length; i++) rows[i] = { ...rows[i]!, seq: rows[i]!.seq + 1 };
       const forged = { ...syntheticEntry(10, rows[8]!.at + 1, rows[8]!.hash), actor: 'user:alibi' };
       rows.splice(9, 0, wellForged ? rehash(forged) : { ...forged, hash: 'b'.repeat(64) });
-      expect(walkAll(rows), `well forged: ${wellForged}`).toMatchObject({ ok: false, problem: { kind: 'inserted', seq: 10 } });
+      expect(walkAll(rows), `well forged: ${wellForged}`).toMatchObject({
+        ok: false,
+        problem: { kind: 'inserted', seq: 10 },
+      });
     }
   });
 
@@ -136,14 +157,20 @@ describe('ChainWalker', () => {
       const B = rows[b - 1]!;
       rows[a - 1] = { ...B, seq: a };
       rows[b - 1] = { ...A, seq: b };
-      expect(walkAll(rows)).toMatchObject({ ok: false, problem: { kind: 'reordered', seq: a, message: `#${a} and #${b} were swapped` } });
+      expect(walkAll(rows)).toMatchObject({
+        ok: false,
+        problem: { kind: 'reordered', seq: a, message: `#${a} and #${b} were swapped` },
+      });
     }
   });
 
   it('an entry renumbered past the end is "reordered" to where it went', () => {
     const rows = chain(N);
     rows[4] = { ...rows[4]!, seq: 500 };
-    expect(walkAll(rows)).toMatchObject({ ok: false, problem: { kind: 'reordered', seq: 5, message: expect.stringContaining('#5 was moved to #500') } });
+    expect(walkAll(rows)).toMatchObject({
+      ok: false,
+      problem: { kind: 'reordered', seq: 5, message: expect.stringContaining('#5 was moved to #500') },
+    });
   });
 
   it('a truncated tail is "truncated" when a seal covers it, and silent without one (why seals exist)', () => {
@@ -152,7 +179,12 @@ describe('ChainWalker', () => {
     const cut = rows.slice(0, 15);
     expect(walkAll(cut, [seal])).toMatchObject({
       ok: false,
-      problem: { kind: 'truncated', seq: 16, message: 'the chain ends at #15 but #20 was sealed at 2026-11-28T09:00:00.000Z: entries from #16 on were removed' },
+      problem: {
+        kind: 'truncated',
+        seq: 16,
+        message:
+          'the chain ends at #15 but #20 was sealed at 2026-11-28T09:00:00.000Z: entries from #16 on were removed',
+      },
     });
     expect(walkAll(cut)).toMatchObject({ ok: true, count: 15 });
     expect(walkAll([], [seal])).toMatchObject({ ok: false, problem: { kind: 'truncated', seq: 1 } });
@@ -168,11 +200,17 @@ describe('ChainWalker', () => {
       prev = rows[i]!.hash;
     }
     expect(walkAll(rows)).toMatchObject({ ok: true, count: N });
-    expect(walkAll(rows, seals)).toMatchObject({ ok: false, problem: { kind: 'rewritten', seq: 15, message: expect.stringContaining('rewritten after #5') } });
+    expect(walkAll(rows, seals)).toMatchObject({
+      ok: false,
+      problem: { kind: 'rewritten', seq: 15, message: expect.stringContaining('rewritten after #5') },
+    });
   });
 
   it('a seal of the empty chain must hold the genesis hash', () => {
-    expect(walkAll(chain(3), [{ seq: 0, hash: 'c'.repeat(64), at: 1 }])).toMatchObject({ ok: false, problem: { kind: 'rewritten', seq: 0 } });
+    expect(walkAll(chain(3), [{ seq: 0, hash: 'c'.repeat(64), at: 1 }])).toMatchObject({
+      ok: false,
+      problem: { kind: 'rewritten', seq: 0 },
+    });
   });
 
   it('names the first of several breaks', () => {
@@ -184,7 +222,10 @@ describe('ChainWalker', () => {
 
   it('stops reading as soon as the answer is known, and reads on while it is not', () => {
     const swapped = chain(N);
-    [swapped[2], swapped[4]] = [{ ...swapped[4]!, seq: 3 }, { ...swapped[2]!, seq: 5 }];
+    [swapped[2], swapped[4]] = [
+      { ...swapped[4]!, seq: 3 },
+      { ...swapped[2]!, seq: 5 },
+    ];
     const w = new ChainWalker();
     w.push(swapped.slice(0, 10));
     expect(w.wantsMore).toBe(false);

@@ -6,9 +6,15 @@ import { afterEach, expect, it } from 'vitest';
 import { tempDir } from '../../support/config.ts';
 import { describeEachDialect, pgSchemaUrl } from '../../support/db.ts';
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -33,7 +39,11 @@ describeEachDialect('operator commands', (dialect) => {
     dispose = undefined;
   });
   async function environment(): Promise<Record<string, string>> {
-    const env: Record<string, string> = { VIGIE_DATA_DIR: tempDir(), VIGIE_PUBLIC_URL: 'https://vigie.clinique.test', VIGIE_LOG_LEVEL: 'warn' };
+    const env: Record<string, string> = {
+      VIGIE_DATA_DIR: tempDir(),
+      VIGIE_PUBLIC_URL: 'https://vigie.clinique.test',
+      VIGIE_LOG_LEVEL: 'warn',
+    };
     if (dialect === 'postgres') {
       const pg = await pgSchemaUrl();
       dispose = pg.dispose;
@@ -44,13 +54,34 @@ describeEachDialect('operator commands', (dialect) => {
 
   it('user create prints an enrolment link ending in /enrol/<token>; roles repeat; list and disable work', async () => {
     const env = await environment();
-    const created = await run(['server/cli.ts', 'user', 'create', '--email', 'Claire.Martin@clinique.test', '--role', 'analyst', '--role', 'approver', '--name', 'Claire Martin'], env);
+    const created = await run(
+      [
+        'server/cli.ts',
+        'user',
+        'create',
+        '--email',
+        'Claire.Martin@clinique.test',
+        '--role',
+        'analyst',
+        '--role',
+        'approver',
+        '--name',
+        'Claire Martin',
+      ],
+      env,
+    );
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout.trim()).toMatch(/^https:\/\/vigie\.clinique\.test\/enrol\/[A-Za-z0-9_-]{43}$/);
-    const again = await run(['server/cli.ts', 'user', 'create', '--email', 'claire.martin@clinique.test', '--role', 'admin'], env);
+    const again = await run(
+      ['server/cli.ts', 'user', 'create', '--email', 'claire.martin@clinique.test', '--role', 'admin'],
+      env,
+    );
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
-    const badRole = await run(['server/cli.ts', 'user', 'create', '--email', 'x@clinique.test', '--role', 'chief'], env);
+    const badRole = await run(
+      ['server/cli.ts', 'user', 'create', '--email', 'x@clinique.test', '--role', 'chief'],
+      env,
+    );
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toMatch(/unknown role chief/);
 
@@ -58,7 +89,9 @@ describeEachDialect('operator commands', (dialect) => {
     expect(list.stdout).toMatch(/claire\.martin@clinique\.test\s+invited\s+analyst,approver\s+no-mfa\s+never/);
     const disabled = await run(['server/cli.ts', 'user', 'disable', '--email', 'claire.martin@clinique.test'], env);
     expect(disabled.code, disabled.stderr).toBe(0);
-    expect((await run(['server/cli.ts', 'user', 'list'], env)).stdout).toMatch(/claire\.martin@clinique\.test\s+disabled/);
+    expect((await run(['server/cli.ts', 'user', 'list'], env)).stdout).toMatch(
+      /claire\.martin@clinique\.test\s+disabled/,
+    );
   }, 60_000);
 
   it('the server prints a setup link at its first start, and none once a user exists', async () => {
@@ -66,7 +99,14 @@ describeEachDialect('operator commands', (dialect) => {
     const start = async () => {
       const port = await freePort();
       const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--no-build'], {
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env, VIGIE_PORT: String(port), VIGIE_HOST: '127.0.0.1', VIGIE_PUBLIC_URL: `http://127.0.0.1:${port}` },
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'test',
+          ...env,
+          VIGIE_PORT: String(port),
+          VIGIE_HOST: '127.0.0.1',
+          VIGIE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -92,7 +132,9 @@ describeEachDialect('operator commands', (dialect) => {
     first.child.kill('SIGTERM');
     await first.exited;
 
-    expect((await run(['server/cli.ts', 'user', 'create', '--email', 'admin@clinique.test', '--role', 'admin'], env)).code).toBe(0);
+    expect(
+      (await run(['server/cli.ts', 'user', 'create', '--email', 'admin@clinique.test', '--role', 'admin'], env)).code,
+    ).toBe(0);
     const second = await start();
     expect(second.output()).not.toMatch(/\/enrol\//);
     second.child.kill('SIGTERM');

@@ -54,7 +54,9 @@ describeEachDialect('lockout under parallel guesses', (dialect) => {
   };
 
   it('checks at most five of 40 wrong passwords fired together, and refuses the right one once locked', async () => {
-    const wrong = Array.from({ length: 40 }, (_, i) => post('/api/v1/auth/login', { email: user.email, password: `wrong-password-${i}` }).then((r) => r));
+    const wrong = Array.from({ length: 40 }, (_, i) =>
+      post('/api/v1/auth/login', { email: user.email, password: `wrong-password-${i}` }).then((r) => r),
+    );
     // The right password arrives while the fifth wrong one is being checked:
     // today it passes the lock check before any failure is counted.
     await until(() => checked.length >= POLICY, 'the fifth check');
@@ -83,11 +85,15 @@ describeEachDialect('lockout under parallel guesses', (dialect) => {
     const guesses: string[] = [];
     for (let n = 100_000; guesses.length < 200; n += 7919) if (!valid.has(String(n))) guesses.push(String(n));
 
-    const answers = await Promise.all(guesses.map((code) => post('/api/v1/auth/mfa', { code }, preauth).then((r) => r)));
+    const answers = await Promise.all(
+      guesses.map((code) => post('/api/v1/auth/mfa', { code }, preauth).then((r) => r)),
+    );
 
     expect(await auditCount(t, 'user.login_failed')).toBe(POLICY);
     expect(answers.filter((r) => r.status === 200)).toHaveLength(0);
-    expect(answers.filter((r) => r.status === 401 && r.body.error.code === 'auth.invalid_code')).toHaveLength(POLICY - 1);
+    expect(answers.filter((r) => r.status === 401 && r.body.error.code === 'auth.invalid_code')).toHaveLength(
+      POLICY - 1,
+    );
     // The rest were refused without a check: the lock, or the half-open login it ended.
     for (const r of answers.filter((a) => a.status !== 401 || a.body.error.code !== 'auth.invalid_code')) {
       expect(['auth.locked', 'auth.mfa_not_started']).toContain(r.body.error.code);
@@ -103,7 +109,13 @@ describeEachDialect('lockout under parallel guesses', (dialect) => {
     const cookie = cookieFrom(mfa);
     checked.length = 0;
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => post('/api/v1/auth/password', { currentPassword: `wrong-password-${i}`, newPassword: 'Ruisseau-Clocher-Ardoise-93', code: '000000' }, cookie).then((r) => r)),
+      Array.from({ length: 20 }, (_, i) =>
+        post(
+          '/api/v1/auth/password',
+          { currentPassword: `wrong-password-${i}`, newPassword: 'Ruisseau-Clocher-Ardoise-93', code: '000000' },
+          cookie,
+        ).then((r) => r),
+      ),
     );
     expect(checked).toHaveLength(POLICY);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(20 - (POLICY - 1));
@@ -111,14 +123,23 @@ describeEachDialect('lockout under parallel guesses', (dialect) => {
   });
 
   it('counts at most five wrong enrolment codes of one link fired together', async () => {
-    const invited = await t.services.userAdmin.invite({ kind: 'cli' }, { email: 'nouveau@clinique.test', name: 'Nouveau', roles: ['reporter'] });
+    const invited = await t.services.userAdmin.invite(
+      { kind: 'cli' },
+      { email: 'nouveau@clinique.test', name: 'Nouveau', roles: ['reporter'] },
+    );
     const token = invited.link.url.split('/enrol/')[1]!;
     await post(`/api/v1/auth/enrol/${token}/password`, { password: 'Ruisseau-Clocher-Ardoise-93' }).expect(204);
     await post(`/api/v1/auth/enrol/${token}/totp`, {}).expect(200);
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => post(`/api/v1/auth/enrol/${token}/confirm`, { code: String(100_000 + i * 7919) }).then((r) => r)));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        post(`/api/v1/auth/enrol/${token}/confirm`, { code: String(100_000 + i * 7919) }).then((r) => r),
+      ),
+    );
     expect(await auditCount(t, 'user.enrol_failed')).toBeLessThanOrEqual(POLICY);
     expect(answers.filter((r) => r.status === 400)).toHaveLength(POLICY);
-    expect(answers.filter((r) => r.status === 409).every((r) => r.body.error.code === 'enrolment.totp_first')).toBe(true);
+    expect(answers.filter((r) => r.status === 409).every((r) => r.body.error.code === 'enrolment.totp_first')).toBe(
+      true,
+    );
   });
 });
 
@@ -130,7 +151,13 @@ describeEachDialect('lockout across two instances', (dialect) => {
   let other: VigieApp;
   beforeEach(async () => {
     t = await createTestApp({ dialect });
-    other = createApp({ config: t.config, store: t.store, log: captureLogger().log, clock: t.clock, clientDir: '/nonexistent' });
+    other = createApp({
+      config: t.config,
+      store: t.store,
+      log: captureLogger().log,
+      clock: t.clock,
+      clientDir: '/nonexistent',
+    });
   });
   afterEach(async () => {
     vi.restoreAllMocks();
@@ -151,7 +178,13 @@ describeEachDialect('lockout across two instances', (dialect) => {
     }
     const apps = [t.vigie.app, other.app];
     const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => request(apps[i % 2]!).post('/api/v1/auth/login').set('Origin', t.config.publicOrigin).send({ email: user.email, password: `wrong-password-${i}` }).then((r) => r)),
+      Array.from({ length: 40 }, (_, i) =>
+        request(apps[i % 2]!)
+          .post('/api/v1/auth/login')
+          .set('Origin', t.config.publicOrigin)
+          .send({ email: user.email, password: `wrong-password-${i}` })
+          .then((r) => r),
+      ),
     );
     expect(checks).toBe(POLICY);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(40 - (POLICY - 1));

@@ -16,7 +16,15 @@ describe('every /api route names its permission and enforces it', () => {
 
   it('declares routes (this test sees the app’s routers)', () => {
     const paths = declaredRoutes().map((r) => `${r.method} ${r.path}`);
-    expect(paths).toEqual(expect.arrayContaining(['get /auth/me', 'get /users', 'post /users', 'put /users/:id/roles', 'post /auth/password']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'get /auth/me',
+        'get /users',
+        'post /users',
+        'put /users/:id/roles',
+        'post /auth/password',
+      ]),
+    );
   });
 
   it('answers 401 to anonymous requests on every route', async () => {

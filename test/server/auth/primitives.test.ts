@@ -40,7 +40,15 @@ describe('passwords', () => {
   it('refuses short, very long and common passwords with a code naming the reason', () => {
     expect(policyCode('Court-7')).toBe('password.too_short');
     expect(policyCode('a'.repeat(257))).toBe('password.too_long');
-    for (const common of ['123456789012', 'password1234', 'qwertyuiop123', 'azertyuiop123', 'motdepasse123', 'iloveyou1234', 'bonjour123456']) {
+    for (const common of [
+      '123456789012',
+      'password1234',
+      'qwertyuiop123',
+      'azertyuiop123',
+      'motdepasse123',
+      'iloveyou1234',
+      'bonjour123456',
+    ]) {
       expect(policyCode(common), common).toBe('password.common');
     }
   });
@@ -48,7 +56,9 @@ describe('passwords', () => {
   it('refuses a password made of the user’s own email or name', () => {
     expect(policyCode('marie.dupont@clinique.fr', { email: 'marie.dupont@clinique.fr' })).toBe('password.personal');
     expect(policyCode('DupontMarie2026', { name: 'Marie Dupont' })).toBe('password.personal');
-    expect(policyCode('Lanterne-Verger-Horizon-47', { name: 'Marie Dupont', email: 'marie.dupont@clinique.fr' })).toBeNull();
+    expect(
+      policyCode('Lanterne-Verger-Horizon-47', { name: 'Marie Dupont', email: 'marie.dupont@clinique.fr' }),
+    ).toBeNull();
   });
 
   it('accepts long passphrases and random passwords', () => {

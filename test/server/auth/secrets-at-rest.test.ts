@@ -15,7 +15,16 @@ async function dumpEveryTable(t: TestApp): Promise<string> {
     const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(t.store.db);
     tables = tables.filter((x) => x.schema === rows[0]!.s);
   }
-  expect(tables.map((x) => x.name)).toEqual(expect.arrayContaining(['users', 'sessions', 'enrolment_tokens', 'recovery_codes', 'login_throttle', 'audit_entries']));
+  expect(tables.map((x) => x.name)).toEqual(
+    expect.arrayContaining([
+      'users',
+      'sessions',
+      'enrolment_tokens',
+      'recovery_codes',
+      'login_throttle',
+      'audit_entries',
+    ]),
+  );
   const parts: string[] = [];
   for (const table of tables) {
     const { rows } = await sql`select * from ${sql.table(table.name)}`.execute(t.store.db);
@@ -39,7 +48,10 @@ describeEachDialect('no secret at rest or in the logs', (dialect) => {
 
     const admin = await t.as('admin');
     tokens.push(admin.cookie.split('=')[1]!);
-    const invited = await admin.http.post('/api/v1/users').send({ email: 'victor.hugo@clinique.test', name: 'Victor Hugo', roles: ['analyst'] }).expect(201);
+    const invited = await admin.http
+      .post('/api/v1/users')
+      .send({ email: 'victor.hugo@clinique.test', name: 'Victor Hugo', roles: ['analyst'] })
+      .expect(201);
     const linkToken = tokenOf(invited.body.enrolmentUrl);
     tokens.push(linkToken);
     await t.http.get(`/enrol/${linkToken}`).set('Accept', 'text/html'); // the console page of the link, logged by path
@@ -66,7 +78,9 @@ describeEachDialect('no secret at rest or in the logs', (dialect) => {
     const byTotp = await login(t, 'victor.hugo@clinique.test', GOOD_PASSWORD, enrolled.app.codeAt(t.clock.now()));
     codes.push(enrolled.app.codeAt(t.clock.now()));
     tokens.push(byTotp.preauth.split('=')[1]!, byTotp.cookie!.split('=')[1]!);
-    const wrongCode = await t.http.post('/api/v1/auth/login').send({ email: 'victor.hugo@clinique.test', password: GOOD_PASSWORD });
+    const wrongCode = await t.http
+      .post('/api/v1/auth/login')
+      .send({ email: 'victor.hugo@clinique.test', password: GOOD_PASSWORD });
     tokens.push(cookieFrom(wrongCode).split('=')[1]!);
     await t.http.post('/api/v1/auth/mfa').set('Cookie', cookieFrom(wrongCode)).send({ code: '402913' }).expect(401);
     codes.push('402913');
@@ -83,7 +97,11 @@ describeEachDialect('no secret at rest or in the logs', (dialect) => {
       .expect(204);
     codes.push(enrolled.app.codeAt(t.clock.now()));
     nextStep(t);
-    const renewed = await t.http.post('/api/v1/auth/recovery-codes').set('Cookie', byRecovery.cookie!).send({ password: newPassword, code: enrolled.app.codeAt(t.clock.now()) }).expect(200);
+    const renewed = await t.http
+      .post('/api/v1/auth/recovery-codes')
+      .set('Cookie', byRecovery.cookie!)
+      .send({ password: newPassword, code: enrolled.app.codeAt(t.clock.now()) })
+      .expect(200);
     codes.push(enrolled.app.codeAt(t.clock.now()));
     for (const c of renewed.body.recoveryCodes as string[]) keep('renewed recovery code', c.replace(/-/g, ''));
     const beforeReset = await dumpEveryTable(t);
@@ -94,12 +112,17 @@ describeEachDialect('no secret at rest or in the logs', (dialect) => {
       keep('token', token);
       keep('token (hex)', Buffer.from(token, 'base64url').toString('hex'));
     }
-    const haystacks = { logs: t.logs.text(), database: await dumpEveryTable(t), 'database before the MFA reset': beforeReset };
+    const haystacks = {
+      logs: t.logs.text(),
+      database: await dumpEveryTable(t),
+      'database before the MFA reset': beforeReset,
+    };
     expect(haystacks.logs.length).toBeGreaterThan(1000); // the requests were logged
     expect(haystacks.logs).toContain('/enrol/:token');
     for (const [name, text] of Object.entries(haystacks)) {
       for (const [value, what] of secrets) expect(text.includes(value), `${what} found in the ${name}`).toBe(false);
-      for (const code of codes) expect(new RegExp(`(?<![0-9])${code}(?![0-9])`).test(text), `code ${code} found in the ${name}`).toBe(false);
+      for (const code of codes)
+        expect(new RegExp(`(?<![0-9])${code}(?![0-9])`).test(text), `code ${code} found in the ${name}`).toBe(false);
     }
     // And the things that must be there are there, in their protected form.
     expect(beforeReset).toMatch(/\$argon2id\$/);

@@ -60,9 +60,17 @@ describeEachDialect('sessions, permissions and CSRF', (dialect) => {
     const other = await t.as('reporter');
     const noOrigin = await t.http.raw.delete(`/api/v1/auth/sessions/${sessionId}`).set('Cookie', cookie).expect(403);
     expect(noOrigin.body.error.code).toBe('csrf.missing');
-    const foreign = await t.http.raw.delete(`/api/v1/auth/sessions/${sessionId}`).set('Cookie', cookie).set('Origin', 'https://evil.example').expect(403);
+    const foreign = await t.http.raw
+      .delete(`/api/v1/auth/sessions/${sessionId}`)
+      .set('Cookie', cookie)
+      .set('Origin', 'https://evil.example')
+      .expect(403);
     expect(foreign.body.error.code).toBe('csrf.origin');
-    await t.http.raw.delete(`/api/v1/auth/sessions/${sessionId}`).set('Cookie', cookie).set('Sec-Fetch-Site', 'same-origin').expect(204);
+    await t.http.raw
+      .delete(`/api/v1/auth/sessions/${sessionId}`)
+      .set('Cookie', cookie)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .expect(204);
     await other.http.get('/api/v1/auth/me').expect(200);
   });
 

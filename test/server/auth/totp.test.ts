@@ -32,16 +32,30 @@ const VECTORS: [seconds: number, code: string, algorithm: keyof typeof SEEDS][] 
 ];
 
 describe('TOTP verification', () => {
-  it.each(VECTORS)('accepts the RFC 6238 Appendix B vector at T=%i (%s, %s) and returns its step', async (seconds, code, algorithm) => {
-    const step = await verifyTotp({ secret: SEEDS[algorithm], code, atMs: seconds * 1000, digits: 8, algorithm });
-    expect(step).toBe(Math.floor(seconds / 30));
-    // The same code is refused once its step has been used.
-    expect(await verifyTotp({ secret: SEEDS[algorithm], code, atMs: seconds * 1000, digits: 8, algorithm, afterStep: step })).toBeNull();
-  });
+  it.each(VECTORS)(
+    'accepts the RFC 6238 Appendix B vector at T=%i (%s, %s) and returns its step',
+    async (seconds, code, algorithm) => {
+      const step = await verifyTotp({ secret: SEEDS[algorithm], code, atMs: seconds * 1000, digits: 8, algorithm });
+      expect(step).toBe(Math.floor(seconds / 30));
+      // The same code is refused once its step has been used.
+      expect(
+        await verifyTotp({
+          secret: SEEDS[algorithm],
+          code,
+          atMs: seconds * 1000,
+          digits: 8,
+          algorithm,
+          afterStep: step,
+        }),
+      ).toBeNull();
+    },
+  );
 
   it('refuses an RFC vector with one digit changed, or checked with the wrong algorithm', async () => {
     expect(await verifyTotp({ secret: SEEDS.sha1, code: '94287083', atMs: 59_000, digits: 8 })).toBeNull();
-    expect(await verifyTotp({ secret: SEEDS.sha1, code: '94287082', atMs: 59_000, digits: 8, algorithm: 'sha256' })).toBeNull();
+    expect(
+      await verifyTotp({ secret: SEEDS.sha1, code: '94287082', atMs: 59_000, digits: 8, algorithm: 'sha256' }),
+    ).toBeNull();
   });
 
   const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';

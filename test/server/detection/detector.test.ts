@@ -11,7 +11,9 @@ describeEachDialect('the detector', (dialect) => {
   beforeEach(async () => {
     t = await createTestApp({ dialect });
     pushes.length = 0;
-    t.services.realtime.subscribe((m) => m.type === 'event' && pushes.push({ event: m.event, payload: m.payload as AlertPush }));
+    t.services.realtime.subscribe(
+      (m) => m.type === 'event' && pushes.push({ event: m.event, payload: m.payload as AlertPush }),
+    );
     await importDirectory(t.services, smallMonth().files);
   });
   afterEach(() => t.close());
@@ -39,8 +41,12 @@ describeEachDialect('the detector', (dialect) => {
   it('folds a repeat inside the window into the open alert (count, last seen, evidence), and opens a new one after it', async () => {
     const base = Date.parse('2026-03-04T10:00:00+01:00');
     const user = 'svc-none';
-    const fail = (t0: number) => eventRow({ time: t0, user, action: 'login_failed', outcome: 'failure', workstation: 'SL-URG-01' });
-    await insertEvents(t.store, [0, 1, 2, 3, 4].map((i) => fail(base + i * 1000)));
+    const fail = (t0: number) =>
+      eventRow({ time: t0, user, action: 'login_failed', outcome: 'failure', workstation: 'SL-URG-01' });
+    await insertEvents(
+      t.store,
+      [0, 1, 2, 3, 4].map((i) => fail(base + i * 1000)),
+    );
     await t.services.detector.drain();
     const [a] = (await t.services.alerts.list({ kind: 'system' }, { rules: ['failed-logins-user'], limit: 10 })).items;
     expect(a).toMatchObject({ rule: 'failed-logins-user', count: 1, userId: user });
@@ -51,16 +57,28 @@ describeEachDialect('the detector', (dialect) => {
     expect(folded.lastSeenAt).toBe(base + 60_000);
     expect(folded.evidence).toHaveLength(6);
     expect(pushes.at(-1)).toMatchObject({ event: 'alert.updated', payload: { id: a!.id, count: 2 } });
-    await insertEvents(t.store, [0, 1, 2, 3, 4].map((i) => fail(base + 3_600_000 + i * 1000)));
+    await insertEvents(
+      t.store,
+      [0, 1, 2, 3, 4].map((i) => fail(base + 3_600_000 + i * 1000)),
+    );
     await t.services.detector.drain();
-    expect((await t.services.alerts.list({ kind: 'system' }, { rules: ['failed-logins-user'], limit: 10 })).items).toHaveLength(2);
+    expect(
+      (await t.services.alerts.list({ kind: 'system' }, { rules: ['failed-logins-user'], limit: 10 })).items,
+    ).toHaveLength(2);
   });
 
   it('audits each raise and each fold', async () => {
     const base = Date.parse('2026-03-04T10:00:00+01:00');
-    await insertEvents(t.store, [0, 1, 2, 3, 4, 5].map((i) => eventRow({ time: base + i * 1000, user: 'x', action: 'login_failed', outcome: 'failure', workstation: 'W' })));
+    await insertEvents(
+      t.store,
+      [0, 1, 2, 3, 4, 5].map((i) =>
+        eventRow({ time: base + i * 1000, user: 'x', action: 'login_failed', outcome: 'failure', workstation: 'W' }),
+      ),
+    );
     await t.services.detector.drain();
-    const actions = (await t.services.db.selectFrom('audit_entries').select('action').where('action', 'like', 'alert.%').execute()).map((r) => r.action);
+    const actions = (
+      await t.services.db.selectFrom('audit_entries').select('action').where('action', 'like', 'alert.%').execute()
+    ).map((r) => r.action);
     expect(actions).toEqual(['alert.raised']);
   });
 });

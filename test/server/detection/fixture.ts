@@ -14,12 +14,19 @@ export const RULES = loadRules(path.resolve('rules'));
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 /** Monday 9 March 2026, Paris. */
-export const at = (day: number, hour: number, minute = 0) => parisTime(`2026-03-${String(9 + day).padStart(2, '0')}`, hour, minute);
+export const at = (day: number, hour: number, minute = 0) =>
+  parisTime(`2026-03-${String(9 + day).padStart(2, '0')}`, hour, minute);
 
 type Staff = DirectoryRows['staff'];
 type Patient = DirectoryRows['patients'];
 
-const person = (given: string, family: string, line: string | null, postcode = '69003', extra: Partial<Patient> = {}) => ({
+const person = (
+  given: string,
+  family: string,
+  line: string | null,
+  postcode = '69003',
+  extra: Partial<Patient> = {},
+) => ({
   givenName: given,
   familyName: family,
   birthName: null,
@@ -32,10 +39,35 @@ const person = (given: string, family: string, line: string | null, postcode = '
   ...extra,
 });
 
-export function staff(id: string, given: string, family: string, department: string, profession: string, extra: Partial<Staff> = {}): Staff {
-  return { id, title: profession === 'Médecin' ? 'Dr' : null, department, profession, accountType: 'person', status: 'active', endedAt: null, lastLoginAt: null, ...person(given, family, null), ...extra } as Staff;
+export function staff(
+  id: string,
+  given: string,
+  family: string,
+  department: string,
+  profession: string,
+  extra: Partial<Staff> = {},
+): Staff {
+  return {
+    id,
+    title: profession === 'Médecin' ? 'Dr' : null,
+    department,
+    profession,
+    accountType: 'person',
+    status: 'active',
+    endedAt: null,
+    lastLoginAt: null,
+    ...person(given, family, null),
+    ...extra,
+  } as Staff;
 }
-export function patient(id: string, given: string, family: string, line: string | null, extra: Partial<Patient> = {}, postcode = '69003'): Patient {
+export function patient(
+  id: string,
+  given: string,
+  family: string,
+  line: string | null,
+  extra: Partial<Patient> = {},
+  postcode = '69003',
+): Patient {
   return { id, vip: 0, deceasedAt: null, staffId: null, ...person(given, family, line, postcode), ...extra } as Patient;
 }
 
@@ -44,11 +76,28 @@ export function baseDirectory() {
   return {
     staff: [
       staff('cmartin', 'Claire', 'Martin', 'Cardiologie', 'Médecin', person('Claire', 'Martin', '12 rue des Lilas')),
-      staff('jdurand', 'Julie', 'Durand', 'Cardiologie', 'Infirmier', person('Julie', 'Durand', '3 avenue Berthelot', '69007')),
-      staff('pbernard', 'Paul', 'Bernard', 'Pneumologie', 'Infirmier', person('Paul', 'Bernard', '8 rue Garibaldi', '69006')),
+      staff(
+        'jdurand',
+        'Julie',
+        'Durand',
+        'Cardiologie',
+        'Infirmier',
+        person('Julie', 'Durand', '3 avenue Berthelot', '69007'),
+      ),
+      staff(
+        'pbernard',
+        'Paul',
+        'Bernard',
+        'Pneumologie',
+        'Infirmier',
+        person('Paul', 'Bernard', '8 rue Garibaldi', '69006'),
+      ),
       staff('dim1', 'Anne', 'Roux', 'Information médicale', 'Technicien d’information médicale'),
       staff('svc-labo', '', 'Interface laboratoire', 'Informatique', 'Compte technique', { accountType: 'service' }),
-      staff('gone', 'Marc', 'Petit', 'Cardiologie', 'Infirmier', { endedAt: at(0, 0) - 10 * DAY, status: 'terminated' }),
+      staff('gone', 'Marc', 'Petit', 'Cardiologie', 'Infirmier', {
+        endedAt: at(0, 0) - 10 * DAY,
+        status: 'terminated',
+      }),
       staff('sleepy', 'Henri', 'Leroy', 'Cardiologie', 'Médecin', { lastLoginAt: at(0, 0) - 120 * DAY }),
       staff('recent', 'Louis', 'Moreau', 'Cardiologie', 'Médecin', { lastLoginAt: at(0, 0) - 10 * DAY }),
     ],
@@ -64,7 +113,17 @@ export function baseDirectory() {
       patient('P1000009', 'Paul', 'Martin', '40 cours Lafayette', { birthDate: '1950-01-01' }, '69003'),
       patient('P1000010', 'Nina', 'Lilas', '30 rue des Lilas', {}, '69100'),
     ],
-    encounters: [{ id: 'E1', patientId: 'P1000008', department: 'Cardiologie', kind: 'IMP', startAt: at(0, 0) - 2 * DAY, endAt: null, updatedAt: 0 }] as DirectoryRows['encounters'][],
+    encounters: [
+      {
+        id: 'E1',
+        patientId: 'P1000008',
+        department: 'Cardiologie',
+        kind: 'IMP',
+        startAt: at(0, 0) - 2 * DAY,
+        endAt: null,
+        updatedAt: 0,
+      },
+    ] as DirectoryRows['encounters'][],
     assignments: [] as DirectoryRows['assignments'][],
     workstations: [
       { id: 'SL-1', site: 'Saint-Luc', department: 'Cardiologie', latitude: 45.7578, longitude: 4.852, updatedAt: 0 },
@@ -86,7 +145,17 @@ export class Bench {
     );
   }
   event(e: Partial<DetectionEventRow> & { occurredAt: number; userId: string | null }): DetectionEventRow {
-    return { id: ++this.#id, action: 'read', outcome: 'success', patientId: null, workstation: 'SL-1', address: '10.1.1.1', department: null, context: null, ...e };
+    return {
+      id: ++this.#id,
+      action: 'read',
+      outcome: 'success',
+      patientId: null,
+      workstation: 'SL-1',
+      address: '10.1.1.1',
+      department: null,
+      context: null,
+      ...e,
+    };
   }
   /** Runs the events; returns the hits. */
   run(...events: (Partial<DetectionEventRow> & { occurredAt: number; userId: string | null })[]): Hit[] {
@@ -94,7 +163,10 @@ export class Bench {
   }
   /** Learns without looking at hits (a history). */
   learn(...events: (Partial<DetectionEventRow> & { occurredAt: number; userId: string | null })[]): void {
-    this.engine.process(events.map((e) => this.event(e)), true);
+    this.engine.process(
+      events.map((e) => this.event(e)),
+      true,
+    );
   }
   read(userId: string, patientId: string, occurredAt: number, extra: Partial<DetectionEventRow> = {}): Hit[] {
     return this.run({ userId, patientId, occurredAt, ...extra });

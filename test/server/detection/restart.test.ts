@@ -30,11 +30,22 @@ interface World {
 async function world(dialect: 'sqlite' | 'postgres'): Promise<World> {
   const dataDir = tempDir('vigie-restart-');
   const pg = dialect === 'postgres' ? await pgSchemaUrl() : undefined;
-  const env: Record<string, string> = { VIGIE_DATA_DIR: dataDir, VIGIE_SECRET_KEY: '0f'.repeat(32), VIGIE_LOG_LEVEL: 'warn', ...(pg ? { VIGIE_DATABASE_URL: pg.url } : {}) };
+  const env: Record<string, string> = {
+    VIGIE_DATA_DIR: dataDir,
+    VIGIE_SECRET_KEY: '0f'.repeat(32),
+    VIGIE_LOG_LEVEL: 'warn',
+    ...(pg ? { VIGIE_DATABASE_URL: pg.url } : {}),
+  };
   const config = loadConfig(env);
   const store = openStore(config.database);
   await migrateToLatest(store.db);
-  const services = createServices({ config, store, log: createLogger(config), clock: systemClock, realtime: createRealtime() });
+  const services = createServices({
+    config,
+    store,
+    log: createLogger(config),
+    clock: systemClock,
+    realtime: createRealtime(),
+  });
   const month = smallMonth(MONTH).files;
   await importDirectory(services, month);
   const ids = await appendLines(store, eventLines(month));
@@ -53,11 +64,15 @@ async function world(dialect: 'sqlite' | 'postgres'): Promise<World> {
 /** `vigie detector run` in a child process; with `killAt`, SIGKILL once its committed cursor passes it. */
 function runDetector(w: World, killAt?: number): Promise<{ killed: boolean; cursorAtKill?: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'detector', 'run', '--batch-size', '300', '--snapshot-every', '4000'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...w.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli.ts', 'detector', 'run', '--batch-size', '300', '--snapshot-every', '4000'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...w.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let killed = false;

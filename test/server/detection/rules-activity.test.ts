@@ -8,7 +8,9 @@ type Ev = Partial<DetectionEventRow> & { occurredAt: number; userId: string | nu
 
 /** Office days (9:00–17:00) for `days` days: a learnt routine. */
 function routine(user: string, days: number, patient = 'P1000008', hours = [9, 11, 14, 16]): Ev[] {
-  return Array.from({ length: days }, (_, d) => hours.map((h) => ({ userId: user, patientId: patient, occurredAt: at(d - days, h) }))).flat();
+  return Array.from({ length: days }, (_, d) =>
+    hours.map((h) => ({ userId: user, patientId: patient, occurredAt: at(d - days, h) })),
+  ).flat();
 }
 
 describe('off-hours', () => {
@@ -32,17 +34,36 @@ describe('off-hours', () => {
     b.learn(...routine('jdurand', 8), { userId: 'jdurand', patientId: 'P1000008', occurredAt: at(-3, 23) });
     expect(b.read('jdurand', 'P1000008', at(1, 3))).toEqual([]);
     const d = baseDirectory();
-    d.staff.push(staff('doc2', 'Léa', 'Roy', 'Cardiologie', 'Médecin'), staff('doc3', 'Hugo', 'Roy', 'Cardiologie', 'Médecin'));
+    d.staff.push(
+      staff('doc2', 'Léa', 'Roy', 'Cardiologie', 'Médecin'),
+      staff('doc3', 'Hugo', 'Roy', 'Cardiologie', 'Médecin'),
+    );
     const peers = new Bench(d);
-    const onCall = (user: string, days: number[]) => days.map((d) => ({ userId: user, patientId: 'P1000008', occurredAt: at(d, 2) }));
-    peers.learn(...routine('cmartin', 8), ...routine('doc2', 8), ...routine('doc3', 8), ...onCall('doc2', [-7, -5, -2]), ...onCall('doc3', [-6, -4, -1]));
+    const onCall = (user: string, days: number[]) =>
+      days.map((d) => ({ userId: user, patientId: 'P1000008', occurredAt: at(d, 2) }));
+    peers.learn(
+      ...routine('cmartin', 8),
+      ...routine('doc2', 8),
+      ...routine('doc3', 8),
+      ...onCall('doc2', [-7, -5, -2]),
+      ...onCall('doc3', [-6, -4, -1]),
+    );
     expect(peers.read('cmartin', 'P1000008', at(1, 3))).toEqual([]);
   });
   it('fires at night when the peers were each out only one night (their own out-of-hours access, not a rota)', () => {
     const d = baseDirectory();
-    d.staff.push(staff('doc2', 'Léa', 'Roy', 'Cardiologie', 'Médecin'), staff('doc3', 'Hugo', 'Roy', 'Cardiologie', 'Médecin'));
+    d.staff.push(
+      staff('doc2', 'Léa', 'Roy', 'Cardiologie', 'Médecin'),
+      staff('doc3', 'Hugo', 'Roy', 'Cardiologie', 'Médecin'),
+    );
     const peers = new Bench(d);
-    peers.learn(...routine('cmartin', 8), ...routine('doc2', 8), ...routine('doc3', 8), { userId: 'doc2', patientId: 'P1000008', occurredAt: at(-2, 2) }, { userId: 'doc3', patientId: 'P1000008', occurredAt: at(-1, 1) });
+    peers.learn(
+      ...routine('cmartin', 8),
+      ...routine('doc2', 8),
+      ...routine('doc3', 8),
+      { userId: 'doc2', patientId: 'P1000008', occurredAt: at(-2, 2) },
+      { userId: 'doc3', patientId: 'P1000008', occurredAt: at(-1, 1) },
+    );
     expect(rulesOf(peers.read('cmartin', 'P1000008', at(1, 3)))).toEqual(['off-hours']);
   });
   it('does not fire close to the night for someone who works nights; fires for a day worker', () => {
@@ -56,10 +77,24 @@ describe('off-hours', () => {
 });
 
 describe('bulk-access', () => {
-  const many = (user: string, n: number, start: number): Ev[] => Array.from({ length: n }, (_, i) => ({ userId: user, patientId: `P9${String(i).padStart(6, '0')}`, occurredAt: start + i * 30_000 }));
+  const many = (user: string, n: number, start: number): Ev[] =>
+    Array.from({ length: n }, (_, i) => ({
+      userId: user,
+      patientId: `P9${String(i).padStart(6, '0')}`,
+      occurredAt: start + i * 30_000,
+    }));
   const cared = () => {
     const d = baseDirectory();
-    for (let i = 0; i < 120; i++) d.encounters.push({ id: `EB${i}`, patientId: `P9${String(i).padStart(6, '0')}`, department: 'Cardiologie', kind: 'IMP', startAt: at(-20, 0), endAt: null, updatedAt: 0 });
+    for (let i = 0; i < 120; i++)
+      d.encounters.push({
+        id: `EB${i}`,
+        patientId: `P9${String(i).padStart(6, '0')}`,
+        department: 'Cardiologie',
+        kind: 'IMP',
+        startAt: at(-20, 0),
+        endAt: null,
+        updatedAt: 0,
+      });
     return d;
   };
   it('fires when a user opens far more distinct patients in an hour than their usual peak and their department’s', () => {
@@ -68,7 +103,9 @@ describe('bulk-access', () => {
     const hits = b.run(...many('jdurand', 50, at(1, 10)));
     expect(rulesOf(hits)).toEqual(['bulk-access']);
     expect(hits[0]!.evidence).toHaveLength(40);
-    expect(said(hits[0]!).fr).toContain('a ouvert 40 dossiers de patients différents en 1 h (seuil 40 ; pic habituel 6, service 8)');
+    expect(said(hits[0]!).fr).toContain(
+      'a ouvert 40 dossiers de patients différents en 1 h (seuil 40 ; pic habituel 6, service 8)',
+    );
   });
   it('does not fire for a user whose usual peak is that high, nor under the threshold', () => {
     const b = new Bench(cared());
@@ -83,13 +120,17 @@ describe('terminated-account', () => {
   it('fires on any successful activity after the end of contract', () => {
     const hits = new Bench().run({ userId: 'gone', occurredAt: at(0, 10), action: 'login' });
     expect(rulesOf(hits)).toEqual(['terminated-account']);
-    expect(said(hits[0]!).fr).toMatch(/^Le compte de Marc Petit \(Cardiologie\), parti le \d\d\/\d\d\/2026, a ouvert une session le/);
+    expect(said(hits[0]!).fr).toMatch(
+      /^Le compte de Marc Petit \(Cardiologie\), parti le \d\d\/\d\d\/2026, a ouvert une session le/,
+    );
   });
   it('does not fire before the end date, nor on a failed login', () => {
     const d = baseDirectory();
     d.staff.find((s) => s.id === 'gone')!.endedAt = at(5, 0);
     expect(new Bench(d).run({ userId: 'gone', occurredAt: at(0, 10), action: 'login' })).toEqual([]);
-    expect(new Bench().run({ userId: 'gone', occurredAt: at(0, 10), action: 'login_failed', outcome: 'failure' })).toEqual([]);
+    expect(
+      new Bench().run({ userId: 'gone', occurredAt: at(0, 10), action: 'login_failed', outcome: 'failure' }),
+    ).toEqual([]);
   });
 });
 
@@ -113,7 +154,13 @@ describe('dormant-account', () => {
 });
 
 describe('failed logins', () => {
-  const fail = (user: string | null, t: number, ws = 'SL-1'): Ev => ({ userId: user, occurredAt: t, action: 'login_failed', outcome: 'failure', workstation: ws });
+  const fail = (user: string | null, t: number, ws = 'SL-1'): Ev => ({
+    userId: user,
+    occurredAt: t,
+    action: 'login_failed',
+    outcome: 'failure',
+    workstation: ws,
+  });
   it('fires on five failures of one account within ten minutes, with the five as evidence', () => {
     const hits = new Bench().run(...[0, 1, 2, 3, 4].map((i) => fail('jdurand', at(0, 9) + i * 30_000)));
     expect(rulesOf(hits)).toEqual(['failed-logins-user']);
@@ -124,7 +171,9 @@ describe('failed logins', () => {
     expect(new Bench().run(...[0, 1, 2, 3, 4].map((i) => fail('jdurand', at(0, 9) + i * 15 * MIN)))).toEqual([]);
   });
   it('fires on one workstation failing for five different accounts, known or not', () => {
-    const hits = new Bench().run(...['admin', 'test', 'jdurand', 'cmartin', 'root'].map((u, i) => fail(u, at(0, 9) + i * 20_000, 'SL-2')));
+    const hits = new Bench().run(
+      ...['admin', 'test', 'jdurand', 'cmartin', 'root'].map((u, i) => fail(u, at(0, 9) + i * 20_000, 'SL-2')),
+    );
     expect(rulesOf(hits)).toEqual(['failed-logins-workstation']);
     expect(said(hits[0]!).fr).toContain('Échecs de connexion pour 5 comptes différents en 10 min sur le poste SL-2');
   });
@@ -160,8 +209,14 @@ describe('yielding', () => {
   });
   it('an admin threshold override applies', () => {
     const b = new Bench(baseDirectory(), { 'failed-logins-user': { threshold: 3 } });
-    const hits = b.run(...[0, 1, 2].map((i) => ({ userId: 'jdurand', occurredAt: at(0, 9) + i * 1000, action: 'login_failed' as const, outcome: 'failure' as const })));
+    const hits = b.run(
+      ...[0, 1, 2].map((i) => ({
+        userId: 'jdurand',
+        occurredAt: at(0, 9) + i * 1000,
+        action: 'login_failed' as const,
+        outcome: 'failure' as const,
+      })),
+    );
     expect(rulesOf(hits)).toEqual(['failed-logins-user']);
   });
 });
-

@@ -8,7 +8,9 @@ describe('self-access', () => {
   it('fires when a member of staff opens their own record, and says so in both languages with the patient masked', () => {
     const hits = new Bench().read('cmartin', 'P1000001', T);
     expect(rulesOf(hits)).toEqual(['self-access']);
-    expect(said(hits[0]!).fr).toContain('Dr Claire Martin (Cardiologie) a consulté son propre dossier patient (••••••01)');
+    expect(said(hits[0]!).fr).toContain(
+      'Dr Claire Martin (Cardiologie) a consulté son propre dossier patient (••••••01)',
+    );
     expect(said(hits[0]!).en).toContain('opened their own patient record');
     expect(JSON.stringify([hits[0]!.explanation, hits[0]!.details])).not.toContain('P1000001');
   });
@@ -26,7 +28,9 @@ describe('relative-record', () => {
   it('fires on the same family name at the same address, without a care relationship', () => {
     const hits = new Bench().read('cmartin', 'P1000002', T);
     expect(rulesOf(hits)).toEqual(['relative-record']);
-    expect(said(hits[0]!).fr).toContain('qui porte le même nom et habite à la même adresse, sans séjour dans son service');
+    expect(said(hits[0]!).fr).toContain(
+      'qui porte le même nom et habite à la même adresse, sans séjour dans son service',
+    );
   });
   it('fires on a birth-name link at another address', () => {
     const d = baseDirectory();
@@ -35,7 +39,15 @@ describe('relative-record', () => {
   });
   it('does not fire when the relative is treated in the user’s department', () => {
     const d = baseDirectory();
-    d.encounters.push({ id: 'E2', patientId: 'P1000002', department: 'Cardiologie', kind: 'IMP', startAt: T - DAY, endAt: null, updatedAt: 0 });
+    d.encounters.push({
+      id: 'E2',
+      patientId: 'P1000002',
+      department: 'Cardiologie',
+      kind: 'IMP',
+      startAt: T - DAY,
+      endAt: null,
+      updatedAt: 0,
+    });
     expect(new Bench(d).read('cmartin', 'P1000002', T)).toEqual([]);
   });
   it('does not fire for a namesake living elsewhere (only the no-care rule speaks)', () => {
@@ -51,12 +63,28 @@ describe('colleague-record', () => {
   });
   it('does not fire for the colleague who is also the patient in the user’s care', () => {
     const d = baseDirectory();
-    d.encounters.push({ id: 'E3', patientId: 'P1000004', department: 'Cardiologie', kind: 'IMP', startAt: T - 2 * DAY, endAt: T - DAY, updatedAt: 0 });
+    d.encounters.push({
+      id: 'E3',
+      patientId: 'P1000004',
+      department: 'Cardiologie',
+      kind: 'IMP',
+      startAt: T - 2 * DAY,
+      endAt: T - DAY,
+      updatedAt: 0,
+    });
     expect(new Bench(d).read('cmartin', 'P1000004', T)).toEqual([]);
   });
   it('does not fire when the colleague is explained by an assignment', () => {
     const d = baseDirectory();
-    d.assignments.push({ id: 'A1', userId: 'cmartin', patientId: 'P1000004', startAt: T - HOUR, endAt: T + DAY, reason: 'Avis cardio', updatedAt: 0 });
+    d.assignments.push({
+      id: 'A1',
+      userId: 'cmartin',
+      patientId: 'P1000004',
+      startAt: T - HOUR,
+      endAt: T + DAY,
+      reason: 'Avis cardio',
+      updatedAt: 0,
+    });
     expect(new Bench(d).read('cmartin', 'P1000004', T)).toEqual([]);
   });
 });
@@ -72,7 +100,15 @@ describe('neighbour-record', () => {
   });
   it('does not fire when the neighbour is in the user’s care', () => {
     const d = baseDirectory();
-    d.encounters.push({ id: 'E4', patientId: 'P1000003', department: 'Cardiologie', kind: 'AMB', startAt: T - 3 * DAY, endAt: T - 3 * DAY + HOUR, updatedAt: 0 });
+    d.encounters.push({
+      id: 'E4',
+      patientId: 'P1000003',
+      department: 'Cardiologie',
+      kind: 'AMB',
+      startAt: T - 3 * DAY,
+      endAt: T - 3 * DAY + HOUR,
+      updatedAt: 0,
+    });
     expect(new Bench(d).read('cmartin', 'P1000003', T)).toEqual([]);
   });
 });
@@ -83,7 +119,15 @@ describe('vip-record', () => {
   });
   it('does not fire for the department treating the VIP', () => {
     const d = baseDirectory();
-    d.encounters.push({ id: 'E5', patientId: 'P1000005', department: 'Cardiologie', kind: 'IMP', startAt: T - DAY, endAt: null, updatedAt: 0 });
+    d.encounters.push({
+      id: 'E5',
+      patientId: 'P1000005',
+      department: 'Cardiologie',
+      kind: 'IMP',
+      startAt: T - DAY,
+      endAt: null,
+      updatedAt: 0,
+    });
     expect(new Bench(d).read('jdurand', 'P1000005', T)).toEqual([]);
   });
 });
@@ -99,7 +143,15 @@ describe('deceased-record', () => {
     d.patients[5]!.deceasedAt = T - DAY;
     expect(rulesOf(new Bench(d).read('jdurand', 'P1000006', T))).not.toContain('deceased-record');
     const d2 = baseDirectory();
-    d2.encounters.push({ id: 'E6', patientId: 'P1000006', department: 'Réanimation', kind: 'IMP', startAt: T - 40 * DAY, endAt: T - 30 * DAY, updatedAt: 0 });
+    d2.encounters.push({
+      id: 'E6',
+      patientId: 'P1000006',
+      department: 'Réanimation',
+      kind: 'IMP',
+      startAt: T - 40 * DAY,
+      endAt: T - 30 * DAY,
+      updatedAt: 0,
+    });
     expect(new Bench(d2).read('dim1', 'P1000006', T)).toEqual([]);
   });
 });
@@ -115,7 +167,17 @@ describe('no-care-relationship', () => {
   it('does not fire on a patient staying in the user’s department, nor after the user’s own break-the-glass', () => {
     const b = new Bench();
     expect(b.read('jdurand', 'P1000008', T)).toEqual([]);
-    expect(rulesOf(b.run({ userId: 'jdurand', patientId: 'P1000007', occurredAt: T, action: 'break_glass', context: '{"reason":"Urgence"}' }))).toEqual(['break-glass']);
+    expect(
+      rulesOf(
+        b.run({
+          userId: 'jdurand',
+          patientId: 'P1000007',
+          occurredAt: T,
+          action: 'break_glass',
+          context: '{"reason":"Urgence"}',
+        }),
+      ),
+    ).toEqual(['break-glass']);
     expect(b.read('jdurand', 'P1000007', T + 10 * 60_000)).toEqual([]);
   });
   it('does not fire for technical accounts, nor for medical information on a patient with a recent stay', () => {
@@ -131,7 +193,13 @@ describe('no-care-relationship', () => {
 describe('break-glass', () => {
   it('fires on every emergency override, quoting the reason or saying there is none', () => {
     const b = new Bench();
-    const withReason = b.run({ userId: 'jdurand', patientId: 'P1000008', occurredAt: T, action: 'break_glass', context: '{"reason":"Patient P1000008 inconscient"}' });
+    const withReason = b.run({
+      userId: 'jdurand',
+      patientId: 'P1000008',
+      occurredAt: T,
+      action: 'break_glass',
+      context: '{"reason":"Patient P1000008 inconscient"}',
+    });
     expect(rulesOf(withReason)).toEqual(['break-glass']);
     expect(said(withReason[0]!).fr).toContain('motif : « Patient ••••••08 inconscient »');
     const without = b.run({ userId: 'cmartin', patientId: 'P1000007', occurredAt: T, action: 'break_glass' });

@@ -18,7 +18,12 @@ export function smallMonth(options: Partial<SimulateOptions> = {}) {
 
 export async function importDirectory(services: Pick<Services, 'directory'>, files: Record<string, string>) {
   for (const kind of ['staff', 'patients', 'encounters', 'assignments', 'workstations'] as DirectoryKind[]) {
-    await services.directory.import(cliActor, { kind, format: 'csv', filename: `${kind}.csv`, content: files[`${kind}.csv`]! });
+    await services.directory.import(cliActor, {
+      kind,
+      format: 'csv',
+      filename: `${kind}.csv`,
+      content: files[`${kind}.csv`]!,
+    });
   }
 }
 
@@ -27,7 +32,10 @@ export function eventLines(files: Record<string, string>): string[] {
 }
 
 export async function appendLines(store: Store, lines: string[], receivedAt = 0): Promise<number[]> {
-  return insertEvents(store, lines.map((l) => eventRow(JSON.parse(l), receivedAt, 'sim')));
+  return insertEvents(
+    store,
+    lines.map((l) => eventRow(JSON.parse(l), receivedAt, 'sim')),
+  );
 }
 
 /** The alerts as a comparable set: rule, fingerprint, times, count, evidence. */

@@ -30,7 +30,9 @@ describe('app foundation', () => {
   it('answers unknown /api routes with a 404 JSON error carrying the request id', async () => {
     const { http } = await t.as('analyst');
     const res = await http.get('/api/v1/nothing-here').set('X-Request-Id', 'req-test-0001').expect(404);
-    expect(res.body).toEqual({ error: { code: 'route.not_found', message: 'No route GET /api/v1/nothing-here', requestId: 'req-test-0001' } });
+    expect(res.body).toEqual({
+      error: { code: 'route.not_found', message: 'No route GET /api/v1/nothing-here', requestId: 'req-test-0001' },
+    });
     const outside = await http.get('/api/v2/x').expect(404);
     expect(outside.body.error.code).toBe('route.not_found');
   });
@@ -43,7 +45,11 @@ describe('app foundation', () => {
 
   it('answers a malformed JSON body with 400 and a clear code', async () => {
     const { http } = await t.as('analyst');
-    const res = await http.post('/api/v1/auth/logout').set('Content-Type', 'application/json').send('{"a":').expect(400);
+    const res = await http
+      .post('/api/v1/auth/logout')
+      .set('Content-Type', 'application/json')
+      .send('{"a":')
+      .expect(400);
     expect(res.body.error.code).toBe('body.malformed');
   });
 

@@ -33,15 +33,25 @@ describe('caching and logout', () => {
     const res = await http.post('/api/v1/auth/logout').expect(204);
     expect(res.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
     // Even without a session (an expired tab logging out).
-    expect((await t.http.post('/api/v1/auth/logout').expect(204)).headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
+    expect((await t.http.post('/api/v1/auth/logout').expect(204)).headers['clear-site-data']).toBe(
+      '"cache", "cookies", "storage"',
+    );
   });
 
   it('never logs an enrolment token, whatever the case or encoding of the path', async () => {
     const token = 'Tok3nSecretValue_abcdefghijklmnop';
-    for (const path of [`/api/v1/auth/Enrol/${token}`, `/api/v1/AUTH/ENROL/${token}/password`, `/api/v1/auth/%65nrol/${token}`, `/api/v1/auth/enrol%2F${token}`, `/api/V1/auth/eNrOl/${token}/`]) {
+    for (const path of [
+      `/api/v1/auth/Enrol/${token}`,
+      `/api/v1/AUTH/ENROL/${token}/password`,
+      `/api/v1/auth/%65nrol/${token}`,
+      `/api/v1/auth/enrol%2F${token}`,
+      `/api/V1/auth/eNrOl/${token}/`,
+    ]) {
       await t.http.get(path);
     }
-    const requests = t.logs.lines.map((l) => JSON.parse(l) as { message: string; path?: string }).filter((l) => l.message === 'request');
+    const requests = t.logs.lines
+      .map((l) => JSON.parse(l) as { message: string; path?: string })
+      .filter((l) => l.message === 'request');
     expect(requests.length).toBeGreaterThanOrEqual(5);
     expect(t.logs.text()).not.toContain(token);
     expect(t.logs.text().toLowerCase()).not.toContain(token.toLowerCase());

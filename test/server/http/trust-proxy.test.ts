@@ -13,8 +13,16 @@ afterEach(async () => {
 /** The address the audit records for a failed login sent with this X-Forwarded-For (supertest connects from 127.0.0.1). */
 async function auditedAddress(trustProxy: string, forwardedFor: string): Promise<string | null> {
   t = await createTestApp({ env: { VIGIE_TRUST_PROXY: trustProxy } });
-  await t.http.post('/api/v1/auth/login').set('X-Forwarded-For', forwardedFor).send({ email: 'nobody@clinique.test', password: 'not-the-password' }).expect(401);
-  const row = await t.store.db.selectFrom('audit_entries').select('address').where('action', '=', 'user.login_failed').executeTakeFirstOrThrow();
+  await t.http
+    .post('/api/v1/auth/login')
+    .set('X-Forwarded-For', forwardedFor)
+    .send({ email: 'nobody@clinique.test', password: 'not-the-password' })
+    .expect(401);
+  const row = await t.store.db
+    .selectFrom('audit_entries')
+    .select('address')
+    .where('action', '=', 'user.login_failed')
+    .executeTakeFirstOrThrow();
   await t.close();
   t = undefined;
   return row.address;

@@ -29,7 +29,10 @@ interface Batch {
 }
 
 function startChild(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/vigie-child.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/vigie-child.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -69,7 +72,12 @@ async function send(port: number, token: string, b: Batch): Promise<boolean> {
 describe('crash test: SIGKILL while ingesting', () => {
   const config = testConfig();
   const file = path.join(config.dataDir, 'vigie.db');
-  const env: NodeJS.ProcessEnv = { ...process.env, VIGIE_DATA_DIR: config.dataDir, VIGIE_SECRET_KEY: '0f'.repeat(32), NODE_ENV: 'test' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    VIGIE_DATA_DIR: config.dataDir,
+    VIGIE_SECRET_KEY: '0f'.repeat(32),
+    NODE_ENV: 'test',
+  };
   delete env.VIGIE_DATABASE_URL;
   let child: ChildProcess | undefined;
   afterAll(() => void child?.kill('SIGKILL'));
@@ -78,7 +86,13 @@ describe('crash test: SIGKILL while ingesting', () => {
     // The source, created before the first start.
     const setup = openStore({ kind: 'sqlite', file });
     await migrateToLatest(setup.db);
-    const services = createServices({ config, store: setup, log: captureLogger().log, clock: systemClock, realtime: createRealtime() });
+    const services = createServices({
+      config,
+      store: setup,
+      log: captureLogger().log,
+      clock: systemClock,
+      realtime: createRealtime(),
+    });
     const { token } = await services.sources.create(cliActor, { name: 'crash', kind: 'ehr' });
     await setup.close();
 
@@ -86,7 +100,13 @@ describe('crash test: SIGKILL while ingesting', () => {
     const newBatch = (): Batch => {
       const n = batches.length;
       const size = 50 + ((n * 37) % 250);
-      const b = { n, key: `crash-${n}`, size, body: ndjson(Array.from({ length: size }, (_, i) => eventRecord(i, { context: { batch: n, i } }))), acked: false };
+      const b = {
+        n,
+        key: `crash-${n}`,
+        size,
+        body: ndjson(Array.from({ length: size }, (_, i) => eventRecord(i, { context: { batch: n, i } }))),
+        acked: false,
+      };
       batches.push(b);
       return b;
     };
@@ -127,7 +147,9 @@ describe('crash test: SIGKILL while ingesting', () => {
     const store = openStore({ kind: 'sqlite', file });
     try {
       const acked = batches.filter((b) => b.acked);
-      console.info(`crash test: ${batches.length} batches, ${stats.sent} requests, ${stats.lost} cut by a kill, ${stats.retried} retried, ${stats.replayed} answered from their Idempotency-Key`);
+      console.info(
+        `crash test: ${batches.length} batches, ${stats.sent} requests, ${stats.lost} cut by a kill, ${stats.retried} retried, ${stats.replayed} answered from their Idempotency-Key`,
+      );
       expect(acked.length).toBeGreaterThan(KILLS * 2);
       expect(stats.lost).toBeGreaterThanOrEqual(KILLS);
       // Rows per batch: each acknowledged batch exactly once, with all its records.
@@ -149,10 +171,17 @@ describe('crash test: SIGKILL while ingesting', () => {
         expect(e.hash).toBe(entryHash(e));
         prev = e.hash;
       });
-      const batchEntries = entries.filter((e) => e.action === 'ingest.batch').map((e) => JSON.parse(e.details) as { count: number; firstEventId: number; lastEventId: number });
+      const batchEntries = entries
+        .filter((e) => e.action === 'ingest.batch')
+        .map((e) => JSON.parse(e.details) as { count: number; firstEventId: number; lastEventId: number });
       expect(batchEntries).toHaveLength(found.size);
       for (const d of batchEntries) {
-        const rows = await store.db.selectFrom('access_events').select((eb) => eb.fn.countAll<number>().as('n')).where('id', '>=', d.firstEventId).where('id', '<=', d.lastEventId).executeTakeFirstOrThrow();
+        const rows = await store.db
+          .selectFrom('access_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('id', '>=', d.firstEventId)
+          .where('id', '<=', d.lastEventId)
+          .executeTakeFirstOrThrow();
         expect(Number(rows.n)).toBe(d.count);
       }
       const keys = await store.db.selectFrom('ingest_batches').select('idempotencyKey').execute();

@@ -13,7 +13,15 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
   });
   afterEach(() => t.close());
 
-  const rowCount = async () => Number((await t.services.db.selectFrom('access_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const rowCount = async () =>
+    Number(
+      (
+        await t.services.db
+          .selectFrom('access_events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   for (const format of ['ndjson', 'json'] as const) {
     it(`keeps the 993 good records of a ${format} batch of 1,000 and names the 7 bad ones with their reasons`, async () => {
@@ -34,7 +42,12 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
       expect(await rowCount()).toBe(993);
 
       // The rows are the records as sent: the first one, field by field.
-      const first = await t.services.db.selectFrom('access_events').selectAll().orderBy('id').limit(1).executeTakeFirstOrThrow();
+      const first = await t.services.db
+        .selectFrom('access_events')
+        .selectAll()
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirstOrThrow();
       expect(first).toMatchObject({
         occurredAt: Date.UTC(2026, 10, 28, 13, 0, 16, 0),
         occurredAtText: '2026-11-28T14:00:16.000+01:00',
@@ -49,7 +62,11 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
       });
 
       // One audit entry for the batch: source, count, first and last id, SHA-256 of the body.
-      const audit = await t.services.db.selectFrom('audit_entries').selectAll().where('action', '=', 'ingest.batch').execute();
+      const audit = await t.services.db
+        .selectFrom('audit_entries')
+        .selectAll()
+        .where('action', '=', 'ingest.batch')
+        .execute();
       expect(audit).toHaveLength(1);
       const ids = await t.services.db.selectFrom('access_events').select(['id']).orderBy('id').execute();
       expect(JSON.parse(audit[0]!.details)).toMatchObject({
@@ -73,7 +90,13 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
   it('adds nothing when a batch is resent with the same Idempotency-Key, and refuses the key with another body', async () => {
     const { auth } = await createSource(t.services);
     const body = ndjson(mixedBatch(50));
-    const send = (b: string, key: string) => t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', 'application/x-ndjson').set('Idempotency-Key', key).send(b);
+    const send = (b: string, key: string) =>
+      t.http.raw
+        .post(URL)
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/x-ndjson')
+        .set('Idempotency-Key', key)
+        .send(b);
     const first = await send(body, 'batch-0001').expect(200);
     expect(first.body.accepted).toBe(49);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
@@ -81,7 +104,11 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(await rowCount()).toBe(49);
-    const batches = await t.services.db.selectFrom('audit_entries').select('seq').where('action', '=', 'ingest.batch').execute();
+    const batches = await t.services.db
+      .selectFrom('audit_entries')
+      .select('seq')
+      .where('action', '=', 'ingest.batch')
+      .execute();
     expect(batches).toHaveLength(1);
 
     const other = await send(ndjson([eventRecord(1)]), 'batch-0001').expect(409);
@@ -89,7 +116,13 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
     expect(await rowCount()).toBe(49);
     // Keys are per source: another source may use the same one.
     const { auth: auth2 } = await createSource(t.services);
-    await t.http.raw.post(URL).set('Authorization', auth2).set('Content-Type', 'application/x-ndjson').set('Idempotency-Key', 'batch-0001').send(body).expect(200);
+    await t.http.raw
+      .post(URL)
+      .set('Authorization', auth2)
+      .set('Content-Type', 'application/x-ndjson')
+      .set('Idempotency-Key', 'batch-0001')
+      .send(body)
+      .expect(200);
     expect(await rowCount()).toBe(98);
   });
 
@@ -123,9 +156,13 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
 
   it('refuses a wholly malformed or wholly invalid batch with 400 and the reason, and counts it', async () => {
     const { auth, source } = await createSource(t.services);
-    const post = (type: string, body: string) => t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', type).send(body);
+    const post = (type: string, body: string) =>
+      t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', type).send(body);
     const notArray = await post('application/json', '"hello"').expect(400);
-    expect(notArray.body.error).toMatchObject({ code: 'body.malformed', message: expect.stringMatching(/expected a JSON array/) });
+    expect(notArray.body.error).toMatchObject({
+      code: 'body.malformed',
+      message: expect.stringMatching(/expected a JSON array/),
+    });
     const cut = await post('application/json', '[{"time":"2026-11-28T14:00:00Z","action":"read"}, {"ti').expect(400);
     expect(cut.body.error.message).toMatch(/not closed/);
     const allBad = await post('application/x-ndjson', ndjson([{ a: 1 }, 'nope'])).expect(400);
@@ -146,7 +183,12 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
     await t.close();
     t = await createTestApp({ dialect, env: { VIGIE_INGEST_MAX_BYTES: '4096' } });
     const { auth } = await createSource(t.services);
-    const res = await t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(ndjson(mixedBatch(40))).expect(413);
+    const res = await t.http.raw
+      .post(URL)
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson(mixedBatch(40)))
+      .expect(413);
     expect(res.body.error.code).toBe('body.too_large');
     expect(await rowCount()).toBe(0);
   });
@@ -156,23 +198,51 @@ describeEachDialect('POST /api/v1/ingest/events', (dialect) => {
     const seen: { id: number; committed: number }[] = [];
     t.services.eventLog.subscribe((id) => void rowCount().then((n) => seen.push({ id, committed: n })));
     // No Origin header: CSRF does not apply to bearer-token routes.
-    const res = await t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', 'application/json').send(jsonArray([eventRecord(1), eventRecord(2)])).expect(200);
+    const res = await t.http.raw
+      .post(URL)
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send(jsonArray([eventRecord(1), eventRecord(2)]))
+      .expect(200);
     expect(res.body).toEqual({ accepted: 2, rejected: [] });
     await new Promise((r) => setTimeout(r, 50));
-    const last = await t.services.db.selectFrom('access_events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const last = await t.services.db
+      .selectFrom('access_events')
+      .select('id')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(seen).toEqual([{ id: last.id, committed: 2 }]);
   });
 
   it('refuses a NUL character by index instead of failing the batch (PostgreSQL text cannot hold it)', async () => {
     const { auth } = await createSource(t.services);
-    const res = await t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(ndjson([eventRecord(1), eventRecord(2, { workstation: 'WS\u00001' })])).expect(200);
-    expect(res.body).toEqual({ accepted: 1, rejected: [{ index: 1, line: 2, reason: 'workstation: must not contain a NUL character (U+0000)' }] });
+    const res = await t.http.raw
+      .post(URL)
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson([eventRecord(1), eventRecord(2, { workstation: 'WS\u00001' })]))
+      .expect(200);
+    expect(res.body).toEqual({
+      accepted: 1,
+      rejected: [{ index: 1, line: 2, reason: 'workstation: must not contain a NUL character (U+0000)' }],
+    });
   });
 
   it('never writes a patient identifier to the logs', async () => {
     const { auth } = await createSource(t.services);
-    await t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(ndjson(mixedBatch(20))).expect(200);
-    await t.http.raw.post(URL).set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send('{"patient":"P0100003","time":1}\n').expect(400);
+    await t.http.raw
+      .post(URL)
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson(mixedBatch(20)))
+      .expect(200);
+    await t.http.raw
+      .post(URL)
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send('{"patient":"P0100003","time":1}\n')
+      .expect(400);
     expect(t.logs.text()).not.toMatch(/P01000\d\d/);
   });
 });

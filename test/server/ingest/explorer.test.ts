@@ -22,7 +22,12 @@ describeEachDialect('GET /api/v1/access-events (the explorer)', (dialect) => {
         context: { note: `dossier P${String(i % 30).padStart(7, '0')} ouvert` },
       }),
     );
-    await t.http.raw.post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(ndjson(records)).expect(200);
+    await t.http.raw
+      .post('/api/v1/ingest/events')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson(records))
+      .expect(200);
     analyst = await t.as('analyst');
   });
   afterEach(() => t.close());
@@ -34,7 +39,13 @@ describeEachDialect('GET /api/v1/access-events (the explorer)', (dialect) => {
     expect(res.body.count).toEqual({ value: 120, exact: true });
     expect(res.body.items).toHaveLength(5);
     const first = res.body.items[0];
-    expect(first).toMatchObject({ occurredAtText: '2026-11-28T11:59:00+01:00', occurredAt: Date.UTC(2026, 10, 28, 10, 59), user: 'u11', source: { name: 'DxCare' }, patient: '••••••29' });
+    expect(first).toMatchObject({
+      occurredAtText: '2026-11-28T11:59:00+01:00',
+      occurredAt: Date.UTC(2026, 10, 28, 10, 59),
+      user: 'u11',
+      source: { name: 'DxCare' },
+      patient: '••••••29',
+    });
     expect(first.context).toEqual({ note: 'dossier ••••••29 ouvert' });
     expect(JSON.stringify(res.body)).not.toMatch(/P00000\d\d/);
   });
@@ -50,7 +61,15 @@ describeEachDialect('GET /api/v1/access-events (the explorer)', (dialect) => {
     } while (cursor);
     expect(seen).toHaveLength(60);
     expect(new Set(seen).size).toBe(60);
-    const times = (await t.services.db.selectFrom('access_events').select(['id', 'occurredAt']).where('department', '=', 'urgences').orderBy('occurredAt', 'desc').orderBy('id', 'desc').execute()).map((r) => r.id);
+    const times = (
+      await t.services.db
+        .selectFrom('access_events')
+        .select(['id', 'occurredAt'])
+        .where('department', '=', 'urgences')
+        .orderBy('occurredAt', 'desc')
+        .orderBy('id', 'desc')
+        .execute()
+    ).map((r) => r.id);
     expect(seen).toEqual(times);
   });
 
@@ -63,13 +82,20 @@ describeEachDialect('GET /api/v1/access-events (the explorer)', (dialect) => {
     expect((await search({ action: 'break_glass', department: 'urgences' }).expect(200)).body.count.value).toBe(3);
     expect((await search({ application: 'Orbis' }).expect(200)).body.count.value).toBe(40);
     // 10:30 to 11:00 Paris = 09:30 to 10:00 UTC: 30 events, whatever the offset the bounds are written in.
-    expect((await search({ from: '2026-11-28T10:30:00+01:00', to: '2026-11-28T11:00:00+01:00' }).expect(200)).body.count.value).toBe(30);
-    expect((await search({ from: '2026-11-28T09:30:00Z', to: '2026-11-28T10:00:00Z' }).expect(200)).body.count.value).toBe(30);
+    expect(
+      (await search({ from: '2026-11-28T10:30:00+01:00', to: '2026-11-28T11:00:00+01:00' }).expect(200)).body.count
+        .value,
+    ).toBe(30);
+    expect(
+      (await search({ from: '2026-11-28T09:30:00Z', to: '2026-11-28T10:00:00Z' }).expect(200)).body.count.value,
+    ).toBe(30);
     expect((await search({ user: 'u3', from: '2026-11-28T11:00:00+01:00' }).expect(200)).body.count.value).toBe(5);
     // Exclusions, as "exclure" writes them.
     expect((await search({ 'not.user': 'u3' }).expect(200)).body.count.value).toBe(110);
     expect((await search({ department: 'urgences', 'not.action': 'read' }).expect(200)).body.count.value).toBe(12);
-    expect((await search({ 'not.application': 'Orbis', 'not.department': 'urgences' }).expect(200)).body.count.value).toBe(40);
+    expect(
+      (await search({ 'not.application': 'Orbis', 'not.department': 'urgences' }).expect(200)).body.count.value,
+    ).toBe(40);
   });
 
   it("pivots to a patient's timeline from a row without revealing the identifier (patientOf)", async () => {
@@ -81,11 +107,15 @@ describeEachDialect('GET /api/v1/access-events (the explorer)', (dialect) => {
   });
 
   it('refuses bad filters naming them, and needs events:read', async () => {
-    expect((await search({ from: '2026-11-28T10:30:00' }).expect(400)).body.error.message).toMatch(/^Invalid search: from: an ISO 8601 time with its offset/);
+    expect((await search({ from: '2026-11-28T10:30:00' }).expect(400)).body.error.message).toMatch(
+      /^Invalid search: from: an ISO 8601 time with its offset/,
+    );
     expect((await search({ action: 'peek' }).expect(400)).body.error.message).toMatch(/action/);
     expect((await search({ colour: 'red' }).expect(400)).body.error.message).toMatch(/Unrecognized key/);
     expect((await search({ cursor: 'garbage' }).expect(400)).body.error.code).toBe('cursor.invalid');
-    expect((await search({ from: '2026-11-28T12:00:00Z', to: '2026-11-28T10:00:00Z' }).expect(400)).body.error.message).toMatch(/from must be before to/);
+    expect(
+      (await search({ from: '2026-11-28T12:00:00Z', to: '2026-11-28T10:00:00Z' }).expect(400)).body.error.message,
+    ).toMatch(/from must be before to/);
     await t.http.get('/api/v1/access-events').expect(401);
     const admin = await t.as('admin');
     expect((await admin.http.get('/api/v1/access-events').expect(403)).body.error.code).toBe('auth.forbidden');
@@ -99,35 +129,73 @@ describeEachDialect('GET /api/v1/access-events (the explorer)', (dialect) => {
 
   it('reveals a patient id with a reason (patients:reveal), audited with the reason and never the clear id', async () => {
     const one = (await search({ limit: 1 }).expect(200)).body.items[0];
-    const noReason = await analyst.http.post(`/api/v1/access-events/${one.id}/reveal`).send({ reason: 'curious' }).expect(400);
+    const noReason = await analyst.http
+      .post(`/api/v1/access-events/${one.id}/reveal`)
+      .send({ reason: 'curious' })
+      .expect(400);
     expect(noReason.body.error.message).toMatch(/reason: say why/);
     const approver = await t.as('approver');
-    await approver.http.post(`/api/v1/access-events/${one.id}/reveal`).send({ reason: 'Enquête incident INC-2026-014' }).expect(403);
-    const res = await analyst.http.post(`/api/v1/access-events/${one.id}/reveal`).send({ reason: 'Enquête incident INC-2026-014' }).expect(200);
+    await approver.http
+      .post(`/api/v1/access-events/${one.id}/reveal`)
+      .send({ reason: 'Enquête incident INC-2026-014' })
+      .expect(403);
+    const res = await analyst.http
+      .post(`/api/v1/access-events/${one.id}/reveal`)
+      .send({ reason: 'Enquête incident INC-2026-014' })
+      .expect(200);
     expect(res.body).toEqual({ id: one.id, patient: 'P0000029' });
     expect(res.headers['cache-control']).toBe('no-store');
-    const entry = await t.services.db.selectFrom('audit_entries').selectAll().where('action', '=', 'access_event.revealed').executeTakeFirstOrThrow();
-    expect(entry).toMatchObject({ actor: `user:${analyst.userId}`, targetType: 'access_event', targetId: String(one.id) });
+    const entry = await t.services.db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('action', '=', 'access_event.revealed')
+      .executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({
+      actor: `user:${analyst.userId}`,
+      targetType: 'access_event',
+      targetId: String(one.id),
+    });
     expect(JSON.parse(entry.details)).toMatchObject({ reason: 'Enquête incident INC-2026-014', patient: '••••••29' });
     expect(entry.details).not.toContain('P0000029');
-    await analyst.http.post('/api/v1/access-events/424242/reveal').send({ reason: 'Enquête incident INC-2026-014' }).expect(404);
+    await analyst.http
+      .post('/api/v1/access-events/424242/reveal')
+      .send({ reason: 'Enquête incident INC-2026-014' })
+      .expect(404);
   });
 
   it('exports the current search as CSV, masked, streamed, audited', async () => {
-    const res = await analyst.http.get('/api/v1/access-events/export.csv').query({ user: 'u3' }).buffer(true).parse((r, cb) => {
-      let text = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (text += c));
-      r.on('end', () => cb(null, text));
-    }).expect(200);
+    const res = await analyst.http
+      .get('/api/v1/access-events/export.csv')
+      .query({ user: 'u3' })
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (text += c));
+        r.on('end', () => cb(null, text));
+      })
+      .expect(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="vigie-access-log-\d{4}-\d{2}-\d{2}\.csv"$/);
-    const lines = (res.body as string).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('id,occurredAt,occurredAtText,receivedAt,source,user,action,outcome,patient,application,workstation,address,department,context');
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="vigie-access-log-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    const lines = (res.body as string)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'id,occurredAt,occurredAtText,receivedAt,source,user,action,outcome,patient,application,workstation,address,department,context',
+    );
     expect(lines).toHaveLength(11);
-    expect(lines[1]).toMatch(/^\d+,2026-11-28T10:51:00\.000Z,2026-11-28T11:51:00\+01:00,.*,DxCare,u3,read,success,••••••21,/);
+    expect(lines[1]).toMatch(
+      /^\d+,2026-11-28T10:51:00\.000Z,2026-11-28T11:51:00\+01:00,.*,DxCare,u3,read,success,••••••21,/,
+    );
     expect(res.body).not.toMatch(/P00000\d\d/);
-    const audit = await t.services.db.selectFrom('audit_entries').select(['details']).where('action', '=', 'access_events.exported').executeTakeFirstOrThrow();
+    const audit = await t.services.db
+      .selectFrom('audit_entries')
+      .select(['details'])
+      .where('action', '=', 'access_events.exported')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(audit.details)).toEqual({ filter: { user: 'u3' }, format: 'csv' });
   });
 });

@@ -2,7 +2,12 @@
 import type { SourceKind } from '../../../server/ingest/ingest.tables.ts';
 import type { Services } from '../../../server/services.ts';
 
-export async function createSource(services: Services, kind: SourceKind = 'ehr', name = `${kind}-${Math.random().toString(36).slice(2, 8)}`, allowedAddresses: string[] = []) {
+export async function createSource(
+  services: Services,
+  kind: SourceKind = 'ehr',
+  name = `${kind}-${Math.random().toString(36).slice(2, 8)}`,
+  allowedAddresses: string[] = [],
+) {
   const { source, token } = await services.sources.create({ kind: 'cli' }, { name, kind, allowedAddresses });
   return { source, token, auth: `Bearer ${token}` };
 }
@@ -25,7 +30,8 @@ export function eventRecord(i: number, overrides: Record<string, unknown> = {}):
   };
 }
 
-export const ndjson = (records: unknown[]) => records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
+export const ndjson = (records: unknown[]) =>
+  records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 
 /** 1,000 records of which these 7 are bad, each for a different reason. */
 export const BAD: Record<number, { record: unknown; reason: RegExp }> = {

@@ -17,7 +17,12 @@ function rawUpload(base: string, auth: string, body: string, path = '/api/v1/ing
   let response = '';
   socket.on('data', (d) => (response += d));
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-  return { socket, closed, response: () => response, status: () => Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0) };
+  return {
+    socket,
+    closed,
+    response: () => response,
+    status: () => Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0),
+  };
 }
 
 async function until(check: () => boolean, ms = 5000): Promise<void> {
@@ -37,7 +42,10 @@ describeEachDialect('slow uploaders', (dialect) => {
   });
 
   it('cuts a body trickled a byte at a time at the deadline: 408 ingest.body_timeout, connection closed, place freed', async () => {
-    t = await createTestApp({ dialect, env: { VIGIE_INGEST_BODY_TIMEOUT_SECONDS: '1', VIGIE_INGEST_QUEUE_BATCHES: '2' } });
+    t = await createTestApp({
+      dialect,
+      env: { VIGIE_INGEST_BODY_TIMEOUT_SECONDS: '1', VIGIE_INGEST_QUEUE_BATCHES: '2' },
+    });
     const base = await t.listen();
     const { source, auth } = await createSource(t.services, 'ehr');
     const body = ndjson([eventRecord(1), eventRecord(2)]);
@@ -57,11 +65,17 @@ describeEachDialect('slow uploaders', (dialect) => {
     expect(Date.now() - started).toBeLessThan(3000);
     expect(slow.status(), slow.response()).toBe(408);
     expect(slow.response()).toMatch(/\r\nconnection: close\r\n/i);
-    expect(JSON.parse(slow.response().slice(slow.response().indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'ingest.body_timeout' } });
+    expect(JSON.parse(slow.response().slice(slow.response().indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: { code: 'ingest.body_timeout' },
+    });
     expect(t.services.ingestWriter.stats().pending).toBe(0);
     // Nothing of the cut body was kept; the source shows the refusal and why.
     expect(await t.services.db.selectFrom('access_events').select('id').execute()).toEqual([]);
-    const res = await fetch(`${base}/api/v1/ingest/events`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-ndjson' }, body });
+    const res = await fetch(`${base}/api/v1/ingest/events`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/x-ndjson' },
+      body,
+    });
     expect(res.status).toBe(200);
     const view = await t.services.sources.get(source.id);
     expect(view.today).toMatchObject({ accepted: 2, refused: 1 });
@@ -88,11 +102,18 @@ describeEachDialect('slow uploaders', (dialect) => {
     const body = ndjson([eventRecord(1)]);
     const slow = Array.from({ length: 4 }, () => rawUpload(base, a.auth, body));
     await until(() => t.services.ingestWriter.stats().pending === 4);
-    const post = (auth: string) => fetch(`${base}/api/v1/ingest/events`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-ndjson' }, body });
+    const post = (auth: string) =>
+      fetch(`${base}/api/v1/ingest/events`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/x-ndjson' },
+        body,
+      });
     const fifth = await post(a.auth);
     expect(fifth.status).toBe(503);
     expect(fifth.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(await fifth.json()).toMatchObject({ error: { code: 'ingest.source_saturated', details: { maxPerSource: 4 } } });
+    expect(await fifth.json()).toMatchObject({
+      error: { code: 'ingest.source_saturated', details: { maxPerSource: 4 } },
+    });
     expect((await post(b.auth)).status).toBe(200);
     // The slow ones finish and are kept.
     for (const s of slow) s.socket.write(body);

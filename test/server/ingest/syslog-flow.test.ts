@@ -20,14 +20,20 @@ describeEachDialect('syslog flow control', (dialect) => {
     await t?.close();
   });
 
-  async function setup(env: Record<string, string> = {}, options: Parameters<typeof createSyslogListener>[0]['options'] = { port: 0, host: '127.0.0.1' }) {
+  async function setup(
+    env: Record<string, string> = {},
+    options: Parameters<typeof createSyslogListener>[0]['options'] = { port: 0, host: '127.0.0.1' },
+  ) {
     t = await createTestApp({ dialect, env });
     syslog = createSyslogListener({ sources: t.services.sources, ingest: t.services.ingest, log: t.logs.log, options });
     await syslog.start();
     const { source } = await createSource(t.services, 'syslog', `syslog-${dialect}`, ['127.0.0.1']);
     return source;
   }
-  const stored = async () => (await t.services.db.selectFrom('system_events').select('message').orderBy('id').execute()).map((r) => Number(r.message.slice(2)));
+  const stored = async () =>
+    (await t.services.db.selectFrom('system_events').select('message').orderBy('id').execute()).map((r) =>
+      Number(r.message.slice(2)),
+    );
   async function eventually<T>(check: () => Promise<T>, tries = 100): Promise<T> {
     for (let i = 0; ; i++) {
       await syslog.drain();
@@ -87,10 +93,14 @@ describeEachDialect('syslog flow control', (dialect) => {
   });
 
   it('counts UDP datagrams beyond the backlog while the writer is busy as dropped: received + dropped = sent', async () => {
-    const source = await setup({ VIGIE_INGEST_QUEUE_BATCHES: '1' }, { port: 0, host: '127.0.0.1', backlogLines: 10, flushMs: 20 });
+    const source = await setup(
+      { VIGIE_INGEST_QUEUE_BATCHES: '1' },
+      { port: 0, host: '127.0.0.1', backlogLines: 10, flushMs: 20 },
+    );
     const hold = t.services.ingest.reserve();
     const client = dgram.createSocket('udp4');
-    for (let i = 0; i < 100; i++) await new Promise<void>((r) => client.send(line(i), syslog.ports().udp, '127.0.0.1', () => r()));
+    for (let i = 0; i < 100; i++)
+      await new Promise<void>((r) => client.send(line(i), syslog.ports().udp, '127.0.0.1', () => r()));
     client.close();
     await new Promise((r) => setTimeout(r, 200));
     hold.release();
@@ -151,7 +161,10 @@ describeEachDialect('syslog flow control', (dialect) => {
     const sentBefore = next;
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
-    await Promise.race([syslog.stop(), new Promise((_, reject) => setTimeout(() => reject(new Error('stop() hung on a connected sender')), 5000))]);
+    await Promise.race([
+      syslog.stop(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('stop() hung on a connected sender')), 5000)),
+    ]);
     clearInterval(pump);
     expect(Date.now() - started).toBeLessThan(3000);
     const s = await stored();

@@ -9,7 +9,10 @@ describe('shareOut', () => {
     expect(shareOut(5, [3, 1])).toEqual([4, 1]);
     expect(shareOut(2991, [9])).toEqual([2991]);
     expect(shareOut(7, [0, 5])).toEqual([0, 7]);
-    for (const [total, weights] of [[1000, [7, 13, 29]], [3, [1, 1, 1, 1, 1]]] as const) {
+    for (const [total, weights] of [
+      [1000, [7, 13, 29]],
+      [3, [1, 1, 1, 1, 1]],
+    ] as const) {
       expect(shareOut(total, weights).reduce((a, b) => a + b, 0)).toBe(total);
     }
   });

@@ -37,13 +37,36 @@ describeEachDialect('syslog listener', (dialect) => {
       }
     }
   }
-  const events = () => t.services.db.selectFrom('access_events').select(['userId', 'action', 'sourceId', 'patientId']).orderBy('id').execute();
+  const events = () =>
+    t.services.db
+      .selectFrom('access_events')
+      .select(['userId', 'action', 'sourceId', 'patientId'])
+      .orderBy('id')
+      .execute();
   const system = () => t.services.db.selectFrom('system_events').selectAll().orderBy('id').execute();
 
   it('takes an access event from `logger --tcp` (RFC 5424, newline framing) and one over UDP', async () => {
     const { source } = await createSource(t.services, 'syslog', 'srv-dxcare', ['127.0.0.1']);
-    await run('logger', ['--tcp', '--port', String(port), '--server', '127.0.0.1', '--tag', 'dxcare', JSON.stringify(eventRecord(1, { user: 'tcp-user' }))]);
-    await run('logger', ['--udp', '--port', String(port), '--server', '127.0.0.1', '--tag', 'dxcare', JSON.stringify(eventRecord(2, { user: 'udp-user' }))]);
+    await run('logger', [
+      '--tcp',
+      '--port',
+      String(port),
+      '--server',
+      '127.0.0.1',
+      '--tag',
+      'dxcare',
+      JSON.stringify(eventRecord(1, { user: 'tcp-user' })),
+    ]);
+    await run('logger', [
+      '--udp',
+      '--port',
+      String(port),
+      '--server',
+      '127.0.0.1',
+      '--tag',
+      'dxcare',
+      JSON.stringify(eventRecord(2, { user: 'udp-user' })),
+    ]);
     const rows = await eventually(async () => {
       const r = await events();
       expect(r).toHaveLength(2);
@@ -51,25 +74,71 @@ describeEachDialect('syslog listener', (dialect) => {
     });
     expect(rows.map((r) => r.userId).sort()).toEqual(['tcp-user', 'udp-user']);
     expect(rows.every((r) => r.sourceId === source.id && r.action === 'read')).toBe(true);
-    const audit = await t.services.db.selectFrom('audit_entries').select(['details', 'actor']).where('action', '=', 'ingest.batch').execute();
+    const audit = await t.services.db
+      .selectFrom('audit_entries')
+      .select(['details', 'actor'])
+      .where('action', '=', 'ingest.batch')
+      .execute();
     expect(audit.length).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(audit[0]!.details)).toMatchObject({ format: 'syslog', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({
+      format: 'syslog',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const view = await t.services.sources.get(source.id);
     expect(view.today.accepted).toBe(2);
   });
 
   it('keeps other lines as raw system events (RFC 3164 and octet counting), and raises a Wazuh alert carried by syslog', async () => {
     await createSource(t.services, 'syslog', 'srv-files', ['127.0.0.0/8']);
-    await run('logger', ['--tcp', '--octet-count', '--rfc3164', '--port', String(port), '--server', '127.0.0.1', '--tag', 'sshd', 'Accepted publickey for root from 10.0.0.9']);
-    await run('logger', ['--tcp', '--octet-count', '--port', String(port), '--server', '127.0.0.1', '--tag', 'wazuh', JSON.stringify(wazuhAlert)]);
-    await run('logger', ['--udp', '--port', String(port), '--server', '127.0.0.1', '--tag', 'app', '--sd-id', 'origin@32473', '--sd-param', 'software="x"', 'plain words']);
+    await run('logger', [
+      '--tcp',
+      '--octet-count',
+      '--rfc3164',
+      '--port',
+      String(port),
+      '--server',
+      '127.0.0.1',
+      '--tag',
+      'sshd',
+      'Accepted publickey for root from 10.0.0.9',
+    ]);
+    await run('logger', [
+      '--tcp',
+      '--octet-count',
+      '--port',
+      String(port),
+      '--server',
+      '127.0.0.1',
+      '--tag',
+      'wazuh',
+      JSON.stringify(wazuhAlert),
+    ]);
+    await run('logger', [
+      '--udp',
+      '--port',
+      String(port),
+      '--server',
+      '127.0.0.1',
+      '--tag',
+      'app',
+      '--sd-id',
+      'origin@32473',
+      '--sd-param',
+      'software="x"',
+      'plain words',
+    ]);
     const rows = await eventually(async () => {
       const r = await system();
       expect(r).toHaveLength(2);
       return r;
     });
     const bsd = rows.find((r) => r.format === 'rfc3164')!;
-    expect(bsd).toMatchObject({ appName: 'sshd', message: 'Accepted publickey for root from 10.0.0.9', occurredAt: null, peer: '127.0.0.1' });
+    expect(bsd).toMatchObject({
+      appName: 'sshd',
+      message: 'Accepted publickey for root from 10.0.0.9',
+      occurredAt: null,
+      peer: '127.0.0.1',
+    });
     expect(bsd.raw).toMatch(/^<13>\w{3} [ \d]\d \d\d:\d\d:\d\d /);
     const sd = rows.find((r) => r.format === 'rfc5424')!;
     expect(sd.message).toBe('plain words');
@@ -86,7 +155,10 @@ describeEachDialect('syslog listener', (dialect) => {
     const { source } = await createSource(t.services, 'syslog', 'srv-wazuh', ['127.0.0.1']);
     const deep = '['.repeat(10_000) + ']'.repeat(10_000);
     const hostile = `<13>1 2026-11-28T13:26:16Z wazuh-manager wazuh - - - ${JSON.stringify(wazuhAlert).replace(/}$/, `,"data":{"nested":${deep}}}`)}`;
-    const lines = Array.from({ length: 100 }, (_, i) => `<13>1 - host dxcare - - - ${JSON.stringify(eventRecord(i, { user: `line-${i}` }))}`);
+    const lines = Array.from(
+      { length: 100 },
+      (_, i) => `<13>1 - host dxcare - - - ${JSON.stringify(eventRecord(i, { user: `line-${i}` }))}`,
+    );
     lines.splice(50, 0, hostile);
     const socket = net.connect(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));

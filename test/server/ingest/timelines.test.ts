@@ -5,7 +5,11 @@
 // keyset without losing or repeating an event on equal times.
 import { CompiledQuery, Kysely, NO_MIGRATIONS, SqliteDialect, type LogEvent } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAccessEventsRepo, type AccessEventFilter, type EventCursor } from '../../../server/ingest/access-events.repo.ts';
+import {
+  createAccessEventsRepo,
+  type AccessEventFilter,
+  type EventCursor,
+} from '../../../server/ingest/access-events.repo.ts';
 import { createEventAppender } from '../../../server/ingest/pipeline/event-appender.ts';
 import { catchUpTimelines } from '../../../server/ingest/pipeline/timelines.ts';
 import { migrator } from '../../../server/store/migrate.ts';
@@ -26,7 +30,13 @@ describe('timelines (SQLite)', () => {
     const insert = s.sqlite!.prepare(
       `insert into access_events (occurredAt, occurredAtText, receivedAt, sourceId, userId, action, outcome, patientId) values (?, '', 0, 's', ?, ?, 'success', ?)`,
     );
-    for (let i = from; i < from + n; i++) insert.run(1_000 + Math.floor(i / 10), i % 7 === 0 ? null : `u${i % 3}`, ACTIONS[i % 3], i % 5 === 0 ? null : `P${i % 4}`);
+    for (let i = from; i < from + n; i++)
+      insert.run(
+        1_000 + Math.floor(i / 10),
+        i % 7 === 0 ? null : `u${i % 3}`,
+        ACTIONS[i % 3],
+        i % 5 === 0 ? null : `P${i % 4}`,
+      );
   }
 
   const repo = createAccessEventsRepo();
@@ -40,7 +50,11 @@ describe('timelines (SQLite)', () => {
     if (f.actions) (where.push(`action in (${f.actions.map(() => '?').join(', ')})`), params.push(...f.actions));
     if (f.from !== undefined) (where.push('occurredAt >= ?'), params.push(f.from));
     if (f.to !== undefined) (where.push('occurredAt < ?'), params.push(f.to));
-    return (s.sqlite!.prepare(`select id from access_events where ${where.join(' and ')} order by occurredAt desc, id desc`).all(...params) as { id: number }[]).map((r) => r.id);
+    return (
+      s
+        .sqlite!.prepare(`select id from access_events where ${where.join(' and ')} order by occurredAt desc, id desc`)
+        .all(...params) as { id: number }[]
+    ).map((r) => r.id);
   }
 
   async function paged(db: Kysely<Database>, f: AccessEventFilter, size: number): Promise<number[]> {
@@ -73,7 +87,8 @@ describe('timelines (SQLite)', () => {
       expect(state()).toBe(Math.max(through, state() as number));
       for (const f of FILTERS) {
         const want = expected(s, f);
-        for (const size of [7, 1000]) expect(await paged(s.db, f, size), JSON.stringify({ through, f, size })).toEqual(want);
+        for (const size of [7, 1000])
+          expect(await paged(s.db, f, size), JSON.stringify({ through, f, size })).toEqual(want);
         expect(await repo.countUpTo(s.db, f, 10_000)).toBe(want.length);
         if (want.length > 3) expect(await repo.countUpTo(s.db, f, 3)).toBe(4);
       }
@@ -88,13 +103,21 @@ describe('timelines (SQLite)', () => {
     insertEvents(s, 200);
     s.sqlite!.transaction(() => catchUpTimelines(s.sqlite!, 150, 0))();
     const seen: CompiledQuery[] = [];
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: s.sqlite! }), log: (e: LogEvent) => void (e.level === 'query' && seen.push(e.query)) });
-    for (const [f, timeline] of [[{ user: 'u1' }, 'access_event_user_timeline'], [{ patient: 'P2', from: 1_003, actions: ['print'] }, 'access_event_patient_timeline']] as const) {
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: s.sqlite! }),
+      log: (e: LogEvent) => void (e.level === 'query' && seen.push(e.query)),
+    });
+    for (const [f, timeline] of [
+      [{ user: 'u1' }, 'access_event_user_timeline'],
+      [{ patient: 'P2', from: 1_003, actions: ['print'] }, 'access_event_patient_timeline'],
+    ] as const) {
       await repo.search(db, f, { occurredAt: 1_010, id: 105 }, 20);
       await repo.countUpTo(db, f, 10_000);
       const [search, count] = seen.slice(-2).map((q) => {
         expect(q.sql).toContain(timeline);
-        return (s.sqlite!.prepare(`explain query plan ${q.sql}`).all(...q.parameters) as { detail: string }[]).map((r) => r.detail);
+        return (s.sqlite!.prepare(`explain query plan ${q.sql}`).all(...q.parameters) as { detail: string }[]).map(
+          (r) => r.detail,
+        );
       });
       // The indexed arm walks the timeline's key and fetches each row by id; the tail is an id range.
       for (const plan of 'actions' in f ? [search!, count!] : [search!]) {
@@ -106,7 +129,9 @@ describe('timelines (SQLite)', () => {
       // A bare subject is counted from its timeline alone, without reading the rows.
       if (!('actions' in f)) {
         expect(count!.some((d) => d.startsWith('SEARCH t USING PRIMARY KEY (subject=?'))).toBe(true);
-        expect(count!.filter((d) => /^(SCAN|SEARCH) access_events\b/.test(d))).toEqual(['SEARCH access_events USING INTEGER PRIMARY KEY (rowid>?)']);
+        expect(count!.filter((d) => /^(SCAN|SEARCH) access_events\b/.test(d))).toEqual([
+          'SEARCH access_events USING INTEGER PRIMARY KEY (rowid>?)',
+        ]);
       }
     }
   });
@@ -117,8 +142,17 @@ describe('timelines (SQLite)', () => {
     const through: number[] = [];
     for (let b = 0; b < 5; b++) {
       const rows = Array.from({ length: Math.min(60, 250 - b * 60) }, (_, i) => ({
-        occurredAt: 1_000 + b * 60 + i, occurredAtText: '', userId: `u${i % 3}`, action: 'read' as const, outcome: 'success' as const,
-        patientId: `P${i % 4}`, application: null, workstation: null, address: null, department: null, context: null,
+        occurredAt: 1_000 + b * 60 + i,
+        occurredAtText: '',
+        userId: `u${i % 3}`,
+        action: 'read' as const,
+        outcome: 'success' as const,
+        patientId: `P${i % 4}`,
+        application: null,
+        workstation: null,
+        address: null,
+        department: null,
+        context: null,
       }));
       await s.db.transaction().execute((trx) => append(trx, 's', 0, rows));
       through.push(s.sqlite!.prepare('select indexedThrough from access_event_timeline_state').pluck().get() as number);
@@ -128,11 +162,30 @@ describe('timelines (SQLite)', () => {
     // A failed batch leaves neither its events nor their timeline entries.
     await expect(
       s.db.transaction().execute(async (trx) => {
-        await append(trx, 's', 0, Array.from({ length: 100 }, (_, i) => ({ occurredAt: 2_000 + i, occurredAtText: '', userId: 'u9', action: 'read' as const, outcome: 'success' as const, patientId: null, application: null, workstation: null, address: null, department: null, context: null })));
+        await append(
+          trx,
+          's',
+          0,
+          Array.from({ length: 100 }, (_, i) => ({
+            occurredAt: 2_000 + i,
+            occurredAtText: '',
+            userId: 'u9',
+            action: 'read' as const,
+            outcome: 'success' as const,
+            patientId: null,
+            application: null,
+            workstation: null,
+            address: null,
+            department: null,
+            context: null,
+          })),
+        );
         throw new Error('the commit did not happen');
       }),
     ).rejects.toThrow('the commit did not happen');
-    expect(s.sqlite!.prepare("select count(*) from access_event_user_timeline where subject = 'u9'").pluck().get()).toBe(0);
+    expect(
+      s.sqlite!.prepare("select count(*) from access_event_user_timeline where subject = 'u9'").pluck().get(),
+    ).toBe(0);
     expect(s.sqlite!.prepare('select indexedThrough from access_event_timeline_state').pluck().get()).toBe(240);
   });
 
@@ -141,11 +194,19 @@ describe('timelines (SQLite)', () => {
     insertEvents(s, 300);
     s.sqlite!.transaction(() => catchUpTimelines(s.sqlite!, 300, 0))();
     let purged = 0;
-    for (let n = -1; n !== 0; purged += n) n = await s.db.transaction().execute((trx) => repo.purgeBatch(trx, 1_020, 50));
+    for (let n = -1; n !== 0; purged += n)
+      n = await s.db.transaction().execute((trx) => repo.purgeBatch(trx, 1_020, 50));
     expect(purged).toBe(200);
-    for (const [table, column] of [['access_event_user_timeline', 'userId'], ['access_event_patient_timeline', 'patientId']]) {
+    for (const [table, column] of [
+      ['access_event_user_timeline', 'userId'],
+      ['access_event_patient_timeline', 'patientId'],
+    ]) {
       const left = s.sqlite!.prepare(`select subject, at, eventId from ${table} order by eventId`).all();
-      const want = s.sqlite!.prepare(`select ${column} as subject, occurredAt as at, id as eventId from access_events where ${column} is not null order by id`).all();
+      const want = s
+        .sqlite!.prepare(
+          `select ${column} as subject, occurredAt as at, id as eventId from access_events where ${column} is not null order by id`,
+        )
+        .all();
       expect(left).toEqual(want);
     }
   });
@@ -157,13 +218,21 @@ describe('timelines (SQLite)', () => {
     insertEvents(s, 120);
     expect((await m.migrateToLatest()).error).toBeUndefined();
     expect(s.sqlite!.prepare('select indexedThrough from access_event_timeline_state').pluck().get()).toBe(120);
-    const indexes = s.sqlite!.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'access_events'").pluck().all();
+    const indexes = s
+      .sqlite!.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'access_events'")
+      .pluck()
+      .all();
     expect(indexes).not.toContain('access_events_user');
     expect(indexes).not.toContain('access_events_patient');
     for (const f of FILTERS) expect(await paged(s.db, f, 9)).toEqual(expected(s, f));
     // And back: the down migration restores the indexes.
     expect((await m.migrateTo('0010-alert-reporter')).error).toBeUndefined();
-    expect(s.sqlite!.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'access_events'").pluck().all()).toContain('access_events_user');
+    expect(
+      s
+        .sqlite!.prepare("select name from sqlite_master where type = 'index' and tbl_name = 'access_events'")
+        .pluck()
+        .all(),
+    ).toContain('access_events_user');
     expect((await m.migrateTo(NO_MIGRATIONS)).error).toBeUndefined();
   });
 });

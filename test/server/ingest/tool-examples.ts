@@ -43,10 +43,25 @@ export const suricataAlert = {
   dest_port: 443,
   proto: 'TCP',
   app_proto: 'tls',
-  alert: { action: 'allowed', gid: 1, signature_id: 2027865, rev: 3, signature: 'ET MALWARE Observed Cobalt Strike User-Agent', category: 'A Network Trojan was detected', severity: 1 },
+  alert: {
+    action: 'allowed',
+    gid: 1,
+    signature_id: 2027865,
+    rev: 3,
+    signature: 'ET MALWARE Observed Cobalt Strike User-Agent',
+    category: 'A Network Trojan was detected',
+    severity: 1,
+  },
 };
 
-export const suricataFlow = { timestamp: '2026-11-28T14:26:17.000000+0100', flow_id: 1805461738637437, event_type: 'flow', src_ip: '10.1.4.23', dest_ip: '198.51.100.9', proto: 'TCP' };
+export const suricataFlow = {
+  timestamp: '2026-11-28T14:26:17.000000+0100',
+  flow_id: 1805461738637437,
+  event_type: 'flow',
+  src_ip: '10.1.4.23',
+  dest_ip: '198.51.100.9',
+  proto: 'TCP',
+};
 
 export const genericAlert = {
   time: '2026-11-28T14:30:00+01:00',

@@ -16,7 +16,21 @@ function rng(seed: number) {
 
 const UNSET = Symbol('unset');
 const candidates: Record<string, unknown[]> = {
-  time: ['2026-11-28T14:26:16+01:00', '2026-11-28T13:26:16Z', '2026-11-28T14:26:16.123456+0100', '2026-11-28T14:26', '2026-02-30T10:00:00Z', '2026-11-28T14:26:16', '28/11/2026', '2026-11-28T25:00:00Z', '2024-02-29T00:00:00-05:00', '2026-11-28T14:26:16+19:00', 1764336376000, null, UNSET],
+  time: [
+    '2026-11-28T14:26:16+01:00',
+    '2026-11-28T13:26:16Z',
+    '2026-11-28T14:26:16.123456+0100',
+    '2026-11-28T14:26',
+    '2026-02-30T10:00:00Z',
+    '2026-11-28T14:26:16',
+    '28/11/2026',
+    '2026-11-28T25:00:00Z',
+    '2024-02-29T00:00:00-05:00',
+    '2026-11-28T14:26:16+19:00',
+    1764336376000,
+    null,
+    UNSET,
+  ],
   user: ['u123', '  u123  ', '', '   ', 'x'.repeat(128), 'x'.repeat(129), 'u\u0000x', 42, null, UNSET, ['a']],
   action: ['read', 'login', 'break_glass', 'READ', 'open', '', null, UNSET, 3],
   outcome: ['success', 'failure', 'ok', null, UNSET, true],
@@ -27,7 +41,11 @@ const candidates: Record<string, unknown[]> = {
   department: ['cardio', '', 'a\u0000', null, UNSET, false],
   context: [{ reason: 'urgence' }, {}, [], 'text', null, UNSET, { big: 'x'.repeat(5000) }, { nested: { a: [1, 2] } }],
 };
-const extras: [string, unknown][] = [['foo', 1], ['bar', 'x'], ['Time', '2026-11-28T14:26:16Z']];
+const extras: [string, unknown][] = [
+  ['foo', 1],
+  ['bar', 'x'],
+  ['Time', '2026-11-28T14:26:16Z'],
+];
 
 function generate(random: () => number, n: number): unknown[] {
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
@@ -79,11 +97,19 @@ describe('validateAccessEvent, the hot-path twin of the zod schema', () => {
 
   it('names the field and the rule in its reasons', () => {
     expect(validateAccessEvent({ action: 'read' })).toBe('time: Invalid input: expected string, received undefined');
-    expect(validateAccessEvent({ time: '2026-11-28T14:26:16', action: 'read' })).toBe('time: an ISO 8601 time with its offset, e.g. 2026-11-28T14:26:16+01:00');
+    expect(validateAccessEvent({ time: '2026-11-28T14:26:16', action: 'read' })).toBe(
+      'time: an ISO 8601 time with its offset, e.g. 2026-11-28T14:26:16+01:00',
+    );
     expect(validateAccessEvent({ time: '2026-02-30T10:00:00Z', action: 'read' })).toBe('time: a real date and time');
-    expect(validateAccessEvent({ time: '2026-11-28T14:26:16Z', action: 'peek' })).toMatch(/^action: Invalid option: expected one of "login"\|/);
-    expect(validateAccessEvent({ time: '2026-11-28T14:26:16Z', action: 'read', patient: 'x'.repeat(129) })).toBe('patient: Too big: expected string to have <=128 characters');
-    expect(validateAccessEvent({ time: '2026-11-28T14:26:16Z', action: 'read', extra: 1 })).toBe('Unrecognized key: "extra"');
+    expect(validateAccessEvent({ time: '2026-11-28T14:26:16Z', action: 'peek' })).toMatch(
+      /^action: Invalid option: expected one of "login"\|/,
+    );
+    expect(validateAccessEvent({ time: '2026-11-28T14:26:16Z', action: 'read', patient: 'x'.repeat(129) })).toBe(
+      'patient: Too big: expected string to have <=128 characters',
+    );
+    expect(validateAccessEvent({ time: '2026-11-28T14:26:16Z', action: 'read', extra: 1 })).toBe(
+      'Unrecognized key: "extra"',
+    );
     expect(validateAccessEvent([])).toBe('Invalid input: expected object, received array');
   });
 });
@@ -124,8 +150,14 @@ describe('parseIsoTime against the ISO expression it replaced', () => {
 
   it('gives the same answer on valid times and on every one-character change, cut and insertion of them', () => {
     const seeds = [
-      '2026-11-28T14:26:16+01:00', '2026-11-28T14:26:16.123456789-0330', '2026-11-28T14:26Z', '2026-11-28T14:26:16.5Z',
-      '2024-02-29T23:59:59.99+18:00', '1900-01-01T00:00:00Z', '2026-12-31T00:00+0000', '2026-06-30T12:00:00.1234567891Z',
+      '2026-11-28T14:26:16+01:00',
+      '2026-11-28T14:26:16.123456789-0330',
+      '2026-11-28T14:26Z',
+      '2026-11-28T14:26:16.5Z',
+      '2024-02-29T23:59:59.99+18:00',
+      '1900-01-01T00:00:00Z',
+      '2026-12-31T00:00+0000',
+      '2026-06-30T12:00:00.1234567891Z',
     ];
     const alphabet = ['0', '1', '2', '3', '5', '9', '-', '+', ':', '.', 'T', 'Z', 'z', ' ', 'x', '٣'];
     const cases = new Set(seeds);
@@ -143,7 +175,7 @@ describe('parseIsoTime against the ISO expression it replaced', () => {
     const differing = [...cases].filter((c) => parseIsoTime(c) !== reference(c));
     expect(differing).toEqual([]);
     // Both kinds of refusal and plenty of valid times are in the corpus.
-    const kinds = new Set([...cases].map((c) => typeof reference(c) === 'number' ? 'number' : reference(c)));
+    const kinds = new Set([...cases].map((c) => (typeof reference(c) === 'number' ? 'number' : reference(c))));
     expect(kinds).toEqual(new Set(['number', 'format', 'calendar']));
   });
 });

@@ -33,7 +33,9 @@ describe('main-thread writes while another connection holds the write lock', () 
     let committed = false;
     const write = store.db
       .transaction()
-      .execute((trx) => audit.record(trx, { actor: { kind: 'system' }, action: 'test.write', target: { type: 'n', id: 1 } }))
+      .execute((trx) =>
+        audit.record(trx, { actor: { kind: 'system' }, action: 'test.write', target: { type: 'n', id: 1 } }),
+      )
       .then(() => (committed = true));
     const autocommit = store.db.updateTable('sources').set({ lastSeenAt: 1 }).execute();
     // A timer fires and a read answers while both writes wait (a synchronous busy_timeout would hold the thread).
@@ -49,7 +51,9 @@ describe('main-thread writes while another connection holds the write lock', () 
     await autocommit;
     expect(committed).toBe(true);
     expect(Atomics.load(store.waitingWriters!, 0)).toBe(0);
-    expect((await store.db.selectFrom('audit_entries').select('action').execute()).map((r) => r.action)).toEqual(['test.write']);
+    expect((await store.db.selectFrom('audit_entries').select('action').execute()).map((r) => r.action)).toEqual([
+      'test.write',
+    ]);
   });
 });
 
@@ -59,7 +63,12 @@ describe('errors from the writer thread', () => {
   it('come back as the same project error class, code, status, details and Retry-After', () => {
     const conflict = across(new Conflict('ingest.idempotency_key_reused', 'reused', { key: 'k' }));
     expect(conflict).toBeInstanceOf(Conflict);
-    expect(conflict).toMatchObject({ code: 'ingest.idempotency_key_reused', status: 409, message: 'reused', details: { key: 'k' } });
+    expect(conflict).toMatchObject({
+      code: 'ingest.idempotency_key_reused',
+      status: 409,
+      message: 'reused',
+      details: { key: 'k' },
+    });
     const busy = across(new Unavailable('ingest.saturated', 'full', 7));
     expect(busy).toBeInstanceOf(Unavailable);
     expect(busy).toBeInstanceOf(AppError);

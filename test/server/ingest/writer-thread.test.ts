@@ -24,18 +24,37 @@ afterEach(async () => {
 
 async function fileApp(thread = true, clock?: FakeClock): Promise<TestApp> {
   const file = path.join(tempDir(), 'vigie.db');
-  const t = await createTestApp({ file, clock, env: { VIGIE_INGEST_WRITER_THREAD: String(thread), VIGIE_INGEST_QUEUE_BATCHES: '64', VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024) } });
+  const t = await createTestApp({
+    file,
+    clock,
+    env: {
+      VIGIE_INGEST_WRITER_THREAD: String(thread),
+      VIGIE_INGEST_QUEUE_BATCHES: '64',
+      VIGIE_INGEST_MAX_BYTES: String(64 * 1024 * 1024),
+    },
+  });
   apps.push(t);
   return t;
 }
 
 const events = (t: TestApp, auth: string, body: string, key?: string) => {
-  const r = t.http.raw.post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson');
+  const r = t.http.raw
+    .post('/api/v1/ingest/events')
+    .set('Authorization', auth)
+    .set('Content-Type', 'application/x-ndjson');
   if (key) r.set('Idempotency-Key', key);
   return r.send(body);
 };
 const records = (n: number, from = 0) => ndjson(Array.from({ length: n }, (_, i) => eventRecord(from + i)));
-const count = async (t: TestApp) => Number((await t.store.db.selectFrom('access_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (t: TestApp) =>
+  Number(
+    (
+      await t.store.db
+        .selectFrom('access_events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const auditRows = (t: TestApp) => t.store.db.selectFrom('audit_entries').selectAll().orderBy('seq').execute();
 
 /** Waits until another connection cannot take the write lock: the thread is inside its batch transaction. */
@@ -69,11 +88,27 @@ describe('the SQLite writer thread', () => {
       const tools = await createSource(t.services, 'alerts', 'clamav');
       const answers: unknown[] = [];
       const keep = (r: { status: number; body: { error?: object }; headers: Record<string, string> }) =>
-        answers.push({ status: r.status, body: r.body.error ? { error: { ...r.body.error, requestId: undefined } } : r.body, replayed: r.headers['idempotent-replayed'] ?? null });
+        answers.push({
+          status: r.status,
+          body: r.body.error ? { error: { ...r.body.error, requestId: undefined } } : r.body,
+          replayed: r.headers['idempotent-replayed'] ?? null,
+        });
       keep(await events(t, ehr.auth, ndjson(mixedBatch(1000)), 'k-1'));
-      keep(await t.http.raw.post('/api/v1/ingest/fhir').set('Authorization', fhir.auth).set('Content-Type', 'application/fhir+json').send(JSON.stringify(login)));
+      keep(
+        await t.http.raw
+          .post('/api/v1/ingest/fhir')
+          .set('Authorization', fhir.auth)
+          .set('Content-Type', 'application/fhir+json')
+          .send(JSON.stringify(login)),
+      );
       const alerts = [0, 1, 0].map((i) => ({ ...genericAlert, rule: `R-${i}` }));
-      keep(await t.http.raw.post('/api/v1/ingest/alerts/generic').set('Authorization', tools.auth).set('Content-Type', 'application/json').send(JSON.stringify(alerts)));
+      keep(
+        await t.http.raw
+          .post('/api/v1/ingest/alerts/generic')
+          .set('Authorization', tools.auth)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(alerts)),
+      );
       keep(await events(t, ehr.auth, ndjson(mixedBatch(1000)), 'k-1')); // replayed
       keep(await events(t, ehr.auth, records(3), 'k-1')); // same key, other body: 409
       // A syslog batch (events, an alert and raw system events), as the listener commits it.
@@ -86,17 +121,54 @@ describe('the SQLite writer thread', () => {
         {
           rows: [validateAccessEvent(eventRecord(5000)) as ValidAccessEvent],
           alerts: [mapGenericAlert({ ...genericAlert, rule: 'R-syslog' }, 'syslog') as ToolAlert],
-          systemEvents: [{ receivedAt: 0, occurredAt: 1, occurredAtText: 'x', sourceId: ehr.source.id, peer: '10.0.0.9', facility: 1, severity: 5, hostname: 'h', appName: 'a', procId: null, msgId: null, structuredData: null, message: 'm', raw: 'r', format: 'rfc5424' }],
+          systemEvents: [
+            {
+              receivedAt: 0,
+              occurredAt: 1,
+              occurredAtText: 'x',
+              sourceId: ehr.source.id,
+              peer: '10.0.0.9',
+              facility: 1,
+              severity: 5,
+              hostname: 'h',
+              appName: 'a',
+              procId: null,
+              msgId: null,
+              structuredData: null,
+              message: 'm',
+              raw: 'r',
+              format: 'rfc5424',
+            },
+          ],
         },
         { format: 'syslog', digest: { bytes: 10, sha256: 'ab'.repeat(32) }, rejected: [{ index: 3, reason: 'bad' }] },
       );
       answers.push(syslog);
       const ids = new Map([ehr, fhir, tools].map((s) => [s.source.id, s.source.name]));
-      const chain = (await auditRows(t)).map((r) => ({ ...r, targetId: ids.get(r.targetId ?? '') ?? r.targetId, actor: ids.get(r.actor.replace(/^source:/, '')) ?? r.actor, hash: undefined, prevHash: undefined, requestId: undefined, details: ids.has(r.targetId ?? '') || r.action !== 'source.created' ? r.details : undefined }));
-      const rows = await t.store.db.selectFrom('access_events').select(['id', 'occurredAt', 'receivedAt', 'userId', 'action', 'patientId', 'context']).orderBy('id').execute();
+      const chain = (await auditRows(t)).map((r) => ({
+        ...r,
+        targetId: ids.get(r.targetId ?? '') ?? r.targetId,
+        actor: ids.get(r.actor.replace(/^source:/, '')) ?? r.actor,
+        hash: undefined,
+        prevHash: undefined,
+        requestId: undefined,
+        details: ids.has(r.targetId ?? '') || r.action !== 'source.created' ? r.details : undefined,
+      }));
+      const rows = await t.store.db
+        .selectFrom('access_events')
+        .select(['id', 'occurredAt', 'receivedAt', 'userId', 'action', 'patientId', 'context'])
+        .orderBy('id')
+        .execute();
       const verified = await t.services.auditVerifier.verify();
       const systemEvents = await t.store.db.selectFrom('system_events').select(['receivedAt', 'message']).execute();
-      return { answers, pushed, systemEvents, chain: chain.filter((r) => r.action.startsWith('ingest.') || r.action.startsWith('alert.')), rows, verified: verified.status };
+      return {
+        answers,
+        pushed,
+        systemEvents,
+        chain: chain.filter((r) => r.action.startsWith('ingest.') || r.action.startsWith('alert.')),
+        rows,
+        verified: verified.status,
+      };
     };
     const inline = await run(false);
     const thread = await run(true);
@@ -104,7 +176,9 @@ describe('the SQLite writer thread', () => {
     expect(inline.verified).toBe('intact');
     expect(thread.answers).toEqual(inline.answers);
     expect(thread.answers.map((a) => (a as { status: number }).status)).toEqual([200, 201, 200, 200, 409, 200]);
-    expect((thread.answers[4] as { body: { error: { code: string } } }).body.error.code).toBe('ingest.idempotency_key_reused');
+    expect((thread.answers[4] as { body: { error: { code: string } } }).body.error.code).toBe(
+      'ingest.idempotency_key_reused',
+    );
     expect((thread.answers[3] as { replayed: string }).replayed).toBe('true');
     expect(thread.rows).toEqual(inline.rows);
     expect(thread.rows).toHaveLength(995);
@@ -113,7 +187,16 @@ describe('the SQLite writer thread', () => {
     expect(thread.systemEvents).toEqual(inline.systemEvents);
     expect(thread.systemEvents).toHaveLength(1);
     expect(thread.chain).toEqual(inline.chain);
-    expect(thread.chain.map((r) => r.action)).toEqual(['ingest.batch', 'ingest.batch', 'alert.raised', 'alert.raised', 'alert.updated', 'ingest.batch', 'alert.raised', 'ingest.batch']);
+    expect(thread.chain.map((r) => r.action)).toEqual([
+      'ingest.batch',
+      'ingest.batch',
+      'alert.raised',
+      'alert.raised',
+      'alert.updated',
+      'ingest.batch',
+      'alert.raised',
+      'ingest.batch',
+    ]);
   });
 
   it('replays an Idempotency-Key across a restart of the thread, and answers a reused key 409 with its code', async () => {
@@ -153,12 +236,20 @@ describe('the SQLite writer thread', () => {
     const { auth } = await createSource(t.services);
     await events(t, auth, records(1)).expect(200); // the thread is up
     let burstDone = false;
-    const burst = Promise.all(Array.from({ length: 12 }, (_, i) => events(t, auth, records(4000, i * 4000)).expect(200))).then(() => (burstDone = true));
+    const burst = Promise.all(
+      Array.from({ length: 12 }, (_, i) => events(t, auth, records(4000, i * 4000)).expect(200)),
+    ).then(() => (burstDone = true));
     await untilWriteLocked(t.store.file!);
     const writes: { ms: number; beforeBurstEnd: boolean }[] = [];
     for (let i = 0; i < 20; i++) {
       const started = performance.now();
-      await t.store.db.transaction().execute((trx) => t.services.audit.record(trx, { actor: { kind: 'system' }, action: 'test.main_write', target: { type: 'n', id: i } }));
+      await t.store.db.transaction().execute((trx) =>
+        t.services.audit.record(trx, {
+          actor: { kind: 'system' },
+          action: 'test.main_write',
+          target: { type: 'n', id: i },
+        }),
+      );
       writes.push({ ms: performance.now() - started, beforeBurstEnd: !burstDone });
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -190,7 +281,9 @@ describe('the SQLite writer thread', () => {
         expect(cursor).toBeGreaterThanOrEqual(lastId);
       });
     });
-    await Promise.all(Array.from({ length: 25 }, (_, i) => events(t, auth, records(1 + ((i * 37) % 300), i * 1000)).expect(200)));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => events(t, auth, records(1 + ((i * 37) % 300), i * 1000)).expect(200)),
+    );
     await reading;
     const all = (await t.store.db.selectFrom('access_events').select('id').orderBy('id').execute()).map((r) => r.id);
     expect(seen).toEqual(all);

@@ -13,7 +13,8 @@ import { createTestApp, type TestApp } from '../../support/app.ts';
 import { PG_SKIP_REASON, PG_URL, pgSchemaUrl } from '../../support/db.ts';
 import { createSource, eventRecord, ndjson } from './helpers.ts';
 
-const rows = (n: number, from = 0): ValidAccessEvent[] => Array.from({ length: n }, (_, i) => validateAccessEvent(eventRecord(from + i)) as ValidAccessEvent);
+const rows = (n: number, from = 0): ValidAccessEvent[] =>
+  Array.from({ length: n }, (_, i) => validateAccessEvent(eventRecord(from + i)) as ValidAccessEvent);
 const deferred = () => {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
@@ -73,10 +74,13 @@ describe.skipIf(!PG_URL)(`event ids follow commit order on PostgreSQL${PG_URL ? 
     });
     await locked.promise;
     let t4Done = false;
-    const t4 = b.db.transaction().execute(async (trx) => {
-      await audit.lock(trx);
-      return (await appendB(trx, 's', 1, rows(1))).firstId!;
-    }).finally(() => (t4Done = true));
+    const t4 = b.db
+      .transaction()
+      .execute(async (trx) => {
+        await audit.lock(trx);
+        return (await appendB(trx, 's', 1, rows(1))).firstId!;
+      })
+      .finally(() => (t4Done = true));
     await new Promise((r) => setTimeout(r, 150));
     expect(t4Done).toBe(false); // blocked on the lock
     expect((await repo.readAfter(a.db, cursor, 100)).map((r) => r.id)).toEqual([]);
@@ -91,7 +95,10 @@ describe.skipIf(!PG_URL)(`event ids follow commit order on PostgreSQL${PG_URL ? 
       // The writer's own executor, with the batch as a function: its lock comes first whatever the batch does.
       type Batch = (trx: Trx) => Promise<AppendResult>;
       const execute = inlineExecutor(store.db, audit, (trx: Trx, batch: Batch) => batch(trx));
-      return { writer: createIngestWriter<Batch, AppendResult>({ execute, capacity: 100 }), append: createEventAppender(store) };
+      return {
+        writer: createIngestWriter<Batch, AppendResult>({ execute, capacity: 100 }),
+        append: createEventAppender(store),
+      };
     });
     const repo = createAccessEventsRepo();
     const seen: number[] = [];
@@ -136,7 +143,13 @@ describe('back-pressure', () => {
     const { auth } = await createSource(t.services);
     const base = new URL(await t.listen());
     // A first batch whose body is still arriving holds the only place in the queue.
-    const slow = http.request({ host: base.hostname, port: base.port, path: '/api/v1/ingest/events', method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/x-ndjson' } });
+    const slow = http.request({
+      host: base.hostname,
+      port: base.port,
+      path: '/api/v1/ingest/events',
+      method: 'POST',
+      headers: { Authorization: auth, 'Content-Type': 'application/x-ndjson' },
+    });
     const slowAnswer = new Promise<{ status: number; body: string }>((resolve) => {
       slow.on('response', (res) => {
         let body = '';
@@ -148,20 +161,35 @@ describe('back-pressure', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(t.services.ingestWriter.stats().pending).toBe(1);
 
-    const refused = await t.http.raw.post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(ndjson([eventRecord(2)])).expect(503);
+    const refused = await t.http.raw
+      .post('/api/v1/ingest/events')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson([eventRecord(2)]))
+      .expect(503);
     expect(refused.body.error.code).toBe('ingest.saturated');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
 
     slow.end(JSON.stringify(eventRecord(3)) + '\n');
     expect(await slowAnswer).toEqual({ status: 200, body: JSON.stringify({ accepted: 2, rejected: [] }) });
-    await t.http.raw.post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(ndjson([eventRecord(2)])).expect(200);
+    await t.http.raw
+      .post('/api/v1/ingest/events')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson([eventRecord(2)]))
+      .expect(200);
     expect(t.services.ingestWriter.stats().pending).toBe(0);
   });
 
   it('refuses new batches once stopping, after committing the queued ones', async () => {
     const { auth } = await createSource(t.services);
     await t.services.ingestWriter.stop();
-    const res = await t.http.raw.post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').send(ndjson([eventRecord(2)])).expect(503);
+    const res = await t.http.raw
+      .post('/api/v1/ingest/events')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(ndjson([eventRecord(2)]))
+      .expect(503);
     expect(res.body.error.code).toBe('ingest.stopping');
     expect(res.headers['retry-after']).toBe('5');
   });

@@ -39,7 +39,22 @@ describeEachDialect('realtime gateway', (dialect) => {
     const gotByReporter: unknown[] = [];
     r.on('alert.raised', (x) => gotByReporter.push(x));
     const received = new Promise((resolve) => a.on('alert.raised', resolve));
-    const alert: AlertItem = { id: 1, rule: 'self-access', origin: 'detection', severity: 'high', status: 'new', title: 't', explanation: { fr: 'f', en: 'e' }, count: 1, firstSeenAt: 1, lastSeenAt: 1, createdAt: 1, userId: 'u', patientId: '••••12', host: null };
+    const alert: AlertItem = {
+      id: 1,
+      rule: 'self-access',
+      origin: 'detection',
+      severity: 'high',
+      status: 'new',
+      title: 't',
+      explanation: { fr: 'f', en: 'e' },
+      count: 1,
+      firstSeenAt: 1,
+      lastSeenAt: 1,
+      createdAt: 1,
+      userId: 'u',
+      patientId: '••••12',
+      host: null,
+    };
     t.services.realtime.publish('alert.raised', alert, ['role:analyst']);
     expect(await received).toEqual(alert);
     await new Promise((res) => setTimeout(res, 50));

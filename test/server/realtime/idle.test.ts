@@ -54,7 +54,14 @@ describeEachDialect('realtime gateway and the idle timeout', (dialect) => {
     await connected(s);
     const ended: unknown[] = [];
     s.on('session.ended', (info) => ended.push(info));
-    const lastSeen = async () => (await t.store.db.selectFrom('sessions').select('lastSeenAt').where('id', '=', sessionId).executeTakeFirstOrThrow()).lastSeenAt;
+    const lastSeen = async () =>
+      (
+        await t.store.db
+          .selectFrom('sessions')
+          .select('lastSeenAt')
+          .where('id', '=', sessionId)
+          .executeTakeFirstOrThrow()
+      ).lastSeenAt;
     const seenAt = await lastSeen();
 
     for (let m = 1; m < 30; m++) await minute(1);
@@ -79,7 +86,9 @@ describeEachDialect('realtime gateway and the idle timeout', (dialect) => {
     expect(s.connected).toBe(true);
     const ended = new Promise((resolve) => s.on('session.ended', resolve));
     await minute(1);
-    expect(await Promise.race([ended, new Promise((r) => setTimeout(() => r('still connected'), 2000))])).toEqual({ reason: 'expired' });
+    expect(await Promise.race([ended, new Promise((r) => setTimeout(() => r('still connected'), 2000))])).toEqual({
+      reason: 'expired',
+    });
     expect(s.connected).toBe(false);
   });
 
@@ -88,7 +97,11 @@ describeEachDialect('realtime gateway and the idle timeout', (dialect) => {
     t.clock.advance(10 * MINUTE);
     const s = t.socket(cookie);
     await connected(s);
-    const row = await t.store.db.selectFrom('sessions').select(['lastSeenAt', 'createdAt']).where('id', '=', sessionId).executeTakeFirstOrThrow();
+    const row = await t.store.db
+      .selectFrom('sessions')
+      .select(['lastSeenAt', 'createdAt'])
+      .where('id', '=', sessionId)
+      .executeTakeFirstOrThrow();
     expect(row.lastSeenAt).toBe(row.createdAt);
   });
 });

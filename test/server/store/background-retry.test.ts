@@ -33,7 +33,16 @@ describe('the retention job', () => {
         return services.accessEvents.purgeBatch(...args);
       },
     };
-    const retention = createRetention({ db: services.db, accessEvents, systemEvents: services.systemEvents, sources: createSourcesRepo(), audit: services.audit, clock: services.clock, log: t.logs.log, retentionDays: 365 });
+    const retention = createRetention({
+      db: services.db,
+      accessEvents,
+      systemEvents: services.systemEvents,
+      sources: createSourcesRepo(),
+      audit: services.audit,
+      clock: services.clock,
+      log: t.logs.log,
+      retentionDays: 365,
+    });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const job = retention.job();
     await job.start();
@@ -46,7 +55,11 @@ describe('the retention job', () => {
     expect(attempts).toBe(2);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(attempts).toBe(3);
-    const purged = await services.db.selectFrom('audit_entries').select('action').where('action', '=', 'access_events.purged').execute();
+    const purged = await services.db
+      .selectFrom('audit_entries')
+      .select('action')
+      .where('action', '=', 'access_events.purged')
+      .execute();
     expect(purged).toHaveLength(1);
     expect(t.logs.text()).toMatch(/retention purge failed; retrying/);
     await job.stop();
@@ -56,13 +69,25 @@ describe('the retention job', () => {
 describe('the detector', () => {
   it('after a failed batch whose recovery failed too, rebuilds its state before going on: the same alerts as a run without faults', async () => {
     const base = Date.parse('2026-03-04T10:00:00+01:00');
-    const failures = (user: string) => [0, 1, 2, 3, 4, 5, 6].map((i) => eventRow({ time: base + i * 1000, user, action: 'login_failed', outcome: 'failure', workstation: 'SL-URG-01' }));
+    const failures = (user: string) =>
+      [0, 1, 2, 3, 4, 5, 6].map((i) =>
+        eventRow({ time: base + i * 1000, user, action: 'login_failed', outcome: 'failure', workstation: 'SL-URG-01' }),
+      );
 
     const clean = await createTestApp();
     let expected: string[];
     try {
       await insertEvents(clean.store, failures('svc-a'));
-      const detector = createDetector({ ...clean.services, dialect: clean.store.dialect, repo: createDetectionRepo(), events: clean.services.accessEvents, log: clean.logs.log }, { batchSize: 3 });
+      const detector = createDetector(
+        {
+          ...clean.services,
+          dialect: clean.store.dialect,
+          repo: createDetectionRepo(),
+          events: clean.services.accessEvents,
+          log: clean.logs.log,
+        },
+        { batchSize: 3 },
+      );
       await detector.drain();
       expected = await alertSet(clean.services);
     } finally {

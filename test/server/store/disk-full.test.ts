@@ -37,12 +37,17 @@ const batchOf = (n: number, size: number): Batch => ({
   n,
   key: `full-${n}`,
   size,
-  body: ndjson(Array.from({ length: size }, (_, i) => eventRecord(i, { context: { batch: n, i, pad: 'x'.repeat(200) } }))),
+  body: ndjson(
+    Array.from({ length: size }, (_, i) => eventRecord(i, { context: { batch: n, i, pad: 'x'.repeat(200) } })),
+  ),
   acked: false,
 });
 
 async function expectKeptExactlyOnce(db: Db, batches: Batch[]) {
-  const { rows } = await sql<{ batch: number; n: number }>`select json_extract(context, '$.batch') as batch, count(*) as n from access_events group by batch`.execute(db);
+  const { rows } = await sql<{
+    batch: number;
+    n: number;
+  }>`select json_extract(context, '$.batch') as batch, count(*) as n from access_events group by batch`.execute(db);
   const found = new Map(rows.map((r) => [Number(r.batch), Number(r.n)]));
   for (const b of batches) expect(found.get(b.n), `batch ${b.n}`).toBe(b.acked ? b.size : undefined);
 }
@@ -59,7 +64,13 @@ describe('a full disk under SQLite', () => {
     const t = await createTestApp();
     cleanups.push(() => t.close());
     const { auth } = await createSource(t.services);
-    const post = (b: Batch) => t.http.post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').set('Idempotency-Key', b.key).send(b.body);
+    const post = (b: Batch) =>
+      t.http
+        .post('/api/v1/ingest/events')
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/x-ndjson')
+        .set('Idempotency-Key', b.key)
+        .send(b.body);
     const batches = [batchOf(0, 200), batchOf(1, 2000), batchOf(2, 300)];
     batches[0]!.acked = (await post(batches[0]!).expect(200)).body.accepted === 200;
 
@@ -90,7 +101,13 @@ describe('a full disk under SQLite', () => {
     const defaultMax = raw.pragma('max_page_count', { simple: true }) as number;
     raw.pragma(`max_page_count = ${(raw.pragma('page_count', { simple: true }) as number) + 1}`);
     const b = batchOf(0, 1000);
-    const post = () => t.http.post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').set('Idempotency-Key', b.key).send(b.body);
+    const post = () =>
+      t.http
+        .post('/api/v1/ingest/events')
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/x-ndjson')
+        .set('Idempotency-Key', b.key)
+        .send(b.body);
     await post().expect(507);
     expect(t.store.health.full?.message).toMatch(/database or disk is full/);
     raw.pragma(`max_page_count = ${defaultMax}`);
@@ -112,12 +129,24 @@ describe('a full disk under SQLite', () => {
     cleanups.push(() => execFileSync('umount', [dir], { stdio: 'ignore' }));
     cleanups.push(() => store.close());
     await migrateToLatest(store.db);
-    const vigie = createApp({ config: testConfig(), store, log: logs.log, clock: systemClock, clientDir: '/nonexistent' });
+    const vigie = createApp({
+      config: testConfig(),
+      store,
+      log: logs.log,
+      clock: systemClock,
+      clientDir: '/nonexistent',
+    });
     cleanups.push(() => vigie.close());
     // The writer thread holds its own connection to the file: stopped before the store closes and the tmpfs goes.
     cleanups.push(() => vigie.services.ingestWriter.stop());
     const { auth } = await createSource(vigie.services);
-    const post = (b: Batch) => request(vigie.app).post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').set('Idempotency-Key', b.key).send(b.body);
+    const post = (b: Batch) =>
+      request(vigie.app)
+        .post('/api/v1/ingest/events')
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/x-ndjson')
+        .set('Idempotency-Key', b.key)
+        .send(b.body);
 
     const batches: Batch[] = [];
     let refused: Batch | undefined;
@@ -143,6 +172,8 @@ describe('a full disk under SQLite', () => {
     batches.push(next);
     next.acked = (await post(next).expect(200)).body.accepted === next.size;
     await expectKeptExactlyOnce(store.db, batches);
-    expect((await sql<{ ok: string }>`pragma integrity_check`.execute(store.db)).rows[0]).toEqual({ integrity_check: 'ok' });
+    expect((await sql<{ ok: string }>`pragma integrity_check`.execute(store.db)).rows[0]).toEqual({
+      integrity_check: 'ok',
+    });
   }, 60_000);
 });

@@ -34,12 +34,29 @@ describeEachDialect('migrations', (dialect) => {
     const at = Date.UTC(2026, 10, 28, 13, 0, 0, 123);
     await store.db
       .insertInto('access_events')
-      .values({ occurredAt: at, occurredAtText: '2026-11-28T13:00:00.123Z', receivedAt: at, sourceId: 's', userId: 'u', action: 'read', outcome: 'success', patientId: null, application: null, workstation: null, address: null, department: null, context: null })
+      .values({
+        occurredAt: at,
+        occurredAtText: '2026-11-28T13:00:00.123Z',
+        receivedAt: at,
+        sourceId: 's',
+        userId: 'u',
+        action: 'read',
+        outcome: 'success',
+        patientId: null,
+        application: null,
+        workstation: null,
+        address: null,
+        department: null,
+        context: null,
+      })
       .execute();
     const row = await store.db.selectFrom('access_events').select(['id', 'occurredAt']).executeTakeFirstOrThrow();
     expect(row.occurredAt).toBe(at);
     expect(typeof row.id).toBe('number');
-    const { n } = await store.db.selectFrom('access_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await store.db
+      .selectFrom('access_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(n).toBe(1);
     const r = await sql<{ big: number }>`select ${sql.lit(9007199254740991)} as big`.execute(store.db);
     expect(Number(r.rows[0]?.big)).toBe(9007199254740991);

@@ -20,7 +20,10 @@ import { eventRecord, ndjson } from '../ingest/helpers.ts';
 const suite = PG_URL ? describe : describe.skip;
 
 function startChild(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; stderr(): string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/vigie-child.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/vigie-child.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // Its log (every 503 is a line) is kept, and shown only if it exits.
   let err = '';
   child.stderr!.on('data', (c: Buffer) => void (err = (err + c.toString()).slice(-20_000)));
@@ -49,11 +52,23 @@ suite(`a Vigie process on PostgreSQL whose connections are terminated${PG_URL ? 
     dispose = schema.dispose;
     const setup = openStore({ kind: 'postgres', url: schema.url, poolSize: 2 });
     await migrateToLatest(setup.db);
-    const services = createServices({ config: testConfig(), store: setup, log: captureLogger().log, clock: systemClock, realtime: createRealtime() });
+    const services = createServices({
+      config: testConfig(),
+      store: setup,
+      log: captureLogger().log,
+      clock: systemClock,
+      realtime: createRealtime(),
+    });
     const { token } = await services.sources.create(cliActor, { name: 'outage', kind: 'ehr' });
     await setup.close();
 
-    const env: NodeJS.ProcessEnv = { ...process.env, VIGIE_DATABASE_URL: schema.url, VIGIE_DATA_DIR: tempDir(), VIGIE_SECRET_KEY: '0f'.repeat(32), NODE_ENV: 'test' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      VIGIE_DATABASE_URL: schema.url,
+      VIGIE_DATA_DIR: tempDir(),
+      VIGIE_SECRET_KEY: '0f'.repeat(32),
+      NODE_ENV: 'test',
+    };
     const started = await startChild(env);
     child = started.child;
     let exit: number | string | null | undefined;
@@ -64,13 +79,18 @@ suite(`a Vigie process on PostgreSQL whose connections are terminated${PG_URL ? 
     const send = async (b: (typeof batches)[number]) => {
       const res = await fetch(`http://127.0.0.1:${started.port}/api/v1/ingest/events`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson', 'Idempotency-Key': `proc-${b.n}` },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/x-ndjson',
+          'Idempotency-Key': `proc-${b.n}`,
+        },
         body: b.body,
       });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const body = (await res.json()) as { accepted?: number; error?: { code: string } };
       if (res.status === 200) expect(body.accepted).toBe(b.size);
-      else expect({ status: res.status, code: body.error?.code }).toEqual({ status: 503, code: 'database.unavailable' });
+      else
+        expect({ status: res.status, code: body.error?.code }).toEqual({ status: 503, code: 'database.unavailable' });
       b.acked ||= res.status === 200;
     };
     let faulting = true;
@@ -103,11 +123,18 @@ suite(`a Vigie process on PostgreSQL whose connections are terminated${PG_URL ? 
     }
     expect(batches.every((b) => b.acked)).toBe(true);
     expect((await fetch(`http://127.0.0.1:${started.port}/readyz`)).status).toBe(200);
-    console.info(`pg outage (process): ${batches.length} batches, ${terminated} backends terminated, answers ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.info(
+      `pg outage (process): ${batches.length} batches, ${terminated} backends terminated, answers ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
 
     const check = openStore({ kind: 'postgres', url: schema.url, poolSize: 1 });
     try {
-      const { rows } = await sql<{ batch: number; n: number }>`select (context::json->>'batch')::int as batch, count(*)::int as n from access_events group by 1`.execute(check.db);
+      const { rows } = await sql<{
+        batch: number;
+        n: number;
+      }>`select (context::json->>'batch')::int as batch, count(*)::int as n from access_events group by 1`.execute(
+        check.db,
+      );
       expect(rows).toHaveLength(batches.length);
       for (const r of rows) expect(r.n, `batch ${r.batch}`).toBe(batches[r.batch]!.size);
     } finally {

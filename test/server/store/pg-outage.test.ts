@@ -38,7 +38,13 @@ interface Batch {
 }
 function batchOf(n: number): Batch {
   const size = 20 + ((n * 37) % 80);
-  return { n, key: `outage-${n}`, size, body: ndjson(Array.from({ length: size }, (_, i) => eventRecord(i, { context: { batch: n, i } }))), acked: false };
+  return {
+    n,
+    key: `outage-${n}`,
+    size,
+    body: ndjson(Array.from({ length: size }, (_, i) => eventRecord(i, { context: { batch: n, i } }))),
+    acked: false,
+  };
 }
 
 type Post = (b: Batch) => request.Test;
@@ -62,9 +68,14 @@ async function expectStoredExactlyOnce(db: Db, batches: Batch[]) {
     select (context::json->>'batch')::int as batch, count(*)::int as n, count(distinct context::json->>'i')::int as "distinctN"
     from access_events group by 1`.execute(db);
   const found = new Map(rows.map((r) => [Number(r.batch), r]));
-  for (const b of batches.filter((x) => x.acked)) expect(found.get(b.n), `batch ${b.n}`).toMatchObject({ n: b.size, distinctN: b.size });
+  for (const b of batches.filter((x) => x.acked))
+    expect(found.get(b.n), `batch ${b.n}`).toMatchObject({ n: b.size, distinctN: b.size });
   for (const [n, r] of found) expect(r.n, `batch ${n} whole and once`).toBe(batches[n]!.size);
-  const audit = await db.selectFrom('audit_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'ingest.batch').executeTakeFirstOrThrow();
+  const audit = await db
+    .selectFrom('audit_entries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('action', '=', 'ingest.batch')
+    .executeTakeFirstOrThrow();
   expect(Number(audit.n)).toBe(found.size);
 }
 
@@ -95,7 +106,13 @@ suite(`PostgreSQL connections dropping under Vigie${PG_URL ? '' : ` (${PG_SKIP_R
     const t = await createTestApp({ dialect: 'postgres' });
     cleanups.push(() => t.close());
     const { auth } = await createSource(t.services);
-    const post: Post = (b) => t.http.post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').set('Idempotency-Key', b.key).send(b.body);
+    const post: Post = (b) =>
+      t.http
+        .post('/api/v1/ingest/events')
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/x-ndjson')
+        .set('Idempotency-Key', b.key)
+        .send(b.body);
     const batches: Batch[] = [];
     const seen = { ok: 0, unavailable: 0 };
     const retry: Batch[] = [];
@@ -122,7 +139,9 @@ suite(`PostgreSQL connections dropping under Vigie${PG_URL ? '' : ` (${PG_SKIP_R
         else await sleep(100);
       }
     }
-    console.info(`pg outage: ${batches.length} batches, ${terminations} backends terminated, ${seen.ok} acknowledged, ${seen.unavailable} answered 503`);
+    console.info(
+      `pg outage: ${batches.length} batches, ${terminations} backends terminated, ${seen.ok} acknowledged, ${seen.unavailable} answered 503`,
+    );
     expect(terminations).toBeGreaterThanOrEqual(12);
     expect(seen.unavailable).toBeGreaterThan(0);
     expect(batches.every((b) => b.acked)).toBe(true);
@@ -137,7 +156,10 @@ suite(`PostgreSQL connections dropping under Vigie${PG_URL ? '' : ` (${PG_SKIP_R
     const proxy = await startPgProxy();
     cleanups.push(() => proxy.close());
     const logs = captureLogger();
-    const store = openStore({ kind: 'postgres', url: proxy.url(schema.url), poolSize: 4, connectTimeoutMs: 500 }, { log: logs.log });
+    const store = openStore(
+      { kind: 'postgres', url: proxy.url(schema.url), poolSize: 4, connectTimeoutMs: 500 },
+      { log: logs.log },
+    );
     cleanups.push(() => store.close());
     await migrateToLatest(store.db);
     const config = testConfig();
@@ -147,7 +169,13 @@ suite(`PostgreSQL connections dropping under Vigie${PG_URL ? '' : ` (${PG_SKIP_R
       await vigie.close();
     });
     const { auth } = await createSource(vigie.services);
-    const post: Post = (b) => request(vigie.app).post('/api/v1/ingest/events').set('Authorization', auth).set('Content-Type', 'application/x-ndjson').set('Idempotency-Key', b.key).send(b.body);
+    const post: Post = (b) =>
+      request(vigie.app)
+        .post('/api/v1/ingest/events')
+        .set('Authorization', auth)
+        .set('Content-Type', 'application/x-ndjson')
+        .set('Idempotency-Key', b.key)
+        .send(b.body);
     const analyst = await createUser(vigie.services, { roles: ['analyst'] });
     const cookie = `${sessionCookieName(config)}=${(await createSession(vigie.services, analyst.id)).token}`;
     const me = () => request(vigie.app).get('/api/v1/auth/me').set('Origin', config.publicOrigin).set('Cookie', cookie);
@@ -158,7 +186,15 @@ suite(`PostgreSQL connections dropping under Vigie${PG_URL ? '' : ` (${PG_SKIP_R
 
     batches[0]!.acked = await send(post, batches[0]!, seen);
     expect(batches[0]!.acked).toBe(true);
-    const lastId = async () => Number((await store.db.selectFrom('access_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirstOrThrow()).id);
+    const lastId = async () =>
+      Number(
+        (
+          await store.db
+            .selectFrom('access_events')
+            .select((eb) => eb.fn.max('id').as('id'))
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
     const caughtUp = async () => {
       const target = await lastId();
       for (let i = 0; i < 200 && vigie.services.detector.cursor < target; i++) await sleep(50);

@@ -24,7 +24,10 @@ describe('SQLite statement cache', () => {
     for (let i = 0; i < 20; i++) {
       await db.selectFrom('t').select(['id', 'n']).where('id', '=', `s${i}`).execute();
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('t').values({ id: `s${i}`, n: i }).execute();
+        await trx
+          .insertInto('t')
+          .values({ id: `s${i}`, n: i })
+          .execute();
       });
     }
     const texts = prepare.mock.calls.map((c) => c[0]);

@@ -20,17 +20,32 @@ describe('classifyStoreError', () => {
     ['too many connections (53300)', withCode('sorry, too many clients already', '53300')],
     ['a refused connection', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
     ['a reset connection', withCode('read ECONNRESET', 'ECONNRESET')],
-    ['a dual-stack connect refused on both addresses', Object.assign(new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')], 'connect failed'))],
+    [
+      'a dual-stack connect refused on both addresses',
+      Object.assign(new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')], 'connect failed')),
+    ],
     ['a connection that ended', new Error('Connection terminated unexpectedly')],
-    ['a connect timeout', new Error('Connection terminated due to connection timeout', { cause: new Error('Connection terminated unexpectedly') })],
+    [
+      'a connect timeout',
+      new Error('Connection terminated due to connection timeout', {
+        cause: new Error('Connection terminated unexpectedly'),
+      }),
+    ],
     ['a client whose connection died', new Error('Client has encountered a connection error and is not queryable')],
   ])('maps %s to 503 database.unavailable with Retry-After', (_what, error) => {
-    expect(classifyStoreError(error)).toMatchObject({ status: 503, code: 'database.unavailable', retryAfterSeconds: 5 });
+    expect(classifyStoreError(error)).toMatchObject({
+      status: 503,
+      code: 'database.unavailable',
+      retryAfterSeconds: 5,
+    });
   });
 
   it.each([
     ['SQLite SQLITE_FULL', withCode('database or disk is full', 'SQLITE_FULL')],
-    ['PostgreSQL disk_full (53100)', withCode('could not extend file "base/16384/16385": No space left on device', '53100')],
+    [
+      'PostgreSQL disk_full (53100)',
+      withCode('could not extend file "base/16384/16385": No space left on device', '53100'),
+    ],
     ['a file write with no space left (ENOSPC)', withCode('ENOSPC: no space left on device, write', 'ENOSPC')],
   ])('maps %s to 507 storage.full', (_what, error) => {
     expect(classifyStoreError(error)).toMatchObject({ status: 507, code: 'storage.full' });
@@ -65,7 +80,11 @@ describe('the error middleware and store failures', () => {
     const { app, logs } = appThrowing(withCode('terminating connection due to administrator command', '57P01'));
     const res = await request(app).get('/x').set('X-Request-Id', 'req-db-down-01').expect(503);
     expect(res.headers['retry-after']).toBe('5');
-    expect(res.body.error).toEqual({ code: 'database.unavailable', message: 'The database is unavailable; retry shortly', requestId: 'req-db-down-01' });
+    expect(res.body.error).toEqual({
+      code: 'database.unavailable',
+      message: 'The database is unavailable; retry shortly',
+      requestId: 'req-db-down-01',
+    });
     expect(logs.text()).toMatch(/"errorCode":"57P01"/);
     expect(logs.text()).toMatch(/terminating connection due to administrator command/);
   });

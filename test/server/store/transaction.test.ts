@@ -22,7 +22,8 @@ describeEachDialect('work after commit', (dialect) => {
   });
   afterEach(() => t.close());
 
-  const count = async () => Number((await sql<{ n: number }>`select count(*) as n from audit_entries`.execute(t.services.db)).rows[0]!.n);
+  const count = async () =>
+    Number((await sql<{ n: number }>`select count(*) as n from audit_entries`.execute(t.services.db)).rows[0]!.n);
 
   it('runs queued work after the commit, in order, and sees the committed rows', async () => {
     const seen: string[] = [];

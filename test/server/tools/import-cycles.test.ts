@@ -26,7 +26,8 @@ it('finds a cycle made by a type-only import', () => {
 
 it("follows a .svelte file's script and a sub-folder", () => {
   const root = tree({
-    'View.svelte': '<script lang="ts">\n  import { open } from \'./lib/state.ts\';\n</script>\n<button onclick={open}>x</button>\n',
+    'View.svelte':
+      '<script lang="ts">\n  import { open } from \'./lib/state.ts\';\n</script>\n<button onclick={open}>x</button>\n',
     'lib/state.ts': "import View from '../View.svelte';\nexport const open = () => View;\n",
   });
   expect(findCycles([root])).toEqual([[path.join(root, 'View.svelte'), path.join(root, 'lib/state.ts')]]);

@@ -11,8 +11,28 @@ import * as shell from './messages/shell.ts';
 import * as ui from './messages/ui.ts';
 
 export const catalogs = {
-  fr: { ...shell.fr, ...ui.fr, ...auth.fr, ...audit.fr, ...ingest.fr, ...alerts.fr, ...directory.fr, ...rules.fr, ...reports.fr },
-  en: { ...shell.en, ...ui.en, ...auth.en, ...audit.en, ...ingest.en, ...alerts.en, ...directory.en, ...rules.en, ...reports.en },
+  fr: {
+    ...shell.fr,
+    ...ui.fr,
+    ...auth.fr,
+    ...audit.fr,
+    ...ingest.fr,
+    ...alerts.fr,
+    ...directory.fr,
+    ...rules.fr,
+    ...reports.fr,
+  },
+  en: {
+    ...shell.en,
+    ...ui.en,
+    ...auth.en,
+    ...audit.en,
+    ...ingest.en,
+    ...alerts.en,
+    ...directory.en,
+    ...rules.en,
+    ...reports.en,
+  },
 };
 
 export type MessageKey = keyof typeof catalogs.fr;

@@ -1,6 +1,11 @@
 // The access-log explorer's state: the rows (a LiveList fed by a CursorPager),
 // the count of the current search, and the filters taken from the URL.
-import type { AccessEventView as AccessEvent, AccessEventPage, EventCount, RevealedEventPatient } from '../../../../server/wire/access-log.ts';
+import type {
+  AccessEventView as AccessEvent,
+  AccessEventPage,
+  EventCount,
+  RevealedEventPatient,
+} from '../../../../server/wire/access-log.ts';
 import { api } from '../api.ts';
 import { CursorPager } from './cursor-pager.svelte.ts';
 import { LiveList } from './live-list.svelte.ts';
@@ -11,7 +16,21 @@ export { ACCESS_ACTIONS, type AccessAction } from '../../../../server/wire/enums
 export type { AccessEventView as AccessEvent, EventCount } from '../../../../server/wire/access-log.ts';
 
 /** The URL parameters that are the explorer's filters (sent to the API as they are). */
-export const FILTER_PARAMS = ['user', 'patient', 'patientOf', 'action', 'outcome', 'application', 'department', 'from', 'to', 'not.user', 'not.action', 'not.application', 'not.department'] as const;
+export const FILTER_PARAMS = [
+  'user',
+  'patient',
+  'patientOf',
+  'action',
+  'outcome',
+  'application',
+  'department',
+  'from',
+  'to',
+  'not.user',
+  'not.action',
+  'not.application',
+  'not.department',
+] as const;
 
 export function filtersOf(params: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
@@ -31,7 +50,11 @@ export const REASON_MIN = 10;
  * audits and counts it); the next pages pivot on a row found (`patientOf`),
  * which names no clear identifier, so paging costs no search.
  */
-export function pageQuery(filters: Record<string, string>, reason: string | null, pivot: number | null): Record<string, string> {
+export function pageQuery(
+  filters: Record<string, string>,
+  reason: string | null,
+  pivot: number | null,
+): Record<string, string> {
   if (!filters.patient) return filters;
   const { patient, ...rest } = filters;
   if (pivot !== null) return { ...rest, patientOf: String(pivot) };
@@ -53,10 +76,17 @@ class AccessLogState {
       const first = cursor === null;
       if (first) this.#pivot = null;
       const query = pageQuery(this.filters, this.reason, this.#pivot);
-      const page = await api.get<AccessEventPage>('/access-events', { query: { ...query, cursor, limit: 100 }, signal });
+      const page = await api.get<AccessEventPage>('/access-events', {
+        query: { ...query, cursor, limit: 100 },
+        signal,
+      });
       if (first && this.filters.patient && page.items[0]) this.#pivot = page.items[0].id;
       if (page.count) this.count = page.count;
-      return { items: page.items, nextCursor: page.nextCursor, ...(page.count ? { total: page.count.exact ? page.count.value : null } : {}) };
+      return {
+        items: page.items,
+        nextCursor: page.nextCursor,
+        ...(page.count ? { total: page.count.exact ? page.count.value : null } : {}),
+      };
     },
   });
   #key = '';

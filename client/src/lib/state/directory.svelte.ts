@@ -21,23 +21,51 @@ export interface ImportReport {
 
 export interface DirectorySummary {
   counts: Record<Kind, number>;
-  imports: { id: number; kind: Kind; format: string; filename: string | null; at: number; actor: string; total: number; created: number; updated: number; rejected: number }[];
+  imports: {
+    id: number;
+    kind: Kind;
+    format: string;
+    filename: string | null;
+    at: number;
+    actor: string;
+    total: number;
+    created: number;
+    updated: number;
+    rejected: number;
+  }[];
 }
 
 /** The file goes as it is (not JSON-wrapped): the server reads CSV, JSON or a FHIR Bundle. */
 async function upload(file: File, kind: Kind, options: { partial: boolean; dryRun: boolean }): Promise<ImportReport> {
   const format = file.name.toLowerCase().endsWith('.json') ? 'json' : 'csv';
-  const params = new URLSearchParams({ kind, format, filename: file.name, partial: String(options.partial), dryRun: String(options.dryRun) });
+  const params = new URLSearchParams({
+    kind,
+    format,
+    filename: file.name,
+    partial: String(options.partial),
+    dryRun: String(options.dryRun),
+  });
   const response = await fetch(`/api/v1/directory/imports?${params}`, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { Accept: 'application/json', 'Content-Type': 'text/plain; charset=utf-8' },
     body: await file.text(),
   });
-  const body = (await response.json().catch(() => undefined)) as { error?: { code: string; message: string; requestId?: string; details?: Record<string, unknown> } } | ImportReport | undefined;
+  const body = (await response.json().catch(() => undefined)) as
+    | { error?: { code: string; message: string; requestId?: string; details?: Record<string, unknown> } }
+    | ImportReport
+    | undefined;
   if (!response.ok) {
-    const e = (body as { error?: { code: string; message: string; requestId?: string; details?: Record<string, unknown> } })?.error;
-    throw new ApiError(response.status, e?.code ?? `http.${response.status}`, e?.message ?? response.statusText, e?.requestId, e?.details);
+    const e = (
+      body as { error?: { code: string; message: string; requestId?: string; details?: Record<string, unknown> } }
+    )?.error;
+    throw new ApiError(
+      response.status,
+      e?.code ?? `http.${response.status}`,
+      e?.message ?? response.statusText,
+      e?.requestId,
+      e?.details,
+    );
   }
   return body as ImportReport;
 }

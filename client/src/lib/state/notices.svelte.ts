@@ -24,7 +24,11 @@ class Notices {
 
   success(message: string, ttl = 5000): number {
     const id = this.#push({ kind: 'success', message });
-    if (ttl > 0) this.#timers.set(id, setTimeout(() => this.dismiss(id), ttl));
+    if (ttl > 0)
+      this.#timers.set(
+        id,
+        setTimeout(() => this.dismiss(id), ttl),
+      );
     return id;
   }
 

@@ -26,7 +26,10 @@ class Prefs {
 
   save() {
     try {
-      localStorage.setItem(KEY, JSON.stringify({ theme: this.theme, utc: this.utc, compact: this.compact, singleKeys: this.singleKeys }));
+      localStorage.setItem(
+        KEY,
+        JSON.stringify({ theme: this.theme, utc: this.utc, compact: this.compact, singleKeys: this.singleKeys }),
+      );
     } catch {
       /* storage unavailable */
     }

@@ -58,11 +58,17 @@ export function isSingleKey(spec: string): boolean {
   return !p.ctrl && !p.alt && [...p.key].length === 1;
 }
 
-export function matches(spec: string, event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): boolean {
+export function matches(
+  spec: string,
+  event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>,
+): boolean {
   const p = parseKey(spec);
   if (p.ctrl !== (event.ctrlKey || event.metaKey) || p.alt !== event.altKey) return false;
   const letter = /^[a-z]$/i.test(p.key);
-  if (letter) return event.key.toLowerCase() === p.key.toLowerCase() && event.shiftKey === (p.shift || p.key !== p.key.toLowerCase());
+  if (letter)
+    return (
+      event.key.toLowerCase() === p.key.toLowerCase() && event.shiftKey === (p.shift || p.key !== p.key.toLowerCase())
+    );
   // Symbols ("?", "/") need Shift on some layouts and not on others: Shift is not compared.
   if ([...p.key].length === 1) return event.key === p.key;
   return event.key === p.key && event.shiftKey === p.shift;
@@ -72,7 +78,8 @@ export function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  if (target instanceof HTMLInputElement) return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file'].includes(target.type);
+  if (target instanceof HTMLInputElement)
+    return !['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file'].includes(target.type);
   return false;
 }
 
@@ -89,7 +96,14 @@ class Shortcuts {
   constructor() {
     this.entries = [
       { id: 0, key: '?', description: 'shortcuts.help', group: 'global', run: () => (this.helpOpen = true) },
-      { id: -1, key: '/', description: 'shortcuts.search', group: 'global', run: () => this.focusSearch(), when: () => this.searchBox() !== null },
+      {
+        id: -1,
+        key: '/',
+        description: 'shortcuts.search',
+        group: 'global',
+        run: () => this.focusSearch(),
+        when: () => this.searchBox() !== null,
+      },
     ];
   }
 
@@ -111,7 +125,8 @@ class Shortcuts {
   }
 
   searchBox(): HTMLElement | null {
-    for (let i = this.#searchBoxes.length - 1; i >= 0; i--) if (this.#searchBoxes[i]!.isConnected) return this.#searchBoxes[i]!;
+    for (let i = this.#searchBoxes.length - 1; i >= 0; i--)
+      if (this.#searchBoxes[i]!.isConnected) return this.#searchBoxes[i]!;
     return null;
   }
 

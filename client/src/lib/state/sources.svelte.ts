@@ -36,7 +36,10 @@ class SourcesState {
 
   #replace(source: Source): Source {
     const at = this.items.findIndex((s) => s.id === source.id);
-    this.items = at < 0 ? [...this.items, source].sort((a, b) => a.name.localeCompare(b.name)) : this.items.map((s, i) => (i === at ? source : s));
+    this.items =
+      at < 0
+        ? [...this.items, source].sort((a, b) => a.name.localeCompare(b.name))
+        : this.items.map((s, i) => (i === at ? source : s));
     return source;
   }
 
@@ -56,7 +59,10 @@ class SourcesState {
     return this.#replace(await api.post<Source>(`/sources/${id}/revoke`));
   }
 
-  async update(id: string, changes: { enabled?: boolean; allowedAddresses?: string[]; name?: string }): Promise<Source> {
+  async update(
+    id: string,
+    changes: { enabled?: boolean; allowedAddresses?: string[]; name?: string },
+  ): Promise<Source> {
     return this.#replace(await api.patch<Source>(`/sources/${id}`, changes));
   }
 }

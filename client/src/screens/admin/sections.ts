@@ -11,7 +11,17 @@ export interface AdminSection {
 
 export const sections: AdminSection[] = [
   { id: 'users', label: 'admin.users', permission: 'users:manage', load: () => import('./users/UsersSection.svelte') },
-  { id: 'sources', label: 'admin.sources', permission: 'sources:manage', load: () => import('./sources/SourcesSection.svelte') },
-  { id: 'directory', label: 'admin.directory', permission: 'directory:manage', load: () => import('./directory/DirectorySection.svelte') },
+  {
+    id: 'sources',
+    label: 'admin.sources',
+    permission: 'sources:manage',
+    load: () => import('./sources/SourcesSection.svelte'),
+  },
+  {
+    id: 'directory',
+    label: 'admin.directory',
+    permission: 'directory:manage',
+    load: () => import('./directory/DirectorySection.svelte'),
+  },
   { id: 'rules', label: 'admin.rules', permission: 'rules:manage', load: () => import('./rules/RulesSection.svelte') },
 ];

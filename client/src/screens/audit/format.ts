@@ -47,9 +47,17 @@ export function detailsSummary(details: unknown, max = 160): string {
 }
 
 /** Action families offered by the filter ("user." for user.login, user.logout…), then the actions. */
-export function actionOptions(actions: readonly string[], familyLabel: (prefix: string) => string): { value: string; label: string }[] {
-  const families = [...new Set(actions.filter((a) => a.includes('.')).map((a) => a.slice(0, a.indexOf('.') + 1)))].sort();
-  return [...families.map((f) => ({ value: f, label: familyLabel(f) })), ...[...actions].sort().map((a) => ({ value: a, label: a }))];
+export function actionOptions(
+  actions: readonly string[],
+  familyLabel: (prefix: string) => string,
+): { value: string; label: string }[] {
+  const families = [
+    ...new Set(actions.filter((a) => a.includes('.')).map((a) => a.slice(0, a.indexOf('.') + 1))),
+  ].sort();
+  return [
+    ...families.map((f) => ({ value: f, label: familyLabel(f) })),
+    ...[...actions].sort().map((a) => ({ value: a, label: a })),
+  ];
 }
 
 export const shortHash = (hash: string) => hash.slice(0, 12);

@@ -25,7 +25,11 @@ export class ColumnLayout {
     this.#order = saved.order;
     this.#visibility = saved.visibility;
     $effect(() => {
-      const layout = { sizing: $state.snapshot(this.sizing), order: $state.snapshot(this.#order), visibility: $state.snapshot(this.#visibility) };
+      const layout = {
+        sizing: $state.snapshot(this.sizing),
+        order: $state.snapshot(this.#order),
+        visibility: $state.snapshot(this.#visibility),
+      };
       if (this.#touched) saveColumnPrefs(this.#id, layout);
     });
   }
@@ -39,7 +43,11 @@ export class ColumnLayout {
   });
 
   readonly visibility = $derived({
-    ...Object.fromEntries(this.#columns().filter((c) => c.hidden).map((c) => [c.id, false])),
+    ...Object.fromEntries(
+      this.#columns()
+        .filter((c) => c.hidden)
+        .map((c) => [c.id, false]),
+    ),
     ...this.#visibility,
   });
 

@@ -19,9 +19,13 @@ export function loadColumnPrefs(tableId: string): ColumnPrefs {
     if (!raw) return empty;
     const data = JSON.parse(raw) as Partial<ColumnPrefs>;
     return {
-      sizing: isRecord(data.sizing) ? filterValues(data.sizing, (v): v is number => typeof v === 'number' && v > 0) : {},
+      sizing: isRecord(data.sizing)
+        ? filterValues(data.sizing, (v): v is number => typeof v === 'number' && v > 0)
+        : {},
       order: Array.isArray(data.order) ? data.order.filter((v): v is string => typeof v === 'string') : [],
-      visibility: isRecord(data.visibility) ? filterValues(data.visibility, (v): v is boolean => typeof v === 'boolean') : {},
+      visibility: isRecord(data.visibility)
+        ? filterValues(data.visibility, (v): v is boolean => typeof v === 'boolean')
+        : {},
     };
   } catch {
     return empty; // storage unavailable or a hand-edited value: start from the defaults

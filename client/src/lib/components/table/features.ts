@@ -9,5 +9,11 @@ import {
   tableFeatures,
 } from '@tanstack/svelte-table';
 
-export const features = tableFeatures({ columnSizingFeature, columnResizingFeature, columnOrderingFeature, columnVisibilityFeature, rowSortingFeature });
+export const features = tableFeatures({
+  columnSizingFeature,
+  columnResizingFeature,
+  columnOrderingFeature,
+  columnVisibilityFeature,
+  rowSortingFeature,
+});
 export type Features = typeof features;

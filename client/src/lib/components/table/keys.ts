@@ -15,10 +15,18 @@ const PAGE = 10;
  * filter menu, Escape clears the selection. j/k are single-key shortcuts: off when the user
  * turned those off (the arrows always work).
  */
-export function tableKeyAction(event: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey' | 'metaKey' | 'altKey'>, singleKeys: boolean): TableKeyAction | null {
+export function tableKeyAction(
+  event: Pick<KeyboardEvent, 'key' | 'shiftKey' | 'ctrlKey' | 'metaKey' | 'altKey'>,
+  singleKeys: boolean,
+): TableKeyAction | null {
   const { key, shiftKey } = event;
   if (event.altKey || event.metaKey) return null;
-  if (event.ctrlKey) return key === 'Home' ? { type: 'edge', to: 'first', extend: shiftKey } : key === 'End' ? { type: 'edge', to: 'last', extend: shiftKey } : null;
+  if (event.ctrlKey)
+    return key === 'Home'
+      ? { type: 'edge', to: 'first', extend: shiftKey }
+      : key === 'End'
+        ? { type: 'edge', to: 'last', extend: shiftKey }
+        : null;
   switch (key) {
     case 'ArrowDown':
       return { type: 'move', delta: 1, extend: shiftKey };

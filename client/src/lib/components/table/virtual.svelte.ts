@@ -91,7 +91,8 @@ export function createRowVirtualizer(options: Options) {
     /** The rows to render and the spacers between them; every row below the threshold. */
     slots(count: number, keyOf: (index: number) => string): Slot[] {
       if (!instance) return Array.from({ length: count }, (_, index) => ({ key: keyOf(index), index }));
-      if (!items.length) return Array.from({ length: Math.min(count, 50) }, (_, index) => ({ key: keyOf(index), index }));
+      if (!items.length)
+        return Array.from({ length: Math.min(count, 50) }, (_, index) => ({ key: keyOf(index), index }));
       const margin = instance.options.scrollMargin;
       const out: Slot[] = [];
       let edge = margin;

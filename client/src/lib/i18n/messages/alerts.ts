@@ -40,7 +40,8 @@ export const fr = {
   'alerts.detail.careAssignment': 'affectation',
   'alerts.detail.careBreakGlass': 'bris de glace',
   'alerts.detail.history': 'Antécédents',
-  'alerts.detail.historyText': 'Cette règle a déjà alerté {sameRuleSameUser} fois pour cet utilisateur ({sameUser} alertes toutes règles) et {sameRuleSameDepartment} fois pour son service.',
+  'alerts.detail.historyText':
+    'Cette règle a déjà alerté {sameRuleSameUser} fois pour cet utilisateur ({sameUser} alertes toutes règles) et {sameRuleSameDepartment} fois pour son service.',
   'alerts.detail.evidence': 'Événements à l’appui ({count})',
   'alerts.detail.evidenceMore': '{shown} premiers sur {count}.',
   'alerts.detail.workstation': 'Poste',
@@ -113,7 +114,8 @@ export const en: Record<keyof typeof fr, string> = {
   'alerts.detail.careAssignment': 'assignment',
   'alerts.detail.careBreakGlass': 'break-the-glass',
   'alerts.detail.history': 'History',
-  'alerts.detail.historyText': 'This rule already fired {sameRuleSameUser} times for this user ({sameUser} alerts of any rule) and {sameRuleSameDepartment} times for their department.',
+  'alerts.detail.historyText':
+    'This rule already fired {sameRuleSameUser} times for this user ({sameUser} alerts of any rule) and {sameRuleSameDepartment} times for their department.',
   'alerts.detail.evidence': 'Evidence events ({count})',
   'alerts.detail.evidenceMore': 'First {shown} of {count}.',
   'alerts.detail.workstation': 'Workstation',

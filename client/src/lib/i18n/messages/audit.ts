@@ -1,8 +1,10 @@
 // Messages of the audit trail screen. French is the source; English must have every key.
 export const fr = {
   'audit.title': 'Piste d’audit',
-  'audit.intro': 'Chaque action est enregistrée, chaînée à la précédente et scellée : aucune entrée ne peut être modifiée ni supprimée.',
-  'audit.scopeIncidents': 'Vous voyez les entrées qui concernent les incidents : alertes, incidents, tâches, playbooks, notifications.',
+  'audit.intro':
+    'Chaque action est enregistrée, chaînée à la précédente et scellée : aucune entrée ne peut être modifiée ni supprimée.',
+  'audit.scopeIncidents':
+    'Vous voyez les entrées qui concernent les incidents : alertes, incidents, tâches, playbooks, notifications.',
   'audit.entries': 'entrées',
   'audit.empty': 'Aucune entrée ne correspond à ces filtres.',
   'audit.col.seq': 'N°',
@@ -37,7 +39,8 @@ export const fr = {
   'audit.verify.intactBody': '{count} entrées vérifiées, dernière n° {seq}.',
   'audit.verify.head': 'Empreinte de tête :',
   'audit.verify.seals': '{count} sceaux valides ; dernier scellement le {time} (entrée n° {seq}).',
-  'audit.verify.noSeal': 'Aucun sceau pour l’instant : la chaîne est scellée à chaque intervalle et à l’arrêt du serveur.',
+  'audit.verify.noSeal':
+    'Aucun sceau pour l’instant : la chaîne est scellée à chaque intervalle et à l’arrêt du serveur.',
   'audit.verify.broken': 'Chaîne rompue à l’entrée n° {seq} :',
   'audit.verify.brokenNoSeq': 'Piste d’audit altérée :',
   'audit.verify.technical': 'Détail technique',
@@ -70,8 +73,10 @@ export const fr = {
 
 export const en: Record<keyof typeof fr, string> = {
   'audit.title': 'Audit trail',
-  'audit.intro': 'Every action is recorded, chained to the previous one and sealed: no entry can be changed or deleted.',
-  'audit.scopeIncidents': 'You see the entries that concern incidents: alerts, incidents, tasks, playbooks, notifications.',
+  'audit.intro':
+    'Every action is recorded, chained to the previous one and sealed: no entry can be changed or deleted.',
+  'audit.scopeIncidents':
+    'You see the entries that concern incidents: alerts, incidents, tasks, playbooks, notifications.',
   'audit.entries': 'entries',
   'audit.empty': 'No entry matches these filters.',
   'audit.col.seq': 'No.',

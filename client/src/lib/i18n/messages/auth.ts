@@ -14,13 +14,16 @@ export const fr = {
   'login.useRecovery': 'Utiliser un code de secours',
   'login.useTotp': 'Utiliser l’application d’authentification',
   'login.back': 'Changer de compte',
-  'login.lostDevice': 'Téléphone perdu et plus de codes de secours ? Un administrateur peut réinitialiser votre double authentification.',
+  'login.lostDevice':
+    'Téléphone perdu et plus de codes de secours ? Un administrateur peut réinitialiser votre double authentification.',
   'enrol.title.setup': 'Première mise en service',
   'enrol.title.invite': 'Activer votre compte',
   'enrol.title.mfa_reset': 'Configurer à nouveau la double authentification',
   'enrol.intro.setup': 'Vigie n’a pas encore d’utilisateur. Créez le compte du premier administrateur.',
-  'enrol.intro.invite': 'Bienvenue {name}. Choisissez un mot de passe puis associez votre application d’authentification.',
-  'enrol.intro.mfa_reset': '{name}, votre double authentification a été réinitialisée. Choisissez un mot de passe puis associez votre application.',
+  'enrol.intro.invite':
+    'Bienvenue {name}. Choisissez un mot de passe puis associez votre application d’authentification.',
+  'enrol.intro.mfa_reset':
+    '{name}, votre double authentification a été réinitialisée. Choisissez un mot de passe puis associez votre application.',
   'enrol.account': 'Compte : {email}',
   'enrol.step': 'Étape {n} sur 3',
   'enrol.step.password': 'Mot de passe',
@@ -30,17 +33,21 @@ export const fr = {
   'enrol.email': 'Adresse e-mail',
   'enrol.newPassword': 'Nouveau mot de passe',
   'enrol.confirmPassword': 'Confirmer le mot de passe',
-  'enrol.passwordHint': 'Au moins 12 caractères. Une phrase de plusieurs mots est plus sûre et plus facile à retenir. Les mots de passe courants sont refusés.',
+  'enrol.passwordHint':
+    'Au moins 12 caractères. Une phrase de plusieurs mots est plus sûre et plus facile à retenir. Les mots de passe courants sont refusés.',
   'enrol.passwordMismatch': 'Les deux mots de passe ne sont pas identiques.',
   'enrol.next': 'Continuer',
-  'enrol.scan': 'Scannez ce QR code avec votre application d’authentification (FreeOTP, Google Authenticator, Microsoft Authenticator…).',
+  'enrol.scan':
+    'Scannez ce QR code avec votre application d’authentification (FreeOTP, Google Authenticator, Microsoft Authenticator…).',
   'enrol.qrAlt': 'QR code de configuration de l’application d’authentification',
   'enrol.manual': 'Impossible de scanner ? Saisissez cette clé dans l’application (type : basée sur l’heure) :',
   'enrol.copyKey': 'Copier la clé',
   'enrol.confirmCode': 'Code affiché par l’application',
   'enrol.confirm': 'Valider',
-  'enrol.newQr': 'Trop d’essais : un nouveau QR code a été généré. Supprimez l’ancienne entrée de l’application et scannez celui-ci.',
-  'enrol.codesIntro': 'Conservez ces 10 codes de secours en lieu sûr. Chacun permet une connexion sans votre téléphone, une seule fois. Ils ne seront plus jamais affichés.',
+  'enrol.newQr':
+    'Trop d’essais : un nouveau QR code a été généré. Supprimez l’ancienne entrée de l’application et scannez celui-ci.',
+  'enrol.codesIntro':
+    'Conservez ces 10 codes de secours en lieu sûr. Chacun permet une connexion sans votre téléphone, une seule fois. Ils ne seront plus jamais affichés.',
   'enrol.saved': 'J’ai enregistré mes codes de secours',
   'enrol.finish': 'Accéder à Vigie',
   'enrol.expires': 'Ce lien expire le {date}.',
@@ -52,7 +59,8 @@ export const fr = {
   'account.profile': 'Profil',
   'account.roles': 'Rôles',
   'account.password': 'Changer le mot de passe',
-  'account.passwordIntro': 'Il faut votre mot de passe actuel et un code de votre application. Vos autres sessions seront fermées.',
+  'account.passwordIntro':
+    'Il faut votre mot de passe actuel et un code de votre application. Vos autres sessions seront fermées.',
   'account.currentPassword': 'Mot de passe actuel',
   'account.code': 'Code de l’application',
   'account.changePassword': 'Changer le mot de passe',
@@ -72,7 +80,8 @@ export const fr = {
   'account.renewCodes': 'Générer de nouveaux codes',
   'users.title': 'Utilisateurs',
   'users.invite': 'Inviter un utilisateur',
-  'users.inviteIntro': 'La personne reçoit un lien d’activation (valable 72 heures) pour choisir son mot de passe et configurer sa double authentification.',
+  'users.inviteIntro':
+    'La personne reçoit un lien d’activation (valable 72 heures) pour choisir son mot de passe et configurer sa double authentification.',
   'users.name': 'Nom',
   'users.email': 'E-mail',
   'users.roles': 'Rôles',
@@ -83,7 +92,8 @@ export const fr = {
   'users.never': 'Jamais',
   'users.send': 'Créer l’invitation',
   'users.linkTitle': 'Lien d’activation pour {email}',
-  'users.linkIntro': 'Transmettez ce lien à la personne par un canal sûr. Il n’est affiché qu’une fois et expire le {date}.',
+  'users.linkIntro':
+    'Transmettez ce lien à la personne par un canal sûr. Il n’est affiché qu’une fois et expire le {date}.',
   'users.copyLink': 'Copier le lien',
   'users.status.invited': 'Invité',
   'users.status.active': 'Actif',
@@ -100,7 +110,8 @@ export const fr = {
   'users.unlock': 'Déverrouiller',
   'users.newLink': 'Nouveau lien',
   'users.confirm.disable': 'Désactiver le compte de {name} ? Ses sessions sont fermées immédiatement.',
-  'users.confirm.resetMfa': 'Réinitialiser la double authentification de {name} ? Ses sessions sont fermées et un nouveau lien d’activation est créé.',
+  'users.confirm.resetMfa':
+    'Réinitialiser la double authentification de {name} ? Ses sessions sont fermées et un nouveau lien d’activation est créé.',
   'users.confirm.revokeSessions': 'Fermer toutes les sessions de {name} ?',
   'users.done.revoked': '{n} session(s) fermée(s).',
   'users.done.saved': 'Modifications enregistrées.',
@@ -118,10 +129,13 @@ export const fr = {
   'authError.reauth_failed': 'Le mot de passe actuel ou le code est incorrect.',
   'authError.too_short': 'Le mot de passe doit contenir au moins 12 caractères.',
   'authError.too_long': 'Le mot de passe est trop long (256 caractères au plus).',
-  'authError.common': 'Ce mot de passe est trop courant ou trop facile à deviner. Choisissez une phrase de plusieurs mots sans lien entre eux.',
+  'authError.common':
+    'Ce mot de passe est trop courant ou trop facile à deviner. Choisissez une phrase de plusieurs mots sans lien entre eux.',
   'authError.personal': 'Le mot de passe ne doit contenir ni votre nom ni votre adresse e-mail.',
-  'authError.enrolment_invalid': 'Ce lien d’activation n’est pas valide, a déjà servi ou a expiré. Demandez un nouveau lien à un administrateur.',
-  'authError.enrolment_code': 'Ce code n’est pas valide. Vérifiez l’heure de votre téléphone et saisissez le code affiché maintenant ({n} essai(s) restant(s)).',
+  'authError.enrolment_invalid':
+    'Ce lien d’activation n’est pas valide, a déjà servi ou a expiré. Demandez un nouveau lien à un administrateur.',
+  'authError.enrolment_code':
+    'Ce code n’est pas valide. Vérifiez l’heure de votre téléphone et saisissez le code affiché maintenant ({n} essai(s) restant(s)).',
   'authError.identity_required': 'Indiquez le nom et l’adresse e-mail de l’administrateur.',
   'authError.user_exists': 'Un utilisateur a déjà cette adresse e-mail.',
   'authError.last_admin': 'C’est le dernier administrateur actif : nommez d’abord un autre administrateur.',
@@ -145,7 +159,8 @@ export const en: Record<keyof typeof fr, string> = {
   'login.useRecovery': 'Use a recovery code',
   'login.useTotp': 'Use the authenticator app',
   'login.back': 'Use another account',
-  'login.lostDevice': 'Lost your phone and your recovery codes? An administrator can reset your two-factor authentication.',
+  'login.lostDevice':
+    'Lost your phone and your recovery codes? An administrator can reset your two-factor authentication.',
   'enrol.title.setup': 'First-run setup',
   'enrol.title.invite': 'Activate your account',
   'enrol.title.mfa_reset': 'Set up two-factor authentication again',
@@ -161,17 +176,20 @@ export const en: Record<keyof typeof fr, string> = {
   'enrol.email': 'Email address',
   'enrol.newPassword': 'New password',
   'enrol.confirmPassword': 'Confirm the password',
-  'enrol.passwordHint': 'At least 12 characters. A phrase of several words is safer and easier to remember. Common passwords are refused.',
+  'enrol.passwordHint':
+    'At least 12 characters. A phrase of several words is safer and easier to remember. Common passwords are refused.',
   'enrol.passwordMismatch': 'The two passwords are not the same.',
   'enrol.next': 'Continue',
-  'enrol.scan': 'Scan this QR code with your authenticator app (FreeOTP, Google Authenticator, Microsoft Authenticator…).',
+  'enrol.scan':
+    'Scan this QR code with your authenticator app (FreeOTP, Google Authenticator, Microsoft Authenticator…).',
   'enrol.qrAlt': 'QR code to set up the authenticator app',
   'enrol.manual': 'Cannot scan? Type this key into the app (type: time-based):',
   'enrol.copyKey': 'Copy the key',
   'enrol.confirmCode': 'Code shown by the app',
   'enrol.confirm': 'Confirm',
   'enrol.newQr': 'Too many attempts: a new QR code was made. Delete the old entry from the app and scan this one.',
-  'enrol.codesIntro': 'Keep these 10 recovery codes somewhere safe. Each lets you log in once without your phone. They will never be shown again.',
+  'enrol.codesIntro':
+    'Keep these 10 recovery codes somewhere safe. Each lets you log in once without your phone. They will never be shown again.',
   'enrol.saved': 'I have saved my recovery codes',
   'enrol.finish': 'Go to Vigie',
   'enrol.expires': 'This link expires on {date}.',
@@ -183,7 +201,8 @@ export const en: Record<keyof typeof fr, string> = {
   'account.profile': 'Profile',
   'account.roles': 'Roles',
   'account.password': 'Change the password',
-  'account.passwordIntro': 'You need your current password and a code from your app. Your other sessions will be closed.',
+  'account.passwordIntro':
+    'You need your current password and a code from your app. Your other sessions will be closed.',
   'account.currentPassword': 'Current password',
   'account.code': 'Code from the app',
   'account.changePassword': 'Change the password',
@@ -203,7 +222,8 @@ export const en: Record<keyof typeof fr, string> = {
   'account.renewCodes': 'Make new codes',
   'users.title': 'Users',
   'users.invite': 'Invite a user',
-  'users.inviteIntro': 'The person gets an activation link (valid 72 hours) to choose a password and set up two-factor authentication.',
+  'users.inviteIntro':
+    'The person gets an activation link (valid 72 hours) to choose a password and set up two-factor authentication.',
   'users.name': 'Name',
   'users.email': 'Email',
   'users.roles': 'Roles',
@@ -214,7 +234,8 @@ export const en: Record<keyof typeof fr, string> = {
   'users.never': 'Never',
   'users.send': 'Create the invitation',
   'users.linkTitle': 'Activation link for {email}',
-  'users.linkIntro': 'Give this link to the person through a safe channel. It is shown only once and expires on {date}.',
+  'users.linkIntro':
+    'Give this link to the person through a safe channel. It is shown only once and expires on {date}.',
   'users.copyLink': 'Copy the link',
   'users.status.invited': 'Invited',
   'users.status.active': 'Active',
@@ -231,7 +252,8 @@ export const en: Record<keyof typeof fr, string> = {
   'users.unlock': 'Unlock',
   'users.newLink': 'New link',
   'users.confirm.disable': 'Disable {name}’s account? Their sessions close at once.',
-  'users.confirm.resetMfa': 'Reset {name}’s two-factor authentication? Their sessions close and a new activation link is made.',
+  'users.confirm.resetMfa':
+    'Reset {name}’s two-factor authentication? Their sessions close and a new activation link is made.',
   'users.confirm.revokeSessions': 'Close all of {name}’s sessions?',
   'users.done.revoked': '{n} session(s) closed.',
   'users.done.saved': 'Changes saved.',
@@ -251,8 +273,10 @@ export const en: Record<keyof typeof fr, string> = {
   'authError.too_long': 'The password is too long (256 characters at most).',
   'authError.common': 'This password is too common or too easy to guess. Choose a phrase of several unrelated words.',
   'authError.personal': 'The password must not contain your name or your email.',
-  'authError.enrolment_invalid': 'This activation link is invalid, already used or expired. Ask an administrator for a new link.',
-  'authError.enrolment_code': 'This code is not valid. Check your phone’s time and enter the code shown now ({n} attempt(s) left).',
+  'authError.enrolment_invalid':
+    'This activation link is invalid, already used or expired. Ask an administrator for a new link.',
+  'authError.enrolment_code':
+    'This code is not valid. Check your phone’s time and enter the code shown now ({n} attempt(s) left).',
   'authError.identity_required': 'Give the administrator’s name and email address.',
   'authError.user_exists': 'A user already has this email address.',
   'authError.last_admin': 'This is the last active administrator: make someone else administrator first.',

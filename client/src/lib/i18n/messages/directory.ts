@@ -1,7 +1,8 @@
 // Administration: the directory (staff, patients, care relationships, workstations) and its imports.
 export const fr = {
   'directory.title': 'Annuaire',
-  'directory.intro': 'Le contexte qui rend un accès explicable : personnel, patients, séjours, affectations et postes. Les formats de fichiers sont décrits dans docs/directory.md.',
+  'directory.intro':
+    'Le contexte qui rend un accès explicable : personnel, patients, séjours, affectations et postes. Les formats de fichiers sont décrits dans docs/directory.md.',
   'directory.kind.staff': 'Personnel',
   'directory.kind.patients': 'Patients',
   'directory.kind.encounters': 'Séjours',
@@ -15,13 +16,15 @@ export const fr = {
   'directory.check': 'Vérifier',
   'directory.commit': 'Importer',
   'directory.checking': 'Vérification…',
-  'directory.report': '{total} lignes : {valid} valides ({created} nouvelles, {updated} mises à jour), {rejected} refusées.',
+  'directory.report':
+    '{total} lignes : {valid} valides ({created} nouvelles, {updated} mises à jour), {rejected} refusées.',
   'directory.ignored': '{count} ressources FHIR d’autres types ignorées.',
   'directory.rejectedTitle': 'Lignes refusées',
   'directory.where': 'Ligne',
   'directory.id': 'Identifiant',
   'directory.problems': 'Raison',
-  'directory.refusedWhole': 'Le fichier contient des lignes erronées : rien ne sera importé, sauf si vous cochez l’import partiel.',
+  'directory.refusedWhole':
+    'Le fichier contient des lignes erronées : rien ne sera importé, sauf si vous cochez l’import partiel.',
   'directory.imported': '{filename} importé : {created} nouvelles lignes, {updated} mises à jour.',
   'directory.history': 'Derniers imports',
   'directory.history.at': 'Date',
@@ -34,7 +37,8 @@ export const fr = {
 
 export const en: Record<keyof typeof fr, string> = {
   'directory.title': 'Directory',
-  'directory.intro': 'The context that makes an access explainable: staff, patients, stays, assignments and workstations. The file formats are described in docs/directory.md.',
+  'directory.intro':
+    'The context that makes an access explainable: staff, patients, stays, assignments and workstations. The file formats are described in docs/directory.md.',
   'directory.kind.staff': 'Staff',
   'directory.kind.patients': 'Patients',
   'directory.kind.encounters': 'Stays',

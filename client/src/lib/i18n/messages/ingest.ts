@@ -1,7 +1,8 @@
 // Messages of the access-log explorer and the sources administration. French is the source; English must have every key.
 export const fr = {
   'accessLog.title': 'Journal des accès',
-  'accessLog.intro': 'Qui a ouvert quel dossier, quand, d’où. Les identifiants patient sont masqués ; les révéler est tracé.',
+  'accessLog.intro':
+    'Qui a ouvert quel dossier, quand, d’où. Les identifiants patient sont masqués ; les révéler est tracé.',
   'accessLog.user': 'Utilisateur',
   'accessLog.patient': 'Patient (identifiant complet)',
   'accessLog.patientOf': 'Patient de l’accès',
@@ -32,7 +33,8 @@ export const fr = {
   'accessLog.outcome.success': 'Réussi',
   'accessLog.outcome.failure': 'Échec',
   'accessLog.patientReason.title': 'Recherche par identifiant patient',
-  'accessLog.patientReason.body': 'Chercher un identifiant en clair le relie aux lignes masquées : c’est un dévoilement, enregistré dans la piste d’audit avec votre motif. Le nombre de ces recherches est limité.',
+  'accessLog.patientReason.body':
+    'Chercher un identifiant en clair le relie aux lignes masquées : c’est un dévoilement, enregistré dans la piste d’audit avec votre motif. Le nombre de ces recherches est limité.',
   'accessLog.patientReason.label': 'Motif de la recherche',
   'accessLog.patientReason.tooShort': 'Le motif doit compter au moins {min} caractères.',
   'accessLog.patientReason.limited': 'Trop de recherches par identifiant patient. Réessayez dans {minutes} min.',
@@ -48,7 +50,8 @@ export const fr = {
   'action.export': 'Export',
   'action.break_glass': 'Bris de glace',
   'sources.title': 'Sources',
-  'sources.intro': 'Les systèmes qui envoient des journaux d’accès et des alertes. Chaque source a son jeton, montré une seule fois.',
+  'sources.intro':
+    'Les systèmes qui envoient des journaux d’accès et des alertes. Chaque source a son jeton, montré une seule fois.',
   'sources.new': 'Nouvelle source',
   'sources.name': 'Nom',
   'sources.kind': 'Type',
@@ -66,9 +69,11 @@ export const fr = {
   'sources.today': 'Aujourd’hui',
   'sources.todayCounts': '{accepted} acceptés · {refused} refusés',
   'sources.todaySkipped': '{skipped} ignorés',
-  'sources.skippedHint': 'Enregistrements que ce format ignore par conception (les événements Suricata autres que les alertes, par exemple) : ni acceptés ni refusés, ce n’est pas une erreur.',
+  'sources.skippedHint':
+    'Enregistrements que ce format ignore par conception (les événements Suricata autres que les alertes, par exemple) : ni acceptés ni refusés, ce n’est pas une erreur.',
   'sources.todayDropped': '{dropped} datagrammes UDP perdus',
-  'sources.droppedHint': 'Syslog UDP ne peut pas être ralenti : datagrammes perdus parce que la file d’attente était pleine ou que le tampon de réception du noyau a débordé.',
+  'sources.droppedHint':
+    'Syslog UDP ne peut pas être ralenti : datagrammes perdus parce que la file d’attente était pleine ou que le tampon de réception du noyau a débordé.',
   'sources.lastError': 'Dernière erreur',
   'sources.addresses': 'Adresses autorisées (syslog)',
   'sources.addressesHint': 'Adresses IP ou plages CIDR, séparées par des virgules (ex. 10.1.0.0/24, 10.1.5.12).',
@@ -100,7 +105,8 @@ export const fr = {
 
 export const en: Record<keyof typeof fr, string> = {
   'accessLog.title': 'Access log',
-  'accessLog.intro': 'Who opened which record, when, from where. Patient identifiers are masked; revealing one is recorded.',
+  'accessLog.intro':
+    'Who opened which record, when, from where. Patient identifiers are masked; revealing one is recorded.',
   'accessLog.user': 'User',
   'accessLog.patient': 'Patient (full identifier)',
   'accessLog.patientOf': 'Patient of access',
@@ -131,7 +137,8 @@ export const en: Record<keyof typeof fr, string> = {
   'accessLog.outcome.success': 'Succeeded',
   'accessLog.outcome.failure': 'Failed',
   'accessLog.patientReason.title': 'Search by patient identifier',
-  'accessLog.patientReason.body': 'Searching for a clear identifier ties it to the masked rows: it is a reveal, recorded in the audit trail with your reason. These searches are limited.',
+  'accessLog.patientReason.body':
+    'Searching for a clear identifier ties it to the masked rows: it is a reveal, recorded in the audit trail with your reason. These searches are limited.',
   'accessLog.patientReason.label': 'Reason for the search',
   'accessLog.patientReason.tooShort': 'The reason must be at least {min} characters long.',
   'accessLog.patientReason.limited': 'Too many searches by patient identifier. Try again in {minutes} min.',
@@ -165,9 +172,11 @@ export const en: Record<keyof typeof fr, string> = {
   'sources.today': 'Today',
   'sources.todayCounts': '{accepted} accepted · {refused} refused',
   'sources.todaySkipped': '{skipped} skipped',
-  'sources.skippedHint': 'Records this format ignores by design (Suricata events other than alerts, for instance): neither accepted nor refused, and not an error.',
+  'sources.skippedHint':
+    'Records this format ignores by design (Suricata events other than alerts, for instance): neither accepted nor refused, and not an error.',
   'sources.todayDropped': '{dropped} UDP datagrams lost',
-  'sources.droppedHint': 'UDP syslog cannot be slowed down: datagrams lost because the queue was full or the kernel’s receive buffer overflowed.',
+  'sources.droppedHint':
+    'UDP syslog cannot be slowed down: datagrams lost because the queue was full or the kernel’s receive buffer overflowed.',
   'sources.lastError': 'Last error',
   'sources.addresses': 'Allowed addresses (syslog)',
   'sources.addressesHint': 'IP addresses or CIDR ranges, comma-separated (e.g. 10.1.0.0/24, 10.1.5.12).',

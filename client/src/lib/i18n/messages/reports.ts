@@ -2,17 +2,20 @@
 // report reads in the analysts' queue. Plain words: most reporters are not IT people.
 export const fr = {
   'report.title': 'Signaler un incident',
-  'report.intro': 'Vous avez remarqué quelque chose d’anormal ? Un dossier ouvert sans raison, un appareil perdu, un courriel douteux… Dites-le ici avec vos mots. Il n’est pas nécessaire d’être sûr : mieux vaut signaler pour rien que de se taire.',
+  'report.intro':
+    'Vous avez remarqué quelque chose d’anormal ? Un dossier ouvert sans raison, un appareil perdu, un courriel douteux… Dites-le ici avec vos mots. Il n’est pas nécessaire d’être sûr : mieux vaut signaler pour rien que de se taire.',
   'report.form': 'Votre signalement',
   'report.category': 'De quoi s’agit-il ?',
   'report.categoryHint': 'Facultatif. Si vous hésitez, choisissez « Je ne sais pas ».',
   'report.category.unsure': 'Je ne sais pas',
   'report.category.illegitimate_access': 'Accès illégitime à un dossier patient',
-  'report.category.illegitimate_access.hint': 'Quelqu’un a consulté un dossier sans lien avec les soins, ou votre compte a servi à le faire.',
+  'report.category.illegitimate_access.hint':
+    'Quelqu’un a consulté un dossier sans lien avec les soins, ou votre compte a servi à le faire.',
   'report.category.lost_device': 'Appareil perdu ou volé',
   'report.category.lost_device.hint': 'Ordinateur, tablette, téléphone, clé USB, badge.',
   'report.category.phishing': 'Hameçonnage ou compte piraté',
-  'report.category.phishing.hint': 'Courriel ou appel douteux, mot de passe donné par erreur, compte utilisé par un autre.',
+  'report.category.phishing.hint':
+    'Courriel ou appel douteux, mot de passe donné par erreur, compte utilisé par un autre.',
   'report.category.misdirected_data': 'Données envoyées à la mauvaise personne',
   'report.category.misdirected_data.hint': 'Courriel, courrier, fax ou document remis au mauvais destinataire.',
   'report.category.malware': 'Rançongiciel ou virus',
@@ -23,17 +26,20 @@ export const fr = {
   'report.summary': 'En une phrase, que s’est-il passé ?',
   'report.summaryHint': 'Par exemple : « J’ai perdu mon téléphone professionnel dans le bus ».',
   'report.description': 'Racontez ce que vous avez vu',
-  'report.descriptionHint': 'Avec vos mots : ce qui s’est passé, où, qui était là, ce que vous avez déjà fait. N’écrivez jamais de mot de passe. Pour les patients, utilisez le champ prévu plus bas.',
+  'report.descriptionHint':
+    'Avec vos mots : ce qui s’est passé, où, qui était là, ce que vous avez déjà fait. N’écrivez jamais de mot de passe. Pour les patients, utilisez le champ prévu plus bas.',
   'report.chars': '{count} / {max} caractères',
   'report.occurredAt': 'Quand est-ce arrivé ?',
   'report.occurredAtHint': 'Facultatif. Heure de Paris. Laissez vide si vous ne savez pas.',
   'report.occurredAtRead': 'Compris : {time}',
   'report.occurredAtInvalid': 'Cette date n’existe pas ou est dans le futur.',
   'report.patients': 'Patients concernés',
-  'report.patientsHint': 'Facultatif. Nom ou numéro de dossier. Ce champ est protégé : il reste masqué à l’écran et seule l’équipe sécurité peut le lire, en donnant une raison enregistrée.',
+  'report.patientsHint':
+    'Facultatif. Nom ou numéro de dossier. Ce champ est protégé : il reste masqué à l’écran et seule l’équipe sécurité peut le lire, en donnant une raison enregistrée.',
   'report.urgent': 'C’est urgent',
   'report.urgentHint': 'L’incident est en cours, ou il gêne les soins.',
-  'report.callNote': 'Incident majeur (rançongiciel, ordinateurs bloqués, fuite de données en cours) : appelez aussi tout de suite l’équipe sécurité ou le support informatique. Ce formulaire ne remplace pas l’appel.',
+  'report.callNote':
+    'Incident majeur (rançongiciel, ordinateurs bloqués, fuite de données en cours) : appelez aussi tout de suite l’équipe sécurité ou le support informatique. Ce formulaire ne remplace pas l’appel.',
   'report.send': 'Envoyer le signalement',
   'report.sending': 'Envoi…',
   'report.next': 'Ce qui se passe ensuite',
@@ -45,13 +51,15 @@ export const fr = {
   'report.error.description': 'Décrivez ce qui s’est passé (5 000 caractères au plus).',
   'report.error.occurredAt': 'Cette date n’existe pas ou est dans le futur.',
   'report.error.patientsConcerned': 'Ce champ est limité à 500 caractères.',
-  'report.error.network': 'Le signalement n’a pas pu partir (réseau). Votre texte est conservé : réessayez dans un instant.',
+  'report.error.network':
+    'Le signalement n’a pas pu partir (réseau). Votre texte est conservé : réessayez dans un instant.',
   'report.sent': 'Merci, votre signalement est envoyé',
   'report.sentText': 'L’équipe sécurité l’a reçu. Vous pouvez suivre son statut dans « Mes signalements ».',
   'report.sentNumber': 'Numéro',
   'report.number': 'n° {id}',
   'report.sentAt': 'Envoyé le',
-  'report.sentUrgent': 'Vous l’avez marqué urgent. S’il s’agit d’un incident majeur, appelez aussi l’équipe sécurité maintenant.',
+  'report.sentUrgent':
+    'Vous l’avez marqué urgent. S’il s’agit d’un incident majeur, appelez aussi l’équipe sécurité maintenant.',
   'report.another': 'Faire un autre signalement',
   'report.mine': 'Mes signalements',
   'report.mineEmpty': 'Vous n’avez encore rien signalé.',
@@ -83,17 +91,20 @@ export const fr = {
 
 export const en: Record<keyof typeof fr, string> = {
   'report.title': 'Report an incident',
-  'report.intro': 'Noticed something wrong? A record opened for no reason, a lost device, a suspicious e-mail… Tell us here in your own words. You do not need to be sure: better a report for nothing than silence.',
+  'report.intro':
+    'Noticed something wrong? A record opened for no reason, a lost device, a suspicious e-mail… Tell us here in your own words. You do not need to be sure: better a report for nothing than silence.',
   'report.form': 'Your report',
   'report.category': 'What is it about?',
   'report.categoryHint': 'Optional. If unsure, choose “I don’t know”.',
   'report.category.unsure': 'I don’t know',
   'report.category.illegitimate_access': 'Illegitimate access to a patient record',
-  'report.category.illegitimate_access.hint': 'Someone opened a record with no link to care, or your account was used to do it.',
+  'report.category.illegitimate_access.hint':
+    'Someone opened a record with no link to care, or your account was used to do it.',
   'report.category.lost_device': 'Lost or stolen device',
   'report.category.lost_device.hint': 'Computer, tablet, phone, USB stick, badge.',
   'report.category.phishing': 'Phishing or hacked account',
-  'report.category.phishing.hint': 'Suspicious e-mail or call, password given by mistake, account used by someone else.',
+  'report.category.phishing.hint':
+    'Suspicious e-mail or call, password given by mistake, account used by someone else.',
   'report.category.misdirected_data': 'Data sent to the wrong person',
   'report.category.misdirected_data.hint': 'E-mail, letter, fax or document given to the wrong recipient.',
   'report.category.malware': 'Ransomware or virus',
@@ -104,17 +115,20 @@ export const en: Record<keyof typeof fr, string> = {
   'report.summary': 'In one sentence, what happened?',
   'report.summaryHint': 'For example: “I lost my work phone on the bus”.',
   'report.description': 'Tell us what you saw',
-  'report.descriptionHint': 'In your own words: what happened, where, who was there, what you have already done. Never write a password. For patients, use the field below.',
+  'report.descriptionHint':
+    'In your own words: what happened, where, who was there, what you have already done. Never write a password. For patients, use the field below.',
   'report.chars': '{count} / {max} characters',
   'report.occurredAt': 'When did it happen?',
   'report.occurredAtHint': 'Optional. Paris time. Leave empty if you do not know.',
   'report.occurredAtRead': 'Read as: {time}',
   'report.occurredAtInvalid': 'This date does not exist or is in the future.',
   'report.patients': 'Patients concerned',
-  'report.patientsHint': 'Optional. Name or record number. This field is protected: it stays masked on screen and only the security team can read it, giving a recorded reason.',
+  'report.patientsHint':
+    'Optional. Name or record number. This field is protected: it stays masked on screen and only the security team can read it, giving a recorded reason.',
   'report.urgent': 'This is urgent',
   'report.urgentHint': 'The incident is still going on, or it gets in the way of care.',
-  'report.callNote': 'Major incident (ransomware, computers locked, data leaking now): also call the security team or the IT help desk straight away. This form does not replace the call.',
+  'report.callNote':
+    'Major incident (ransomware, computers locked, data leaking now): also call the security team or the IT help desk straight away. This form does not replace the call.',
   'report.send': 'Send the report',
   'report.sending': 'Sending…',
   'report.next': 'What happens next',

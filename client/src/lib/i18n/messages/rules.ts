@@ -1,7 +1,8 @@
 // Administration: the detection rules (rules/*.yaml) and the admins' adjustments.
 export const fr = {
   'rules.title': 'Règles de détection',
-  'rules.intro': 'Les règles viennent des fichiers rules/*.yaml ; vous pouvez en désactiver une, changer sa gravité, sa fenêtre, son seuil et ses paramètres. Chaque changement est tracé ; « Rétablir » revient au fichier.',
+  'rules.intro':
+    'Les règles viennent des fichiers rules/*.yaml ; vous pouvez en désactiver une, changer sa gravité, sa fenêtre, son seuil et ses paramètres. Chaque changement est tracé ; « Rétablir » revient au fichier.',
   'rules.enabled': 'Active',
   'rules.severity': 'Gravité',
   'rules.window': 'Fenêtre',
@@ -34,7 +35,8 @@ export const fr = {
 
 export const en: Record<keyof typeof fr, string> = {
   'rules.title': 'Detection rules',
-  'rules.intro': 'Rules come from the rules/*.yaml files; you may turn one off, change its severity, window, threshold and params. Every change is recorded; “Reset” goes back to the file.',
+  'rules.intro':
+    'Rules come from the rules/*.yaml files; you may turn one off, change its severity, window, threshold and params. Every change is recorded; “Reset” goes back to the file.',
   'rules.enabled': 'On',
   'rules.severity': 'Severity',
   'rules.window': 'Window',

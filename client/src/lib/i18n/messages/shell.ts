@@ -34,7 +34,8 @@ export const fr = {
   'placeholder.body': 'Cet écran n’est pas encore disponible. Il arrivera avec une prochaine version.',
   'placeholder.alerts': 'File des alertes en temps réel : tri, prise en charge, escalade en incident.',
   'placeholder.incidents': 'Incidents, chronologie, tâches, playbooks et évaluation de la violation.',
-  'placeholder.notifications': 'Notifications CNIL (art. 33), information des personnes (art. 34) et signalement ANS, avec validation.',
+  'placeholder.notifications':
+    'Notifications CNIL (art. 33), information des personnes (art. 34) et signalement ANS, avec validation.',
   'placeholder.accessLog': 'Recherche dans le journal des accès aux dossiers patients.',
   'placeholder.audit': 'Piste d’audit infalsifiable de toutes les actions.',
   'placeholder.admin': 'Utilisateurs, sources, règles de détection, annuaire et paramètres.',
@@ -92,7 +93,8 @@ export const en: Record<keyof typeof fr, string> = {
   'placeholder.body': 'This screen is not available yet. It comes with a later version.',
   'placeholder.alerts': 'Live alert queue: triage, claiming, escalation to an incident.',
   'placeholder.incidents': 'Incidents, timeline, tasks, playbooks and breach assessment.',
-  'placeholder.notifications': 'CNIL notifications (Art. 33), communication to persons (Art. 34) and ANS reports, with approval.',
+  'placeholder.notifications':
+    'CNIL notifications (Art. 33), communication to persons (Art. 34) and ANS reports, with approval.',
   'placeholder.accessLog': 'Search in the patient-record access log.',
   'placeholder.audit': 'Tamper-evident audit trail of every action.',
   'placeholder.admin': 'Users, sources, detection rules, directory and settings.',
