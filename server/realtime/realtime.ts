@@ -1,6 +1,6 @@
 // The in-process publisher services call after their commit. The gateway
-// subscribes and sends to Socket.IO rooms; the Redis adapter fans out to
-// other instances. Services never see sockets.
+// subscribes and sends to this instance's Socket.IO rooms. Services never see
+// sockets.
 import type { RealtimeEventName, RealtimePayload, Room } from './events.ts';
 
 export type RealtimeMessage =
