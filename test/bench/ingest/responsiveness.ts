@@ -18,6 +18,7 @@ import { createEventAppender } from '../../../server/ingest/pipeline/event-appen
 import { createLogger } from '../../../server/log.ts';
 import { openStore } from '../../../server/store/db.ts';
 import { migrateToLatest } from '../../../server/store/migrate.ts';
+import { inTransaction } from '../../../server/store/transaction.ts';
 import { tempDir } from '../../support/config.ts';
 import { createSession, createUser } from '../../support/factories.ts';
 import { percentile } from '../table.ts';
@@ -69,7 +70,7 @@ export async function benchResponsiveness(plan: {
       );
       await store.db.transaction().execute((trx) => append(trx, ehr.source.id, Date.now(), rows));
     }
-    await store.db.transaction().execute(async (trx) => {
+    await inTransaction(store.db, async (trx) => {
       for (let i = 0; i < 3_000; i++) {
         const input = {
           origin: 'generic' as const,

@@ -13,6 +13,7 @@ import type { ToolAlert } from '../../../server/ingest/tools/tool-alert.ts';
 import { mapWazuhAlert } from '../../../server/ingest/tools/wazuh.ts';
 import { createRealtime } from '../../../server/realtime/realtime.ts';
 import { createServices } from '../../../server/services.ts';
+import { inTransaction } from '../../../server/store/transaction.ts';
 import { createTestApp, type TestApp } from '../../support/app.ts';
 import { tempDir, testConfig } from '../../support/config.ts';
 import { describeEachDialect } from '../../support/db.ts';
@@ -149,12 +150,10 @@ describeEachDialect('alert explanations: stored as key and params, rendered when
       patient: 'P7777777',
     }) as ToolAlert;
     const wazuh = mapWazuhAlert(wazuhAlert) as ToolAlert;
-    const [g, w] = await t.services.db
-      .transaction()
-      .execute(async (trx) => [
-        await t.services.alerts.raise(trx, systemActor, generic),
-        await t.services.alerts.raise(trx, systemActor, wazuh),
-      ]);
+    const [g, w] = await inTransaction(t.services.db, async (trx) => [
+      await t.services.alerts.raise(trx, systemActor, generic),
+      await t.services.alerts.raise(trx, systemActor, wazuh),
+    ]);
     const gd = (await analyst.http.get(`/api/v1/alerts/${g!.alert.id}`).expect(200)).body;
     expect(gd.explanation).toEqual({
       fr: 'DLP signale « Export du dossier ••••••77 » sur WS-CARDIO-12. Copie de ••••••77.pdf sur une clé USB.',
